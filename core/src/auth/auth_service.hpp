@@ -1,0 +1,68 @@
+#pragma once
+// Sign-in, sessions, API tokens and user administration.
+#include "auth/throttle.hpp"
+#include "auth/user.hpp"
+#include "util/clock.hpp"
+#include "util/errors.hpp"
+#include "util/events.hpp"
+
+#include <optional>
+
+namespace sangam {
+
+class ThrottledError : public Error {
+ public:
+  ThrottledError(int64_t retry_after_s)
+      : Error(ErrorCode::too_many_attempts,
+              "too many failed sign-in attempts; try again in " + std::to_string(retry_after_s) + " s"),
+        retry_after_s_(retry_after_s) {}
+  int64_t retry_after_s() const { return retry_after_s_; }
+
+ private:
+  int64_t retry_after_s_;
+};
+
+struct AuthOptions {
+  int64_t session_ttl_ms = 14LL * 24 * 3600 * 1000;  // a team member signs in once per fortnight
+  ThrottleLimits throttle;
+};
+
+class AuthService {
+ public:
+  AuthService(store::Database& db, const Clock& clock, EventBus& bus, AuthOptions opts = {});
+
+  struct Login {
+    User user;
+    std::string session_token;  // the cookie value; only its hash is stored
+    int64_t max_age_s;
+  };
+  Login login(const json& body, const std::string& ip, const std::string& user_agent);
+  void logout(const std::string& session_token);
+  std::optional<Principal> authenticate_session(const std::string& session_token);
+  std::optional<Principal> authenticate_bearer(const std::string& token);
+  json me(const User& u);
+
+  json list_tokens(const User& u);
+  json create_token(const User& u, const json& body);  // includes the token, shown once
+  void revoke_token(const User& u, int64_t token_id);
+
+  json list_users();
+  json get_user(int64_t id);
+  json create_user(const User& actor, const json& body);
+  json update_user(const User& actor, int64_t id, const json& body);
+  void delete_user(const User& actor, int64_t id);
+
+  // First start: creates the admin when there is no user yet. Returns the generated password when none
+  // was given (printed once by the caller), nullopt when a user already existed or a password was given.
+  std::optional<std::string> ensure_admin(const std::string& email, const std::string& password, bool& created);
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+  EventBus& bus_;
+  AuthOptions opts_;
+  LoginThrottle throttle_;
+  std::string dummy_hash_;  // verified against for unknown emails, so timing does not reveal who exists
+};
+
+}  // namespace sangam

@@ -1,0 +1,67 @@
+#include "cli/runtime.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <filesystem>
+
+namespace sangam {
+
+void prepare_data_dir(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) throw ConfigError("SANGAM_DATA_DIR=" + data_dir + " is invalid: cannot create it (" + ec.message() + ")");
+  std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+}
+
+DataDirLock::DataDirLock(const std::string& data_dir) {
+  std::string path = data_dir + "/sangam.lock";
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw ConfigError("cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    char pid[32] = {};
+    ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
+    ::close(fd_);
+    fd_ = -1;
+    std::string who = n > 0 ? std::string(" (pid ") + std::string(pid, strnlen(pid, n)) + ")" : "";
+    while (!who.empty() && (who[who.size() - 2] == '\n')) who.erase(who.size() - 2, 1);
+    throw ConfigError("the data directory " + data_dir + " is in use by another sangam process" + who +
+                      "; stop it or set SANGAM_DATA_DIR to another directory");
+  }
+  std::string me = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, me.data(), me.size(), 0) < 0) {
+    // the pid is only a hint for the error message above
+  }
+}
+
+DataDirLock::~DataDirLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+void setup_logging(const std::string& level) {
+  // One line per event, key=value pairs, UTC timestamps; stdout so that systemd/journald collects it.
+  auto logger = spdlog::stdout_logger_mt("sangam");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+std::unique_ptr<store::Database> open_and_migrate(const Config& cfg, const Clock& clock, unsigned threads) {
+  // Handlers run on the I/O threads and hold a connection only while a query runs, so two per
+  // thread plus a few for background work is enough; PostgreSQL's default max_connections is 100.
+  size_t pool = std::max(4u, threads * 2 + 2);
+  auto db = store::open_database(cfg.database_url, cfg.sqlite_path(), pool);
+  auto applied = store::migrate(*db, clock);
+  spdlog::info("event=store.ready backend={} migrations_applied={} schema_version={}", store::backend_name(db->backend()),
+               applied.size(), store::schema_version(*db));
+  return db;
+}
+
+}  // namespace sangam

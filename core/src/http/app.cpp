@@ -1,0 +1,200 @@
+#include "http/app.hpp"
+
+#include "util/errors.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+namespace sangam::http {
+namespace {
+
+int status_of(ErrorCode c) {
+  switch (c) {
+    case ErrorCode::invalid_json:
+    case ErrorCode::validation_failed: return 400;
+    case ErrorCode::unauthorized:
+    case ErrorCode::invalid_credentials: return 401;
+    case ErrorCode::forbidden:
+    case ErrorCode::csrf_failed: return 403;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::method_not_allowed: return 405;
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::payload_too_large: return 413;
+    case ErrorCode::too_many_attempts: return 429;
+    case ErrorCode::internal: return 500;
+  }
+  return 500;
+}
+
+bool changes_state(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
+
+std::string find_web_dir(const Config& cfg) {
+  if (!cfg.web_dir.empty()) return cfg.web_dir;
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  // build/sangam → ../web/dist; an installed binary may sit beside web/dist.
+  for (auto base : {exe.parent_path().parent_path(), exe.parent_path(), std::filesystem::current_path(ec)}) {
+    auto p = base / "web" / "dist";
+    if (std::filesystem::exists(p / "index.html", ec)) return p.string();
+  }
+  return {};
+}
+
+const char* mime_type(const std::string& ext) {
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".json") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".txt") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+App::App(const Config& cfg, Services s, Hub& hub) : cfg_(cfg), s_(s), hub_(hub), web_dir_(find_web_dir(cfg)) {
+  add_meta_routes(router_, *this);
+  add_auth_routes(router_, *this);
+  add_user_routes(router_, *this);
+  add_project_routes(router_, *this);
+  if (web_dir_.empty()) spdlog::warn("event=web.missing hint=\"run make build to build the dashboard (web/dist)\"");
+}
+
+Response App::error_response(const Error& e) {
+  json err = {{"code", error_code_name(e.code())}, {"message", e.what()}};
+  if (!e.field().empty()) err["field"] = e.field();
+  auto r = Response::json_body(status_of(e.code()), {{"error", err}});
+  if (auto t = dynamic_cast<const ThrottledError*>(&e)) r.headers.emplace_back("Retry-After", std::to_string(t->retry_after_s()));
+  return r;
+}
+
+std::optional<Principal> App::authenticate(const Request& req) {
+  if (auto h = req.header("authorization")) {
+    if (h->size() > 7 && (h->substr(0, 7) == "Bearer " || h->substr(0, 7) == "bearer ")) {
+      auto p = s_.auth.authenticate_bearer(std::string(h->substr(7)));
+      if (!p) throw Error(ErrorCode::unauthorized, "the API token is invalid, expired or revoked");
+      return p;
+    }
+    throw Error(ErrorCode::unauthorized, "the Authorization header must be 'Bearer <token>'");
+  }
+  if (auto c = req.cookie("sangam_session"); c && !c->empty()) return s_.auth.authenticate_session(*c);
+  return std::nullopt;
+}
+
+bool App::origin_allowed(const Request& req) const {
+  auto origin = req.header("origin");
+  if (!origin) return false;
+  std::string o(*origin);
+  for (auto& a : cfg_.allowed_origins)
+    if (a == o) return true;
+  auto host = req.header("host");
+  auto scheme_end = o.find("://");
+  return host && scheme_end != std::string::npos && o.substr(scheme_end + 3) == *host;
+}
+
+std::variant<Principal, Response> App::authenticate_upgrade(const Request& req) {
+  try {
+    auto p = authenticate(req);
+    if (!p) throw Error(ErrorCode::unauthorized, "sign in first");
+    // Cross-site WebSocket hijacking: a browser sends the cookie with any page's WebSocket, so a
+    // cookie-authenticated upgrade must come from our own origin.
+    if (p->via_cookie && !origin_allowed(req)) throw Error(ErrorCode::csrf_failed, "the request's Origin is not allowed");
+    return *p;
+  } catch (const Error& e) {
+    return error_response(e);
+  }
+}
+
+Response App::handle(const Request& req) {
+  auto start = std::chrono::steady_clock::now();
+  std::string route = "unmatched", user = "-";
+  Response res;
+  try {
+    res = dispatch(req, route, user);
+  } catch (const Error& e) {
+    res = error_response(e);
+  } catch (const std::exception& e) {
+    spdlog::error("event=http.internal_error method={} path={} error=\"{}\"", req.method, req.path, e.what());
+    res = error_response(Error(ErrorCode::internal, "internal error; the server log has the details"));
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.observe(req.method, route, res.status, secs);
+  spdlog::info("event=http.request method={} route={} path={} status={} duration_ms={:.3f} user={} ip={}", req.method,
+               route, req.path, res.status, secs * 1000, user, req.remote_ip);
+  return res;
+}
+
+Response App::dispatch(const Request& req, std::string& route_label, std::string& user_label) {
+  bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
+  auto m = router_.match(req.method, req.path);
+  if (!m.route) {
+    if (!m.allowed.empty()) {
+      route_label = "method_not_allowed";
+      std::string allow;
+      for (auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      auto r = error_response(Error(ErrorCode::method_not_allowed, req.method + " is not allowed here; use " + allow));
+      r.headers.emplace_back("Allow", allow);
+      return r;
+    }
+    if (!api && (req.method == "GET" || req.method == "HEAD")) {
+      route_label = "static";
+      return serve_static(req);
+    }
+    throw Error(ErrorCode::not_found, "no such endpoint: " + req.method + " " + req.path);
+  }
+  const Route& route = *m.route;
+  route_label = route.pattern;
+  Ctx ctx{req, std::move(m.params), std::nullopt};
+  bool metrics_open = route.pattern == "/metrics" && cfg_.metrics_public;
+  if (route.access != Access::anyone || (route.pattern == "/metrics" && !metrics_open)) {
+    ctx.principal = authenticate(req);
+    if (!ctx.principal) throw Error(ErrorCode::unauthorized, "sign in or send an API token");
+    user_label = std::to_string(ctx.user().id);
+    if (route.access == Access::admin && !ctx.user().is_admin) throw forbidden("this needs an administrator");
+  }
+  if (changes_state(req.method)) {
+    // Bearer requests carry no ambient credential, so only cookie requests need the Origin rule. A
+    // login from a foreign page is refused too (login CSRF), while curl without Origin may log in.
+    bool cookie = ctx.principal && ctx.principal->via_cookie;
+    if ((cookie || req.header("origin")) && !origin_allowed(req))
+      throw Error(ErrorCode::csrf_failed, "the request's Origin is missing or not allowed");
+  }
+  return route.handler(ctx);
+}
+
+Response App::serve_static(const Request& req) const {
+  if (web_dir_.empty()) {
+    Response r;
+    r.status = req.path == "/" ? 200 : 404;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = "<!doctype html><title>Sangam</title><p>The dashboard is not built. Run <code>make build</code>.</p>";
+    return r;
+  }
+  namespace fs = std::filesystem;
+  std::string rel = req.path.substr(1);
+  if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos) throw not_found();
+  fs::path p = fs::path(web_dir_) / rel;
+  std::error_code ec;
+  bool asset = !rel.empty() && fs::is_regular_file(p, ec);
+  if (!asset) {
+    // Client-side routes (/projects/3/settings) get the app; a missing file with an extension is a 404.
+    if (fs::path(rel).has_extension()) throw not_found("no such file: " + req.path);
+    p = fs::path(web_dir_) / "index.html";
+  }
+  std::ifstream f(p, std::ios::binary);
+  if (!f) throw not_found();
+  Response r;
+  r.content_type = mime_type(p.extension().string());
+  r.body.assign(std::istreambuf_iterator<char>(f), {});
+  // Vite names assets by content hash, so they never change; index.html must always be revalidated.
+  r.headers.emplace_back("Cache-Control", rel.rfind("assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
+  return r;
+}
+
+}  // namespace sangam::http

@@ -1,0 +1,98 @@
+#include "http/hub.hpp"
+
+#include "util/clock.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace sangam::http {
+using json = nlohmann::json;
+
+namespace {
+std::string error_reply(const char* code, const std::string& message) {
+  return json{{"type", "error"}, {"error", {{"code", code}, {"message", message}}}}.dump();
+}
+}  // namespace
+
+uint64_t Hub::add(int64_t user_id, std::function<void(std::string)> send, std::function<void()> close) {
+  std::lock_guard g(mu_);
+  uint64_t id = next_++;
+  clients_[id] = Client{user_id, {}, std::move(send), std::move(close)};
+  return id;
+}
+
+void Hub::remove(uint64_t client) {
+  std::lock_guard g(mu_);
+  clients_.erase(client);
+}
+
+size_t Hub::size() const {
+  std::lock_guard g(mu_);
+  return clients_.size();
+}
+
+std::string Hub::handle(uint64_t client, const std::string& message) {
+  json m = json::parse(message, nullptr, false);
+  if (m.is_discarded() || !m.is_object()) return error_reply("invalid_json", "messages must be JSON objects");
+  if (!m.contains("type") || !m["type"].is_string())
+    return error_reply("validation_failed", "type: must be \"subscribe\" or \"unsubscribe\"");
+  std::string type = m["type"];
+  if (type != "subscribe" && type != "unsubscribe")
+    return error_reply("validation_failed", "type: '" + type + "' is not one of subscribe, unsubscribe");
+  if (!m.contains("project_id") || !m["project_id"].is_number_integer())
+    return error_reply("validation_failed", "project_id: must be an integer");
+  int64_t pid = m["project_id"];
+  int64_t user_id;
+  {
+    std::lock_guard g(mu_);
+    auto it = clients_.find(client);
+    if (it == clients_.end()) return error_reply("not_found", "connection closed");
+    user_id = it->second.user_id;
+  }
+  if (type == "subscribe" && !can_see_(user_id, pid)) return error_reply("not_found", "project not found");
+  std::lock_guard g(mu_);
+  auto it = clients_.find(client);
+  if (it == clients_.end()) return error_reply("not_found", "connection closed");
+  if (type == "subscribe") it->second.projects.insert(pid);
+  else it->second.projects.erase(pid);
+  return json{{"type", type == "subscribe" ? "subscribed" : "unsubscribed"}, {"project_id", pid}}.dump();
+}
+
+void Hub::publish(const Event& e) {
+  struct Target {
+    int64_t user_id;
+    std::function<void(std::string)> send;
+    std::function<void()> close;
+  };
+  std::vector<Target> targets;
+  {
+    std::lock_guard g(mu_);
+    for (auto& [id, c] : clients_) {
+      bool to_user = e.user_id && c.user_id == *e.user_id;
+      bool to_project = e.project_id && c.projects.count(*e.project_id);
+      if (to_user || to_project) targets.push_back({c.user_id, c.send, c.close});
+      // Subscriptions end with the project, and with the membership for the member who left.
+      if (e.project_id && (e.name == "project.deleted" ||
+                           (e.name == "member.removed" && e.data.value("user_id", int64_t(0)) == c.user_id)))
+        c.projects.erase(*e.project_id);
+    }
+  }
+  if (e.name == "session.revoked") {
+    for (auto& t : targets) t.close();
+    return;
+  }
+  std::string text = json{{"type", "event"}, {"event", e.name},
+                          {"project_id", e.project_id ? json(*e.project_id) : json(nullptr)},
+                          {"data", e.data}, {"at", format_iso8601(e.at_ms)}}.dump();
+  std::unordered_map<int64_t, bool> visible;  // one visibility check per user, not per connection
+  for (auto& t : targets) {
+    bool ok = true;
+    if (e.project_id && !(e.user_id && t.user_id == *e.user_id) && e.name != "project.deleted") {
+      auto [it, fresh] = visible.try_emplace(t.user_id, false);
+      if (fresh) it->second = can_see_(t.user_id, *e.project_id);
+      ok = it->second;
+    }
+    if (ok) t.send(text);
+  }
+}
+
+}  // namespace sangam::http

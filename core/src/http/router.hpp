@@ -1,0 +1,54 @@
+#pragma once
+// Routes with their documentation: the same table dispatches requests and generates openapi.json,
+// so the description cannot drift from what the server does.
+#include "auth/user.hpp"
+#include "http/types.hpp"
+
+#include <functional>
+#include <map>
+
+namespace sangam::http {
+
+enum class Access { anyone, user, admin };
+
+struct Ctx {
+  const Request& req;
+  std::map<std::string, std::string> params;
+  std::optional<Principal> principal;
+
+  const User& user() const { return principal->user; }
+  int64_t id(const std::string& name) const;  // a path parameter; a non-number is a 404
+  json body() const;                           // the JSON object body, or invalid_json
+};
+
+using Handler = std::function<Response(Ctx&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/projects/{id}"
+  std::string summary;
+  Access access = Access::user;
+  json request_schema;  // JSON Schema of the body, null when none
+  int success = 200;
+  std::string tag;
+  Handler handler;
+  std::vector<std::string> segments;
+};
+
+class Router {
+ public:
+  void add(Route r);
+  struct Match {
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed;  // methods of a path that matched with another method
+  };
+  Match match(const std::string& method, const std::string& path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+  json openapi(const std::string& version) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace sangam::http

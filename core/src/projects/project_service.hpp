@@ -1,0 +1,42 @@
+#pragma once
+// Projects, their members and their audit log. Visibility rule: a project the caller is not a member
+// of does not exist for them (404, never 403), so ids do not leak; admins see every project as owner.
+#include "auth/user.hpp"
+#include "projects/project.hpp"
+#include "util/clock.hpp"
+#include "util/events.hpp"
+
+namespace sangam {
+
+class ProjectService {
+ public:
+  ProjectService(store::Database& db, const Clock& clock, EventBus& bus) : db_(db), clock_(clock), bus_(bus) {}
+
+  json list(const User& u);
+  json get(const User& u, int64_t id);
+  json create(const User& u, const json& body);
+  json update(const User& u, int64_t id, const json& body);
+  void remove(const User& u, int64_t id);
+
+  json members(const User& u, int64_t id);
+  // Returns the member and whether it was newly added.
+  std::pair<json, bool> put_member(const User& u, int64_t id, int64_t user_id, const json& body);
+  void remove_member(const User& u, int64_t id, int64_t user_id);
+
+  json audit_log(const User& u, int64_t id, std::optional<int64_t> before, int64_t limit);
+
+  // The caller's role in a project, or nullopt when it does not exist for them.
+  std::optional<Role> role_of(const User& u, int64_t project_id);
+  static std::optional<Role> role_of(store::Conn& c, const User& u, int64_t project_id);
+
+  // Demo and first-run seeding: creates a project owned by `owner` unless the slug exists.
+  void seed(const User& owner, const json& body);
+
+ private:
+  Role require(store::Conn& c, const User& u, int64_t id, Role at_least);
+  store::Database& db_;
+  const Clock& clock_;
+  EventBus& bus_;
+};
+
+}  // namespace sangam

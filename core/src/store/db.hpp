@@ -1,0 +1,159 @@
+#pragma once
+// The Store's lowest layer: a pool of connections that run *named* queries. The SQL text lives in
+// .sql files (queries/*.sql for both dialects, sqlite/ and postgres/ for what differs), embedded in the
+// binary at build time. Both dialects write parameters as $1, $2, … (SQLite accepts $NNN as a named
+// parameter), so most queries are written once.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+namespace sangam {
+class Clock;
+}
+
+namespace sangam::store {
+
+enum class Backend { sqlite, postgres };
+const char* backend_name(Backend b);
+
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+// Database errors are classified by SQLite extended result code / PostgreSQL SQLSTATE, never by text.
+class DbError : public std::runtime_error {
+ public:
+  enum class Kind { unique_violation, foreign_key_violation, busy, other };
+  DbError(Kind k, std::string msg) : std::runtime_error(std::move(msg)), kind_(k) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+class Row {
+ public:
+  Row(const std::vector<std::string>* cols, const std::vector<Value>* vals) : cols_(cols), vals_(vals) {}
+  const Value& at(std::string_view col) const;
+  bool is_null(std::string_view col) const { return std::holds_alternative<std::nullptr_t>(at(col)); }
+  int64_t i64(std::string_view col) const;
+  double f64(std::string_view col) const;
+  bool boolean(std::string_view col) const { return i64(col) != 0; }
+  std::string str(std::string_view col) const;
+  std::optional<int64_t> opt_i64(std::string_view col) const;
+  std::optional<std::string> opt_str(std::string_view col) const;
+
+ private:
+  const std::vector<std::string>* cols_;
+  const std::vector<Value>* vals_;
+};
+
+struct Result {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+  int64_t affected = 0;
+  size_t size() const { return rows.size(); }
+  bool empty() const { return rows.empty(); }
+  Row operator[](size_t i) const { return Row(&columns, &rows[i]); }
+  std::optional<Row> first() const {
+    if (rows.empty()) return std::nullopt;
+    return (*this)[0];
+  }
+};
+
+class Queries;
+
+class Conn {
+ public:
+  virtual ~Conn() = default;
+  // Runs the named query from the .sql files.
+  virtual Result run(std::string_view name, const Params& params = {}) = 0;
+  // Runs raw SQL (migrations only); may contain several statements.
+  virtual void exec_script(std::string_view sql) = 0;
+  virtual void begin(bool write) = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Backend backend() const = 0;
+
+  // Runs fn in one transaction (BEGIN IMMEDIATE on SQLite: the write lock is taken up front, so two
+  // writers never deadlock upgrading read locks). Any exception rolls back and propagates.
+  template <class F>
+  auto write(F&& fn) {
+    auto c = acquire();
+    c->begin(true);
+    try {
+      if constexpr (std::is_void_v<decltype(fn(*c))>) {
+        fn(*c);
+        c->commit();
+      } else {
+        auto r = fn(*c);
+        c->commit();
+        return r;
+      }
+    } catch (...) {
+      try { c->rollback(); } catch (...) {}
+      throw;
+    }
+  }
+  // Reads run in autocommit mode: one round trip per query, no BEGIN/COMMIT.
+  template <class F>
+  auto read(F&& fn) {
+    auto c = acquire();
+    return fn(*c);
+  }
+
+  struct Releaser {
+    Database* db;
+    void operator()(Conn* c) const { db->release(c); }
+  };
+  using Handle = std::unique_ptr<Conn, Releaser>;
+  Handle acquire();
+
+ protected:
+  explicit Database(size_t max_conns) : max_(max_conns) {}
+  virtual std::unique_ptr<Conn> connect() = 0;
+  void release(Conn* c);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Conn>> idle_;
+  size_t open_ = 0;
+  size_t max_;
+};
+
+// Picks the backend: a postgres:// or postgresql:// URL selects PostgreSQL, otherwise the SQLite file.
+std::unique_ptr<Database> open_database(const std::string& database_url, const std::string& sqlite_path,
+                                        size_t max_conns);
+std::unique_ptr<Database> open_sqlite(const std::string& path, size_t max_conns);
+std::unique_ptr<Database> open_postgres(const std::string& url, size_t max_conns);
+
+// Applies pending migrations; safe when several processes start at once. Returns the versions applied.
+std::vector<int> migrate(Database& db, const Clock& clock);
+int schema_version(Database& db);
+
+// Named queries for a backend: queries/*.sql overridden by <backend>/queries.sql.
+const Queries& queries_for(Backend b);
+class Queries {
+ public:
+  const std::string& get(std::string_view name) const;
+  void add_file(std::string_view path, std::string_view text);
+
+ private:
+  std::unordered_map<std::string, std::string> map_;
+};
+
+}  // namespace sangam::store

@@ -1,0 +1,134 @@
+// PostgreSQL backend over libpq: text-format parameters, statements prepared once per connection.
+#include "store/db.hpp"
+
+#include <libpq-fe.h>
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <unordered_set>
+
+namespace sangam::store {
+namespace {
+
+// Type OIDs from pg_type.h (stable since PostgreSQL 7).
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+
+DbError::Kind classify(const char* sqlstate) {
+  if (!sqlstate) return DbError::Kind::other;
+  if (std::strcmp(sqlstate, "23505") == 0) return DbError::Kind::unique_violation;
+  if (std::strcmp(sqlstate, "23503") == 0) return DbError::Kind::foreign_key_violation;
+  if (std::strcmp(sqlstate, "40001") == 0 || std::strcmp(sqlstate, "40P01") == 0 ||
+      std::strcmp(sqlstate, "55P03") == 0)
+    return DbError::Kind::busy;
+  return DbError::Kind::other;
+}
+
+class PgConn final : public Conn {
+ public:
+  explicit PgConn(const std::string& url) : pg_(PQconnectdb(url.c_str())) {
+    if (PQstatus(pg_) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(pg_);
+      PQfinish(pg_);
+      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+      throw DbError(DbError::Kind::other, "cannot connect to PostgreSQL: " + msg);
+    }
+    PQsetNoticeProcessor(pg_, [](void*, const char*) {}, nullptr);  // "relation exists, skipping" etc.
+    exec_script("SET TIME ZONE 'UTC'");
+  }
+  ~PgConn() override { PQfinish(pg_); }
+
+  Result run(std::string_view name, const Params& params) override {
+    std::string key(name);
+    if (!prepared_.count(key)) {
+      const std::string& sql = queries_for(Backend::postgres).get(name);
+      check(PQprepare(pg_, key.c_str(), sql.c_str(), 0, nullptr), name);
+      prepared_.insert(key);
+    }
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> ptrs(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (std::holds_alternative<std::nullptr_t>(v)) { ptrs[i] = nullptr; continue; }
+      if (auto p = std::get_if<int64_t>(&v)) text[i] = std::to_string(*p);
+      else if (auto d = std::get_if<double>(&v)) text[i] = fmt::format("{}", *d);
+      else text[i] = std::get<std::string>(v);
+      ptrs[i] = text[i].c_str();
+    }
+    PGresult* res = PQexecPrepared(pg_, key.c_str(), static_cast<int>(params.size()), ptrs.data(), nullptr, nullptr, 0);
+    return collect(res, name);
+  }
+
+  void exec_script(std::string_view sql) override {
+    std::string s(sql);
+    collect(PQexec(pg_, s.c_str()), "script");
+  }
+  void begin(bool) override { exec_script("BEGIN"); }
+  void commit() override { exec_script("COMMIT"); }
+  void rollback() override {
+    if (PQtransactionStatus(pg_) != PQTRANS_IDLE) exec_script("ROLLBACK");
+  }
+
+ private:
+  void check(PGresult* res, std::string_view what) { PQclear(collect_status(res, what)); }
+
+  PGresult* collect_status(PGresult* res, std::string_view what) {
+    auto st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return res;
+    std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pg_);
+    auto kind = classify(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr);
+    PQclear(res);
+    if (PQstatus(pg_) == CONNECTION_BAD) PQreset(pg_), prepared_.clear();
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    throw DbError(kind, fmt::format("{}: {}", what, msg));
+  }
+
+  Result collect(PGresult* res, std::string_view what) {
+    res = collect_status(res, what);
+    Result r;
+    int nf = PQnfields(res), nt = PQntuples(res);
+    for (int c = 0; c < nf; ++c) r.columns.emplace_back(PQfname(res, c));
+    r.rows.reserve(nt);
+    for (int t = 0; t < nt; ++t) {
+      auto& row = r.rows.emplace_back();
+      row.reserve(nf);
+      for (int c = 0; c < nf; ++c) {
+        if (PQgetisnull(res, t, c)) { row.emplace_back(nullptr); continue; }
+        const char* v = PQgetvalue(res, t, c);
+        switch (PQftype(res, c)) {
+          case kBool: row.emplace_back(int64_t(v[0] == 't')); break;
+          case kInt2: case kInt4: case kInt8: row.emplace_back(int64_t(std::strtoll(v, nullptr, 10))); break;
+          case kFloat4: case kFloat8: case kNumeric: row.emplace_back(std::strtod(v, nullptr)); break;
+          default: row.emplace_back(std::string(v, PQgetlength(res, t, c)));
+        }
+      }
+    }
+    const char* affected = PQcmdTuples(res);
+    r.affected = (affected && *affected) ? std::strtoll(affected, nullptr, 10) : 0;
+    PQclear(res);
+    return r;
+  }
+
+  PGconn* pg_;
+  std::unordered_set<std::string> prepared_;
+};
+
+class PgDatabase final : public Database {
+ public:
+  PgDatabase(std::string url, size_t max_conns) : Database(max_conns), url_(std::move(url)) { acquire(); }
+  Backend backend() const override { return Backend::postgres; }
+
+ protected:
+  std::unique_ptr<Conn> connect() override { return std::make_unique<PgConn>(url_); }
+
+ private:
+  std::string url_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_postgres(const std::string& url, size_t max_conns) {
+  return std::make_unique<PgDatabase>(url, max_conns);
+}
+
+}  // namespace sangam::store

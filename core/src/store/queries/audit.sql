@@ -1,0 +1,9 @@
+-- name: audit-insert
+INSERT INTO audit_log (project_id, actor_id, actor_email, action, target, before_json, after_json, at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: audit-list
+-- Keyset pagination (id < before) keeps every page one index range scan, however deep the log.
+SELECT id, at, actor_id, actor_email, action, target, before_json, after_json
+FROM audit_log WHERE project_id = $1 AND id < $2
+ORDER BY id DESC LIMIT $3;

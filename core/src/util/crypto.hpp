@@ -1,0 +1,29 @@
+#pragma once
+// Thin wrappers over libsodium: random tokens, fast hashes of random secrets, argon2id passwords,
+// and XChaCha20-Poly1305 for secrets at rest.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sangam::crypto {
+
+void init();  // sodium_init; call once at start
+std::string random_token(size_t bytes);   // URL-safe base64 without padding
+std::string to_hex(const unsigned char* data, size_t n);
+std::optional<std::vector<unsigned char>> from_hex(std::string_view hex);
+// BLAKE2b-256 of a high-entropy secret (session ids, API tokens), hex. A slow KDF buys nothing for
+// 256-bit random values and would cost ~70 ms on every request.
+std::string hash_secret(std::string_view secret);
+// argon2id with libsodium's INTERACTIVE limits (2 passes, 64 MiB): ~70 ms per hash on this machine.
+std::string hash_password(std::string_view password);
+bool verify_password(const std::string& stored, std::string_view password);
+
+struct SecretKey {
+  std::vector<unsigned char> bytes;  // 32 bytes
+};
+std::string seal(const SecretKey& key, std::string_view plaintext);          // nonce || ciphertext
+std::optional<std::string> open(const SecretKey& key, std::string_view sealed);
+
+}  // namespace sangam::crypto
