@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sangam::store {
 
 const char* backend_name(Backend b) { return b == Backend::sqlite ? "sqlite" : "postgres"; }
@@ -119,6 +121,13 @@ const std::string& Queries::get(std::string_view name) const {
   auto it = map_.find(std::string(name));
   if (it == map_.end()) throw std::logic_error(fmt::format("unknown named query '{}'", name));
   return it->second;
+}
+
+std::vector<std::string> Queries::names() const {
+  std::vector<std::string> out;
+  for (auto& [k, _] : map_) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 const Queries& queries_for(Backend b) {

@@ -76,6 +76,8 @@ class Conn {
   virtual ~Conn() = default;
   // Runs the named query from the .sql files.
   virtual Result run(std::string_view name, const Params& params = {}) = 0;
+  // Prepares the named query without running it (tests check every query against the schema).
+  virtual void prepare(std::string_view name) = 0;
   // Runs raw SQL (migrations only); may contain several statements.
   virtual void exec_script(std::string_view sql) = 0;
   virtual void begin(bool write) = 0;
@@ -150,6 +152,7 @@ const Queries& queries_for(Backend b);
 class Queries {
  public:
   const std::string& get(std::string_view name) const;
+  std::vector<std::string> names() const;
   void add_file(std::string_view path, std::string_view text);
 
  private:

@@ -38,13 +38,17 @@ class PgConn final : public Conn {
   }
   ~PgConn() override { PQfinish(pg_); }
 
+  void prepare(std::string_view name) override {
+    std::string key(name);
+    if (prepared_.count(key)) return;
+    const std::string& sql = queries_for(Backend::postgres).get(name);
+    check(PQprepare(pg_, key.c_str(), sql.c_str(), 0, nullptr), name);
+    prepared_.insert(key);
+  }
+
   Result run(std::string_view name, const Params& params) override {
     std::string key(name);
-    if (!prepared_.count(key)) {
-      const std::string& sql = queries_for(Backend::postgres).get(name);
-      check(PQprepare(pg_, key.c_str(), sql.c_str(), 0, nullptr), name);
-      prepared_.insert(key);
-    }
+    prepare(name);
     std::vector<std::string> text(params.size());
     std::vector<const char*> ptrs(params.size());
     for (size_t i = 0; i < params.size(); ++i) {

@@ -44,7 +44,7 @@ class SqliteConn final : public Conn {
   }
 
   Result run(std::string_view name, const Params& params) override {
-    sqlite3_stmt* st = prepare(name);
+    sqlite3_stmt* st = statement(name);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     for (size_t i = 0; i < params.size(); ++i) {
@@ -104,8 +104,10 @@ class SqliteConn final : public Conn {
     if (!sqlite3_get_autocommit(db_)) exec_script("ROLLBACK");
   }
 
+  void prepare(std::string_view name) override { statement(name); }
+
  private:
-  sqlite3_stmt* prepare(std::string_view name) {
+  sqlite3_stmt* statement(std::string_view name) {
     auto key = std::string(name);
     auto it = stmts_.find(key);
     if (it != stmts_.end()) return it->second;

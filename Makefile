@@ -1,0 +1,42 @@
+# Sangam — the two set-up commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build core web demo serve test test-cpp test-api test-e2e test-asan bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps core web
+
+core:
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@ninja -C $(BUILD) -j $(JOBS) sangam
+
+web:
+	@cd web && npm run --silent build
+
+demo: build
+	@$(BUILD)/sangam demo
+
+serve: build
+	@$(BUILD)/sangam serve
+
+# Every test: C++ (both storage backends), the HTTP API suite (both backends), the browser test.
+test:
+	@scripts/deps.sh --test
+	@scripts/test.sh
+
+test-asan:
+	@scripts/deps.sh --test
+	@scripts/test.sh --asan-only
+
+bench:
+	@scripts/deps.sh --test
+	@scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD) build-asan web/dist

@@ -1,0 +1,150 @@
+#include "auth/auth_service.hpp"
+
+#include "support.hpp"
+
+using namespace sangam;
+using namespace std::chrono;
+using json = nlohmann::json;
+
+namespace {
+ErrorCode code_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ErrorCode::internal;
+}
+}  // namespace
+
+class AuthTest : public test::BothBackends {
+ protected:
+  void SetUp() override {
+    BothBackends::SetUp();
+    auth = std::make_unique<AuthService>(*db, clock, bus);
+    bool created = false;
+    auth->ensure_admin("Admin@Example.com", "correct horse battery", created);
+    admin = *auth->authenticate_session(auth->login(creds("admin@example.com", "correct horse battery"), "10.0.0.1", "t").session_token);
+  }
+  static json creds(const std::string& e, const std::string& p) { return {{"email", e}, {"password", p}}; }
+  test::RecordingBus bus;
+  std::unique_ptr<AuthService> auth;
+  Principal admin;
+};
+SANGAM_BOTH_BACKENDS(AuthTest);
+
+TEST_P(AuthTest, FirstAdminIsCreatedOnceAndEmailIsCaseInsensitive) {
+  EXPECT_TRUE(admin.user.is_admin);
+  EXPECT_EQ(admin.user.email, "admin@example.com");
+  bool created = true;
+  EXPECT_FALSE(auth->ensure_admin("other@example.com", "", created).has_value());
+  EXPECT_FALSE(created);
+  EXPECT_EQ(auth->list_users()["items"].size(), 1u);
+}
+
+TEST_P(AuthTest, GeneratedAdminPasswordIsReturnedOnceAndWorks) {
+  auto fresh = test::make_database(GetParam());
+  store::migrate(*fresh, clock);
+  AuthService a(*fresh, clock, bus);
+  bool created = false;
+  auto pw = a.ensure_admin("root@example.com", "", created);
+  ASSERT_TRUE(pw.has_value());
+  EXPECT_TRUE(created);
+  EXPECT_GE(pw->size(), 12u);
+  EXPECT_NO_THROW(a.login(creds("root@example.com", *pw), "ip", "ua"));
+}
+
+TEST_P(AuthTest, WrongPasswordAndUnknownEmailLookTheSame) {
+  EXPECT_EQ(code_of([&] { auth->login(creds("admin@example.com", "wrong password"), "1.1.1.1", ""); }), ErrorCode::invalid_credentials);
+  EXPECT_EQ(code_of([&] { auth->login(creds("nobody@example.com", "wrong password"), "1.1.1.1", ""); }), ErrorCode::invalid_credentials);
+}
+
+TEST_P(AuthTest, FiveFailuresBlockTheEmailForFifteenMinutesEvenWithTheRightPassword) {
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(code_of([&] { auth->login(creds("admin@example.com", "nope nope nope"), "1.1.1.1", ""); }), ErrorCode::invalid_credentials);
+  try {
+    auth->login(creds("admin@example.com", "correct horse battery"), "2.2.2.2", "");
+    FAIL() << "expected throttling";
+  } catch (const ThrottledError& e) {
+    EXPECT_EQ(e.retry_after_s(), 15 * 60);
+  }
+  clock.advance(minutes(15));
+  EXPECT_NO_THROW(auth->login(creds("admin@example.com", "correct horse battery"), "2.2.2.2", ""));
+}
+
+TEST_P(AuthTest, SessionsExpireAfterFourteenDaysAndLogoutEndsThem) {
+  auto login = auth->login(creds("admin@example.com", "correct horse battery"), "ip", "ua");
+  EXPECT_TRUE(auth->authenticate_session(login.session_token));
+  clock.advance(hours(24 * 14 - 1));
+  EXPECT_TRUE(auth->authenticate_session(login.session_token));
+  clock.advance(hours(1));
+  EXPECT_FALSE(auth->authenticate_session(login.session_token));
+  auto again = auth->login(creds("admin@example.com", "correct horse battery"), "ip", "ua");
+  auth->logout(again.session_token);
+  EXPECT_FALSE(auth->authenticate_session(again.session_token));
+}
+
+TEST_P(AuthTest, TokensAreShownOnceStoredHashedAndRevocable) {
+  json t = auth->create_token(admin.user, {{"name", "CI"}});
+  std::string token = t["token"];
+  EXPECT_EQ(token.rfind("sgm_", 0), 0u);
+  auto p = auth->authenticate_bearer(token);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->user.id, admin.user.id);
+  EXPECT_FALSE(p->via_cookie);
+  json list = auth->list_tokens(admin.user);
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_FALSE(list["items"][0].contains("token"));
+  EXPECT_FALSE(list["items"][0]["last_used_at"].is_null());
+  // nobody else can revoke it
+  auto other = json::parse(auth->create_user(admin.user, {{"email", "v@example.com"}, {"name", "V"}, {"password", "0123456789"}}).dump());
+  User v{other["id"], "v@example.com", "V"};
+  EXPECT_EQ(code_of([&] { auth->revoke_token(v, t["id"]); }), ErrorCode::not_found);
+  auth->revoke_token(admin.user, t["id"]);
+  EXPECT_FALSE(auth->authenticate_bearer(token));
+  EXPECT_FALSE(auth->authenticate_bearer("sgm_made_up"));
+}
+
+TEST_P(AuthTest, TokensExpire) {
+  json t = auth->create_token(admin.user, {{"name", "short"}, {"expires_in_days", 1}});
+  clock.advance(hours(23));
+  EXPECT_TRUE(auth->authenticate_bearer(t["token"]));
+  clock.advance(hours(1));
+  EXPECT_FALSE(auth->authenticate_bearer(t["token"]));
+}
+
+TEST_P(AuthTest, DisablingAUserEndsTheirSessionsAndTokensAndIsAudited) {
+  json u = auth->create_user(admin.user, {{"email", "m@example.com"}, {"name", "M"}, {"password", "0123456789"}});
+  auto login = auth->login(creds("m@example.com", "0123456789"), "ip", "ua");
+  User m = auth->authenticate_session(login.session_token)->user;
+  std::string token = auth->create_token(m, {{"name", "t"}})["token"];
+  auth->update_user(admin.user, u["id"], {{"disabled", true}});
+  EXPECT_FALSE(auth->authenticate_session(login.session_token));
+  EXPECT_FALSE(auth->authenticate_bearer(token));
+  EXPECT_EQ(code_of([&] { auth->login(creds("m@example.com", "0123456789"), "ip", "ua"); }), ErrorCode::invalid_credentials);
+  EXPECT_EQ(bus.names().back(), "session.revoked");
+}
+
+TEST_P(AuthTest, UserValidationNamesTheField) {
+  auto field_of = [&](const json& body) {
+    try {
+      auth->create_user(admin.user, body);
+    } catch (const Error& e) {
+      return e.field();
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(field_of({{"email", "not-an-email"}, {"name", "X"}, {"password", "0123456789"}}), "email");
+  EXPECT_EQ(field_of({{"email", "x@example.com"}, {"name", ""}, {"password", "0123456789"}}), "name");
+  EXPECT_EQ(field_of({{"email", "x@example.com"}, {"name", "X"}, {"password", "short"}}), "password");
+  EXPECT_EQ(field_of({{"email", "x@example.com"}, {"name", "X"}, {"password", "0123456789"}, {"is_admin", "yes"}}), "is_admin");
+  EXPECT_EQ(field_of({{"email", "x@example.com"}, {"name", "X"}, {"password", "0123456789"}, {"role", "boss"}}), "role");
+  EXPECT_EQ(field_of({{"email", "ADMIN@example.com"}, {"name", "X"}, {"password", "0123456789"}}), "email");  // duplicate
+  EXPECT_EQ(auth->list_users()["items"].size(), 1u);  // nothing was created
+}
+
+TEST_P(AuthTest, AdminsCannotLockThemselvesOut) {
+  EXPECT_EQ(code_of([&] { auth->update_user(admin.user, admin.user.id, {{"is_admin", false}}); }), ErrorCode::conflict);
+  EXPECT_EQ(code_of([&] { auth->delete_user(admin.user, admin.user.id); }), ErrorCode::conflict);
+  EXPECT_TRUE(auth->get_user(admin.user.id)["is_admin"].get<bool>());
+}

@@ -1,0 +1,171 @@
+#include "auth/auth_service.hpp"
+#include "projects/project_service.hpp"
+
+#include "support.hpp"
+
+using namespace sangam;
+using json = nlohmann::json;
+
+namespace {
+struct Failure {
+  ErrorCode code = ErrorCode::internal;
+  std::string field;
+};
+Failure failure_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return {e.code(), e.field()};
+  }
+  return {};
+}
+}  // namespace
+
+class ProjectsTest : public test::BothBackends {
+ protected:
+  void SetUp() override {
+    BothBackends::SetUp();
+    auth = std::make_unique<AuthService>(*db, clock, bus);
+    projects = std::make_unique<ProjectService>(*db, clock, bus);
+    bool created = false;
+    auth->ensure_admin("admin@example.com", "0123456789", created);
+    admin = user("admin@example.com");
+    owner = make_user("owner@example.com");
+    viewer = make_user("viewer@example.com");
+    stranger = make_user("stranger@example.com");
+    pid = projects->create(owner, {{"name", "PoultryCare"}, {"slug", "poultrycare"}})["id"];
+    projects->put_member(owner, pid, viewer.id, {{"role", "viewer"}});
+  }
+  User user(const std::string& email) {
+    return user_from_row(db->read([&](store::Conn& c) { return c.run("user-by-email", {email}); })[0]);
+  }
+  User make_user(const std::string& email) {
+    auth->create_user(admin, {{"email", email}, {"name", email.substr(0, email.find('@'))}, {"password", "0123456789"}});
+    return user(email);
+  }
+  test::RecordingBus bus;
+  std::unique_ptr<AuthService> auth;
+  std::unique_ptr<ProjectService> projects;
+  User admin, owner, viewer, stranger;
+  int64_t pid = 0;
+};
+SANGAM_BOTH_BACKENDS(ProjectsTest);
+
+TEST_P(ProjectsTest, NewProjectsGetTheSeedDefaults) {
+  json p = projects->get(owner, pid);
+  EXPECT_EQ(p["time_zone"], "Asia/Kolkata");
+  EXPECT_EQ(p["default_region"], "IN");
+  EXPECT_EQ(p["working_hours"], json::parse(R"([{"start":"09:00","end":"12:00"},{"start":"14:00","end":"21:00"}])"));
+  EXPECT_DOUBLE_EQ(p["weekend_factor"].get<double>(), 0.6);
+  EXPECT_EQ(p["role"], "owner");
+}
+
+TEST_P(ProjectsTest, ValidationNamesTheFieldAndChangesNothing) {
+  auto field = [&](const json& patch) { return failure_of([&] { projects->update(owner, pid, patch); }).field; };
+  EXPECT_EQ(field({{"time_zone", "Mars/Olympus"}}), "time_zone");
+  EXPECT_EQ(field({{"time_zone", 5}}), "time_zone");
+  EXPECT_EQ(field({{"default_region", "XX"}}), "default_region");
+  EXPECT_EQ(field({{"weekend_factor", 1.5}}), "weekend_factor");
+  EXPECT_EQ(field({{"weekend_factor", "high"}}), "weekend_factor");
+  EXPECT_EQ(field({{"slug", "Bad Slug"}}), "slug");
+  EXPECT_EQ(field({{"name", ""}}), "name");
+  EXPECT_EQ(field({{"working_hours", json::array()}}), "working_hours");
+  EXPECT_EQ(field({{"working_hours", {{{"start", "9am"}, {"end", "12:00"}}}}}), "working_hours.0.start");
+  EXPECT_EQ(field({{"working_hours", {{{"start", "09:00"}, {"end", "08:00"}}}}}), "working_hours.0.end");
+  EXPECT_EQ(field({{"working_hours", {{{"start", "09:00"}, {"end", "13:00"}}, {{"start", "12:00"}, {"end", "14:00"}}}}}),
+            "working_hours.1.start");
+  EXPECT_EQ(field({{"personas", {"Farmer", "farmer"}}}), "personas.1");
+  EXPECT_EQ(field({{"regions", {std::string(65, 'x')}}}), "regions.0");
+  EXPECT_EQ(field({{"timezone", "Asia/Dubai"}}), "timezone");  // a typo is an error, not a silent no-op
+  // a valid field next to an invalid one is not applied either
+  EXPECT_EQ(field({{"name", "Renamed"}, {"time_zone", "Nowhere/Land"}}), "time_zone");
+  json p = projects->get(owner, pid);
+  EXPECT_EQ(p["name"], "PoultryCare");
+  EXPECT_EQ(p["time_zone"], "Asia/Kolkata");
+}
+
+TEST_P(ProjectsTest, UpdatesApplyAndAreAuditedWithBeforeAndAfter) {
+  clock.advance(std::chrono::minutes(5));
+  json p = projects->update(owner, pid, {{"time_zone", "Asia/Dubai"}, {"default_region", "ae"}, {"personas", {"Broiler farmer"}},
+                                         {"working_hours", {{{"start", "08:30"}, {"end", "24:00"}}}}});
+  EXPECT_EQ(p["time_zone"], "Asia/Dubai");
+  EXPECT_EQ(p["default_region"], "AE");
+  EXPECT_EQ(p["working_hours"][0]["end"], "24:00");
+  EXPECT_EQ(p["updated_at"], "2026-11-24T05:35:00Z");
+  json log = projects->audit_log(owner, pid, std::nullopt, 50);
+  ASSERT_GE(log["items"].size(), 3u);  // created, member added, updated
+  json last = log["items"][0];
+  EXPECT_EQ(last["action"], "project.updated");
+  EXPECT_EQ(last["actor"]["email"], "owner@example.com");
+  EXPECT_EQ(last["before"]["time_zone"], "Asia/Kolkata");
+  EXPECT_EQ(last["after"]["time_zone"], "Asia/Dubai");
+  EXPECT_EQ(last["at"], "2026-11-24T05:35:00Z");
+}
+
+TEST_P(ProjectsTest, AuditLogPagesNewestFirst) {
+  for (int i = 0; i < 5; ++i) projects->update(owner, pid, {{"name", "P" + std::to_string(i)}});
+  json page1 = projects->audit_log(owner, pid, std::nullopt, 3);
+  ASSERT_EQ(page1["items"].size(), 3u);
+  EXPECT_EQ(page1["items"][0]["after"]["name"], "P4");
+  ASSERT_FALSE(page1["next_before"].is_null());
+  json page2 = projects->audit_log(owner, pid, page1["next_before"].get<int64_t>(), 3);
+  EXPECT_EQ(page2["items"][0]["after"]["name"], "P1");
+  json page3 = projects->audit_log(owner, pid, page2["next_before"].get<int64_t>(), 3);
+  EXPECT_TRUE(page3["next_before"].is_null());
+  EXPECT_EQ(page1["items"].size() + page2["items"].size() + page3["items"].size(), 7u);
+}
+
+TEST_P(ProjectsTest, NonMembersSeeNothingViewersReadOnly) {
+  EXPECT_EQ(failure_of([&] { projects->get(stranger, pid); }).code, ErrorCode::not_found);
+  EXPECT_EQ(failure_of([&] { projects->members(stranger, pid); }).code, ErrorCode::not_found);
+  EXPECT_EQ(failure_of([&] { projects->update(stranger, pid, {{"name", "x"}}); }).code, ErrorCode::not_found);
+  EXPECT_EQ(failure_of([&] { projects->get(stranger, 999999); }).code, ErrorCode::not_found);
+  EXPECT_TRUE(projects->list(stranger)["items"].empty());
+
+  EXPECT_EQ(projects->get(viewer, pid)["role"], "viewer");
+  EXPECT_EQ(failure_of([&] { projects->update(viewer, pid, {{"name", "x"}}); }).code, ErrorCode::forbidden);
+  EXPECT_EQ(failure_of([&] { projects->remove(viewer, pid); }).code, ErrorCode::forbidden);
+  EXPECT_EQ(failure_of([&] { projects->put_member(viewer, pid, stranger.id, {{"role", "owner"}}); }).code, ErrorCode::forbidden);
+  EXPECT_EQ(failure_of([&] { projects->audit_log(viewer, pid, std::nullopt, 10); }).code, ErrorCode::forbidden);
+
+  EXPECT_EQ(projects->get(admin, pid)["role"], "owner");  // admins see every project
+  EXPECT_EQ(projects->list(admin)["items"].size(), 1u);
+}
+
+TEST_P(ProjectsTest, SlugsAreUnique) {
+  auto f = failure_of([&] { projects->create(viewer, {{"name", "Copy"}, {"slug", "poultrycare"}}); });
+  EXPECT_EQ(f.code, ErrorCode::conflict);
+  EXPECT_EQ(f.field, "slug");
+  EXPECT_EQ(projects->list(viewer)["items"].size(), 1u);  // only the one they were added to
+}
+
+TEST_P(ProjectsTest, AProjectAlwaysKeepsAnOwner) {
+  EXPECT_EQ(failure_of([&] { projects->remove_member(owner, pid, owner.id); }).code, ErrorCode::conflict);
+  EXPECT_EQ(failure_of([&] { projects->put_member(owner, pid, owner.id, {{"role", "viewer"}}); }).code, ErrorCode::conflict);
+  projects->put_member(owner, pid, viewer.id, {{"role", "owner"}});
+  projects->remove_member(viewer, pid, owner.id);  // now there is another owner
+  EXPECT_EQ(failure_of([&] { projects->get(owner, pid); }).code, ErrorCode::not_found);
+  EXPECT_EQ(failure_of([&] { auth->delete_user(admin, viewer.id); }).code, ErrorCode::conflict);
+}
+
+TEST_P(ProjectsTest, MemberChangesAreAnnouncedToTheProjectAndToThePerson) {
+  bus.events.clear();
+  auto [m, added] = projects->put_member(owner, pid, stranger.id, {{"role", "manager"}});
+  EXPECT_TRUE(added);
+  EXPECT_EQ(m["role"], "manager");
+  ASSERT_EQ(bus.events.size(), 2u);
+  EXPECT_EQ(bus.events[0].name, "member.added");
+  EXPECT_EQ(bus.events[0].project_id, pid);
+  EXPECT_EQ(bus.events[1].name, "membership.changed");
+  EXPECT_EQ(bus.events[1].user_id, stranger.id);
+  EXPECT_FALSE(projects->put_member(owner, pid, stranger.id, {{"role", "viewer"}}).second);
+  EXPECT_EQ(failure_of([&] { projects->put_member(owner, pid, stranger.id, {{"role", "superuser"}}); }).field, "role");
+  EXPECT_EQ(failure_of([&] { projects->put_member(owner, pid, 424242, {{"role", "viewer"}}); }).code, ErrorCode::not_found);
+}
+
+TEST_P(ProjectsTest, DeletingAProjectRemovesItForEveryone) {
+  projects->remove(owner, pid);
+  EXPECT_EQ(failure_of([&] { projects->get(owner, pid); }).code, ErrorCode::not_found);
+  EXPECT_TRUE(projects->list(viewer)["items"].empty());
+  EXPECT_EQ(bus.events.back().name, "membership.changed");
+}
