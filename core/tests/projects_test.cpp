@@ -33,7 +33,7 @@ class ProjectsTest : public test::BothBackends {
     owner = make_user("owner@example.com");
     viewer = make_user("viewer@example.com");
     stranger = make_user("stranger@example.com");
-    pid = projects->create(owner, {{"name", "PoultryCare"}, {"slug", "poultrycare"}})["id"];
+    pid = json::parse(projects->create(owner, {{"name", "PoultryCare"}, {"slug", "poultrycare"}}))["id"];
     projects->put_member(owner, pid, viewer.id, {{"role", "viewer"}});
   }
   User user(const std::string& email) {
@@ -52,7 +52,7 @@ class ProjectsTest : public test::BothBackends {
 SANGAM_BOTH_BACKENDS(ProjectsTest);
 
 TEST_P(ProjectsTest, NewProjectsGetTheSeedDefaults) {
-  json p = projects->get(owner, pid);
+  json p = json::parse(projects->get(owner, pid));
   EXPECT_EQ(p["time_zone"], "Asia/Kolkata");
   EXPECT_EQ(p["default_region"], "IN");
   EXPECT_EQ(p["working_hours"], json::parse(R"([{"start":"09:00","end":"12:00"},{"start":"14:00","end":"21:00"}])"));
@@ -61,7 +61,7 @@ TEST_P(ProjectsTest, NewProjectsGetTheSeedDefaults) {
 }
 
 TEST_P(ProjectsTest, ValidationNamesTheFieldAndChangesNothing) {
-  auto field = [&](const json& patch) { return failure_of([&] { projects->update(owner, pid, patch); }).field; };
+  auto field = [&](const json& patch) { return failure_of([&] { json::parse(projects->update(owner, pid, patch)); }).field; };
   EXPECT_EQ(field({{"time_zone", "Mars/Olympus"}}), "time_zone");
   EXPECT_EQ(field({{"time_zone", 5}}), "time_zone");
   EXPECT_EQ(field({{"default_region", "XX"}}), "default_region");
@@ -79,15 +79,15 @@ TEST_P(ProjectsTest, ValidationNamesTheFieldAndChangesNothing) {
   EXPECT_EQ(field({{"timezone", "Asia/Dubai"}}), "timezone");  // a typo is an error, not a silent no-op
   // a valid field next to an invalid one is not applied either
   EXPECT_EQ(field({{"name", "Renamed"}, {"time_zone", "Nowhere/Land"}}), "time_zone");
-  json p = projects->get(owner, pid);
+  json p = json::parse(projects->get(owner, pid));
   EXPECT_EQ(p["name"], "PoultryCare");
   EXPECT_EQ(p["time_zone"], "Asia/Kolkata");
 }
 
 TEST_P(ProjectsTest, UpdatesApplyAndAreAuditedWithBeforeAndAfter) {
   clock.advance(std::chrono::minutes(5));
-  json p = projects->update(owner, pid, {{"time_zone", "Asia/Dubai"}, {"default_region", "ae"}, {"personas", {"Broiler farmer"}},
-                                         {"working_hours", {{{"start", "08:30"}, {"end", "24:00"}}}}});
+  json p = json::parse(projects->update(owner, pid, {{"time_zone", "Asia/Dubai"}, {"default_region", "ae"}, {"personas", {"Broiler farmer"}},
+                                         {"working_hours", {{{"start", "08:30"}, {"end", "24:00"}}}}}));
   EXPECT_EQ(p["time_zone"], "Asia/Dubai");
   EXPECT_EQ(p["default_region"], "AE");
   EXPECT_EQ(p["working_hours"][0]["end"], "24:00");
@@ -103,7 +103,7 @@ TEST_P(ProjectsTest, UpdatesApplyAndAreAuditedWithBeforeAndAfter) {
 }
 
 TEST_P(ProjectsTest, AuditLogPagesNewestFirst) {
-  for (int i = 0; i < 5; ++i) projects->update(owner, pid, {{"name", "P" + std::to_string(i)}});
+  for (int i = 0; i < 5; ++i) json::parse(projects->update(owner, pid, {{"name", "P" + std::to_string(i)}}));
   json page1 = projects->audit_log(owner, pid, std::nullopt, 3);
   ASSERT_EQ(page1["items"].size(), 3u);
   EXPECT_EQ(page1["items"][0]["after"]["name"], "P4");
@@ -116,27 +116,27 @@ TEST_P(ProjectsTest, AuditLogPagesNewestFirst) {
 }
 
 TEST_P(ProjectsTest, NonMembersSeeNothingViewersReadOnly) {
-  EXPECT_EQ(failure_of([&] { projects->get(stranger, pid); }).code, ErrorCode::not_found);
+  EXPECT_EQ(failure_of([&] { json::parse(projects->get(stranger, pid)); }).code, ErrorCode::not_found);
   EXPECT_EQ(failure_of([&] { projects->members(stranger, pid); }).code, ErrorCode::not_found);
-  EXPECT_EQ(failure_of([&] { projects->update(stranger, pid, {{"name", "x"}}); }).code, ErrorCode::not_found);
-  EXPECT_EQ(failure_of([&] { projects->get(stranger, 999999); }).code, ErrorCode::not_found);
-  EXPECT_TRUE(projects->list(stranger)["items"].empty());
+  EXPECT_EQ(failure_of([&] { json::parse(projects->update(stranger, pid, {{"name", "x"}})); }).code, ErrorCode::not_found);
+  EXPECT_EQ(failure_of([&] { json::parse(projects->get(stranger, 999999)); }).code, ErrorCode::not_found);
+  EXPECT_TRUE(json::parse(projects->list(stranger))["items"].empty());
 
-  EXPECT_EQ(projects->get(viewer, pid)["role"], "viewer");
-  EXPECT_EQ(failure_of([&] { projects->update(viewer, pid, {{"name", "x"}}); }).code, ErrorCode::forbidden);
+  EXPECT_EQ(json::parse(projects->get(viewer, pid))["role"], "viewer");
+  EXPECT_EQ(failure_of([&] { json::parse(projects->update(viewer, pid, {{"name", "x"}})); }).code, ErrorCode::forbidden);
   EXPECT_EQ(failure_of([&] { projects->remove(viewer, pid); }).code, ErrorCode::forbidden);
   EXPECT_EQ(failure_of([&] { projects->put_member(viewer, pid, stranger.id, {{"role", "owner"}}); }).code, ErrorCode::forbidden);
   EXPECT_EQ(failure_of([&] { projects->audit_log(viewer, pid, std::nullopt, 10); }).code, ErrorCode::forbidden);
 
-  EXPECT_EQ(projects->get(admin, pid)["role"], "owner");  // admins see every project
-  EXPECT_EQ(projects->list(admin)["items"].size(), 1u);
+  EXPECT_EQ(json::parse(projects->get(admin, pid))["role"], "owner");  // admins see every project
+  EXPECT_EQ(json::parse(projects->list(admin))["items"].size(), 1u);
 }
 
 TEST_P(ProjectsTest, SlugsAreUnique) {
-  auto f = failure_of([&] { projects->create(viewer, {{"name", "Copy"}, {"slug", "poultrycare"}}); });
+  auto f = failure_of([&] { json::parse(projects->create(viewer, {{"name", "Copy"}, {"slug", "poultrycare"}})); });
   EXPECT_EQ(f.code, ErrorCode::conflict);
   EXPECT_EQ(f.field, "slug");
-  EXPECT_EQ(projects->list(viewer)["items"].size(), 1u);  // only the one they were added to
+  EXPECT_EQ(json::parse(projects->list(viewer))["items"].size(), 1u);  // only the one they were added to
 }
 
 TEST_P(ProjectsTest, AProjectAlwaysKeepsAnOwner) {
@@ -144,7 +144,7 @@ TEST_P(ProjectsTest, AProjectAlwaysKeepsAnOwner) {
   EXPECT_EQ(failure_of([&] { projects->put_member(owner, pid, owner.id, {{"role", "viewer"}}); }).code, ErrorCode::conflict);
   projects->put_member(owner, pid, viewer.id, {{"role", "owner"}});
   projects->remove_member(viewer, pid, owner.id);  // now there is another owner
-  EXPECT_EQ(failure_of([&] { projects->get(owner, pid); }).code, ErrorCode::not_found);
+  EXPECT_EQ(failure_of([&] { json::parse(projects->get(owner, pid)); }).code, ErrorCode::not_found);
   EXPECT_EQ(failure_of([&] { auth->delete_user(admin, viewer.id); }).code, ErrorCode::conflict);
 }
 
@@ -165,7 +165,7 @@ TEST_P(ProjectsTest, MemberChangesAreAnnouncedToTheProjectAndToThePerson) {
 
 TEST_P(ProjectsTest, DeletingAProjectRemovesItForEveryone) {
   projects->remove(owner, pid);
-  EXPECT_EQ(failure_of([&] { projects->get(owner, pid); }).code, ErrorCode::not_found);
-  EXPECT_TRUE(projects->list(viewer)["items"].empty());
+  EXPECT_EQ(failure_of([&] { json::parse(projects->get(owner, pid)); }).code, ErrorCode::not_found);
+  EXPECT_TRUE(json::parse(projects->list(viewer))["items"].empty());
   EXPECT_EQ(bus.events.back().name, "membership.changed");
 }

@@ -161,8 +161,9 @@ Response App::dispatch(const Request& req, std::string& route_label, std::string
   if (changes_state(req.method)) {
     // Bearer requests carry no ambient credential, so only cookie requests need the Origin rule. A
     // login from a foreign page is refused too (login CSRF), while curl without Origin may log in.
+    bool bearer = ctx.principal && !ctx.principal->via_cookie;
     bool cookie = ctx.principal && ctx.principal->via_cookie;
-    if ((cookie || req.header("origin")) && !origin_allowed(req))
+    if (!bearer && (cookie || req.header("origin")) && !origin_allowed(req))
       throw Error(ErrorCode::csrf_failed, "the request's Origin is missing or not allowed");
   }
   return route.handler(ctx);

@@ -38,15 +38,15 @@ int64_t query_int(const Ctx& c, const char* name, int64_t def, int64_t min, int6
 void add_project_routes(Router& r, App& app) {
   auto& ps = app.services().projects;
   r.add({"GET", "/api/v1/projects", "Projects you are a member of", Access::user, nullptr, 200, "projects",
-         [&ps](Ctx& c) { return Response::json_body(200, ps.list(c.user())); }});
+         [&ps](Ctx& c) { return Response::json_text(200, ps.list(c.user())); }});
   r.add({"POST", "/api/v1/projects", "Create a project (you become its owner)", Access::user, kCreateSchema, 201,
-         "projects", [&ps](Ctx& c) { return Response::json_body(201, ps.create(c.user(), c.body())); }});
+         "projects", [&ps](Ctx& c) { return Response::json_text(201, ps.create(c.user(), c.body())); }});
   r.add({"GET", "/api/v1/projects/{id}", "Get a project", Access::user, nullptr, 200, "projects",
-         [&ps](Ctx& c) { return Response::json_body(200, ps.get(c.user(), c.id("id"))); }});
+         [&ps](Ctx& c) { return Response::json_text(200, ps.get(c.user(), c.id("id"))); }});
   r.add({"PATCH", "/api/v1/projects/{id}", "Change a project's settings (owner)", Access::user, kUpdateSchema, 200,
          "projects", [&ps](Ctx& c) {
            auto id = c.id("id");
-           return Response::json_body(200, ps.update(c.user(), id, c.body()));
+           return Response::json_text(200, ps.update(c.user(), id, c.body()));
          }});
   r.add({"DELETE", "/api/v1/projects/{id}", "Delete a project (owner)", Access::user, nullptr, 204, "projects",
          [&ps](Ctx& c) {

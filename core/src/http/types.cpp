@@ -60,6 +60,13 @@ Response Response::json_body(int status, const json& j) {
   return r;
 }
 
+Response Response::json_text(int status, std::string text) {
+  Response r;
+  r.status = status;
+  r.body = std::move(text);
+  return r;
+}
+
 Response Response::no_content() {
   Response r;
   r.status = 204;

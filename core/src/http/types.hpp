@@ -34,6 +34,7 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 
   static Response json_body(int status, const json& j);
+  static Response json_text(int status, std::string text);  // already-serialized JSON
   static Response no_content();
 };
 

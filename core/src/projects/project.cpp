@@ -3,6 +3,7 @@
 #include "projects/validate.hpp"
 #include "util/clock.hpp"
 #include "util/errors.hpp"
+#include "util/json_writer.hpp"
 
 #include <fmt/format.h>
 
@@ -84,7 +85,12 @@ std::vector<std::string> parse_names(const json& v, const char* field) {
 
 json windows_json(const std::vector<WorkingWindow>& ws) {
   json a = json::array();
-  for (auto& w : ws) a.push_back({{"start", format_hhmm(w.start_min)}, {"end", format_hhmm(w.end_min)}});
+  for (auto& w : ws) {
+    json o = json::object();
+    o["start"] = format_hhmm(w.start_min);
+    o["end"] = format_hhmm(w.end_min);
+    a.push_back(std::move(o));
+  }
   return a;
 }
 
@@ -135,9 +141,7 @@ Project project_from_row(const store::Row& r) {
   p.slug = r.str("slug");
   p.time_zone = r.str("time_zone");
   p.default_region = r.str("default_region");
-  p.working_hours.clear();
-  for (auto& w : json::parse(r.str("working_hours")))
-    p.working_hours.push_back({w["start"].get<int>(), w["end"].get<int>()});
+  p.working_hours = parse_windows(json::parse(r.str("working_hours")));
   p.weekend_factor = r.f64("weekend_factor");
   p.regions = json::parse(r.str("regions")).get<std::vector<std::string>>();
   p.personas = json::parse(r.str("personas")).get<std::vector<std::string>>();
@@ -146,24 +150,45 @@ Project project_from_row(const store::Row& r) {
   return p;
 }
 
-json to_json(const Project& p) {
-  return {{"id", p.id},
-          {"name", p.name},
-          {"slug", p.slug},
-          {"time_zone", p.time_zone},
-          {"default_region", p.default_region},
-          {"working_hours", windows_json(p.working_hours)},
-          {"weekend_factor", p.weekend_factor},
-          {"regions", p.regions},
-          {"personas", p.personas},
-          {"created_at", format_iso8601(p.created_at)},
-          {"updated_at", format_iso8601(p.updated_at)}};
+store::Params project_params(const Project& p) {
+  // working_hours, regions and personas are stored as the JSON the API shows, so project_json can
+  // copy them through without parsing.
+  return {p.name, p.slug, p.time_zone, p.default_region, windows_json(p.working_hours).dump(), p.weekend_factor,
+          json(p.regions).dump(), json(p.personas).dump()};
 }
 
-json to_json(const Project& p, Role role) {
-  json j = to_json(p);
-  j["role"] = role_name(role);
-  return j;
+std::string project_json(const store::Row& r, std::optional<Role> role) {
+  std::string out;
+  out.reserve(512);
+  out += "{\"id\":";
+  out += std::to_string(r.i64("id"));
+  auto field = [&](const char* name, std::string_view value) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    append_json_string(out, value);
+  };
+  auto raw = [&](const char* name, std::string_view value) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    out += value;
+  };
+  field("name", r.str("name"));
+  field("slug", r.str("slug"));
+  field("time_zone", r.str("time_zone"));
+  field("default_region", r.str("default_region"));
+  raw("working_hours", r.str("working_hours"));
+  raw("weekend_factor", fmt::format("{}", r.f64("weekend_factor")));
+  raw("regions", r.str("regions"));
+  raw("personas", r.str("personas"));
+  field("created_at", format_iso8601(r.i64("created_at")));
+  field("updated_at", format_iso8601(r.i64("updated_at")));
+  if (role) field("role", role_name(*role));
+  out += '}';
+  return out;
 }
+
+json project_object(const store::Row& r) { return json::parse(project_json(r)); }
 
 }  // namespace sangam

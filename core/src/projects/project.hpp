@@ -34,8 +34,12 @@ struct Project {
 };
 
 Project project_from_row(const store::Row& r);
-json to_json(const Project& p);
-json to_json(const Project& p, Role role);
+// The stored form of a project: parameters for project-insert / project-update (after the id).
+store::Params project_params(const Project& p);
+// The API representation, written straight from a stored row (the one serializer of a project).
+// `role` is the caller's role; events and audit entries carry none.
+std::string project_json(const store::Row& r, std::optional<Role> role = std::nullopt);
+json project_object(const store::Row& r);
 
 // Applies the fields present in `body` to `p`, validating each (field-named errors); `creating`
 // requires name and slug.

@@ -6,17 +6,6 @@
 namespace sangam {
 namespace {
 
-std::string stored_windows(const Project& p) {
-  json a = json::array();
-  for (auto& w : p.working_hours) a.push_back({{"start", w.start_min}, {"end", w.end_min}});
-  return a.dump();
-}
-
-store::Params project_params(const Project& p) {
-  return {p.name, p.slug, p.time_zone, p.default_region, stored_windows(p), p.weekend_factor,
-          json(p.regions).dump(), json(p.personas).dump()};
-}
-
 json member_json(const store::Row& r) {
   return {{"user_id", r.i64("user_id")}, {"email", r.str("email")}, {"name", r.str("name")},
           {"role", r.str("role")}, {"added_at", format_iso8601(r.i64("added_at"))}};
@@ -53,65 +42,72 @@ Role ProjectService::require(store::Conn& c, const User& u, int64_t id, Role at_
   return *role;
 }
 
-json ProjectService::list(const User& u) {
+std::string ProjectService::list(const User& u) {
   auto r = db_.read([&](store::Conn& c) {
     return u.is_admin ? c.run("project-list-all") : c.run("project-list-member", {u.id});
   });
-  json items = json::array();
-  for (size_t i = 0; i < r.size(); ++i) items.push_back(to_json(project_from_row(r[i]), *parse_role(r[i].str("role"))));
-  return {{"items", items}};
+  std::string out = "{\"items\":[";
+  for (size_t i = 0; i < r.size(); ++i) {
+    if (i) out += ',';
+    out += project_json(r[i], parse_role(r[i].str("role")));
+  }
+  out += "]}";
+  return out;
 }
 
-json ProjectService::get(const User& u, int64_t id) {
+std::string ProjectService::get(const User& u, int64_t id) {
   return db_.read([&](store::Conn& c) {
     Role role = require(c, u, id, Role::viewer);
-    return to_json(project_from_row(c.run("project-by-id", {id})[0]), role);
+    return project_json(c.run("project-by-id", {id})[0], role);
   });
 }
 
-json ProjectService::create(const User& u, const json& body) {
+std::string ProjectService::create(const User& u, const json& body) {
   Project p;
   apply_project_input(p, body, true);
   int64_t now = clock_.now_ms();
+  std::string out;
   try {
     db_.write([&](store::Conn& c) {
       auto params = project_params(p);
       params.push_back(now);
       p.id = c.run("project-insert", params)[0].i64("id");
-      p.created_at = p.updated_at = now;
       c.run("member-upsert", {p.id, u.id, std::string("owner"), now});
-      audit(c, now, p.id, actor_of(u), "project.created", target_project(p.id), nullptr, to_json(p));
+      auto row = c.run("project-by-id", {p.id});
+      audit(c, now, p.id, actor_of(u), "project.created", target_project(p.id), nullptr, project_object(row[0]));
+      out = project_json(row[0], Role::owner);
     });
   } catch (const store::DbError& e) {
     rethrow_slug(e);
   }
   bus_.publish({"membership.changed", std::nullopt, u.id, {{"project_id", p.id}, {"role", "owner"}}, now});
-  return to_json(p, Role::owner);
+  return out;
 }
 
-json ProjectService::update(const User& u, int64_t id, const json& body) {
+std::string ProjectService::update(const User& u, int64_t id, const json& body) {
   int64_t now = clock_.now_ms();
-  json out;
+  std::string out;
+  json after;
   try {
-    out = db_.write([&](store::Conn& c) {
+    db_.write([&](store::Conn& c) {
       Role role = require(c, u, id, Role::owner);
-      Project before = project_from_row(c.run("project-by-id", {id})[0]);
-      Project p = before;
+      auto before_row = c.run("project-by-id", {id});
+      Project p = project_from_row(before_row[0]);
       apply_project_input(p, body, false);
-      p.updated_at = now;
       auto params = project_params(p);
       params.insert(params.begin(), id);
       params.push_back(now);
       c.run("project-update", params);
-      audit(c, now, id, actor_of(u), "project.updated", target_project(id), to_json(before), to_json(p));
-      return to_json(p, role);
+      auto row = c.run("project-by-id", {id});
+      after = project_object(row[0]);
+      audit(c, now, id, actor_of(u), "project.updated", target_project(id), project_object(before_row[0]), after);
+      out = project_json(row[0], role);
     });
   } catch (const store::DbError& e) {
     rethrow_slug(e);
   }
-  json data = out;
-  data.erase("role");  // the event goes to every member; their own role is not the caller's
-  bus_.publish({"project.updated", id, std::nullopt, data, now});
+  // The event goes to every member, so it carries no role: theirs is not the caller's.
+  bus_.publish({"project.updated", id, std::nullopt, after, now});
   return out;
 }
 
@@ -120,7 +116,7 @@ void ProjectService::remove(const User& u, int64_t id) {
   store::Result members;
   db_.write([&](store::Conn& c) {
     require(c, u, id, Role::owner);
-    json before = to_json(project_from_row(c.run("project-by-id", {id})[0]));
+    json before = project_object(c.run("project-by-id", {id})[0]);
     members = c.run("member-list", {id});
     c.run("project-delete", {id});
     audit(c, now, id, actor_of(u), "project.deleted", target_project(id), before, nullptr);

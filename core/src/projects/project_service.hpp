@@ -12,10 +12,11 @@ class ProjectService {
  public:
   ProjectService(store::Database& db, const Clock& clock, EventBus& bus) : db_(db), clock_(clock), bus_(bus) {}
 
-  json list(const User& u);
-  json get(const User& u, int64_t id);
-  json create(const User& u, const json& body);
-  json update(const User& u, int64_t id, const json& body);
+  // Project representations are returned as JSON text (see project_json).
+  std::string list(const User& u);
+  std::string get(const User& u, int64_t id);
+  std::string create(const User& u, const json& body);
+  std::string update(const User& u, int64_t id, const json& body);
   void remove(const User& u, int64_t id);
 
   json members(const User& u, int64_t id);

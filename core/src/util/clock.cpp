@@ -2,6 +2,8 @@
 
 #include <date/date.h>
 
+#include <cstdio>
+
 namespace sangam {
 using namespace std::chrono;
 
@@ -19,8 +21,16 @@ TimePoint AcceleratedClock::now() const {
 }
 
 std::string format_iso8601(int64_t epoch_ms) {
-  sys_time<seconds> t{seconds{epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000}};
-  return date::format("%FT%TZ", t);
+  // Hand-rolled: date::format goes through an ostringstream and cost ~4 µs per call, which was a
+  // tenth of a GET /api/v1/projects (two timestamps per project).
+  int64_t secs = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
+  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  int64_t sod = secs - days * 86400;
+  date::year_month_day ymd{date::sys_days{date::days{days}}};
+  char buf[32];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()), unsigned(ymd.month()),
+                        unsigned(ymd.day()), int(sod / 3600), int(sod / 60 % 60), int(sod % 60));
+  return std::string(buf, n);
 }
 
 }  // namespace sangam
