@@ -1,0 +1,343 @@
+// Browser test of the dashboard against a real `sangam serve`.
+//
+//   npm run build && SANGAM_BIN=../build/sangam npm run test:e2e      (from web/)
+//
+// Starts sangam on a free port with a fresh data directory, drives Debian's Chromium with
+// playwright-core, saves screenshots to $SANGAM_ARTIFACTS_DIR (default web/e2e/artifacts/) and
+// writes docs/screenshots/dashboard.png for the README. The server is always stopped at the end.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = path.resolve(here, '..');
+const repoDir = path.resolve(webDir, '..');
+
+const SANGAM_BIN = process.env.SANGAM_BIN ? path.resolve(process.env.SANGAM_BIN) : path.join(repoDir, 'build', 'sangam');
+const ARTIFACTS = process.env.SANGAM_ARTIFACTS_DIR
+  ? path.resolve(process.env.SANGAM_ARTIFACTS_DIR)
+  : path.join(here, 'artifacts');
+const README_SHOT = path.join(repoDir, 'docs', 'screenshots', 'dashboard.png');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const ADMIN_EMAIL = 'admin@example.com';
+const ADMIN_PASSWORD = 'e2e-admin-password-42';
+
+/** @type {import('node:child_process').ChildProcess | null} */
+let server = null;
+let serverLog = '';
+let dataDir = '';
+let baseUrl = '';
+/** @type {import('playwright-core').Browser | null} */
+let browser = null;
+/** @type {import('playwright-core').Page} */
+let page;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForHealth(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null) throw new Error(`sangam exited early (code ${server?.exitCode}):\n${serverLog}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status === 200) return;
+      last = `status ${res.status}`;
+    } catch (e) {
+      last = String(e?.cause?.code ?? e);
+    }
+    await sleep(150);
+  }
+  throw new Error(`sangam did not answer /healthz within ${timeoutMs} ms (${last}):\n${serverLog}`);
+}
+
+async function stopServer() {
+  const child = server;
+  server = null;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// Last resort if the runner is torn down without running after(): never leave a server behind.
+process.on('exit', () => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+});
+
+async function shot(name) {
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.mouse.move(1200, 880); // no hover highlight in the pictures
+  await page.screenshot({ path: file });
+  return file;
+}
+
+before(async () => {
+  assert.ok(existsSync(SANGAM_BIN), `sangam binary not found at ${SANGAM_BIN} (set SANGAM_BIN)`);
+  assert.ok(existsSync(path.join(webDir, 'dist', 'index.html')), 'web/dist is missing: run `npm run build` first');
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  dataDir = mkdtempSync(path.join(tmpdir(), 'sangam-e2e-'));
+  server = spawn(SANGAM_BIN, ['serve'], {
+    env: {
+      ...process.env,
+      SANGAM_LISTEN: `127.0.0.1:${port}`,
+      SANGAM_DATA_DIR: dataDir,
+      SANGAM_ADMIN_EMAIL: ADMIN_EMAIL,
+      SANGAM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      SANGAM_WEB_DIR: path.join(webDir, 'dist'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (d) => {
+    serverLog += d.toString();
+    if (serverLog.length > 200_000) serverLog = serverLog.slice(-100_000);
+  };
+  server.stdout.on('data', collect);
+  server.stderr.on('data', collect);
+  const child = server;
+  child.once('exit', (code, signal) => {
+    // Stopped by us in after()? Then server is already null. Anything else is worth a loud note.
+    if (server === child) {
+      console.error(`[e2e] sangam exited unexpectedly (code ${code}, signal ${signal}); last log lines:\n${serverLog.slice(-4000)}`);
+    }
+  });
+  await waitForHealth(baseUrl, 30_000);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => console.error('[browser pageerror]', e.message));
+  page.on('console', (m) => {
+    // 4xx answers the test provokes on purpose are logged by Chromium as "Failed to load resource".
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.error('[browser console]', m.text());
+  });
+});
+
+after(async () => {
+  try {
+    await browser?.close();
+  } finally {
+    await stopServer();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('dashboard: login, create a project, edit settings, validation, live updates', async (t) => {
+  let projectId = 0;
+
+  await t.test('wrong password shows the server message', async () => {
+    await page.goto(baseUrl + '/');
+    await page.getByLabel('Email').fill(ADMIN_EMAIL);
+    await page.getByLabel('Password').fill('definitely-wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const err = page.getByTestId('login-error');
+    await err.waitFor();
+    assert.ok((await err.innerText()).trim().length > 0, 'login error text is empty');
+    await shot('01-login-error');
+  });
+
+  await t.test('log in', async () => {
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // No project yet: the dashboard opens the creation page.
+    await page.getByRole('heading', { name: 'New project' }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/projects\/new$/);
+    await shot('02-new-project');
+  });
+
+  await t.test('create project PoultryCare', async () => {
+    await page.getByLabel('Project name').fill('PoultryCare');
+    assert.equal(await page.getByLabel('Slug').inputValue(), 'poultrycare', 'slug is derived from the name');
+    const regions = page.getByTestId('regions').locator('input');
+    for (const r of ['Telangana', 'Andhra Pradesh', 'Karnataka']) {
+      await regions.fill(r);
+      await regions.press('Enter');
+    }
+    const personas = page.getByTestId('personas').locator('input');
+    for (const r of ['Farmer', 'Dealer', 'Veterinarian']) {
+      await personas.fill(r);
+      await personas.press('Enter');
+    }
+    await page.getByTestId('save-project').click();
+    await page.getByRole('heading', { name: 'PoultryCare', level: 1 }).waitFor();
+    const m = /^\/projects\/(\d+)$/.exec(new URL(page.url()).pathname);
+    assert.ok(m, `expected the overview URL, got ${page.url()}`);
+    projectId = Number(m[1]);
+    await shot('03-overview');
+  });
+
+  await t.test('the project is listed in the switcher', async () => {
+    await page.getByTestId('project-switcher').click();
+    const menu = page.getByTestId('project-switcher-menu');
+    await menu.waitFor();
+    await menu.getByRole('option', { name: /PoultryCare/ }).waitFor();
+    assert.ok(await menu.getByText('New project').isVisible());
+    await shot('04-switcher');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+  });
+
+  await t.test('change the time zone to Asia/Dubai and see it persisted', async () => {
+    await page.getByTestId('nav-settings').click();
+    await page.getByRole('heading', { name: 'Project settings' }).waitFor();
+    const tz = page.getByTestId('time-zone').locator('input');
+    assert.equal(await tz.inputValue(), 'Asia/Kolkata');
+    await tz.click();
+    await tz.fill('Dubai');
+    await page.getByRole('option', { name: 'Asia/Dubai' }).click();
+    assert.equal(await tz.inputValue(), 'Asia/Dubai');
+    await page.getByTestId('save-project').click();
+    await page.getByText('Settings saved').waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Project settings' }).waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="time-zone"] input')?.value === 'Asia/Dubai',
+      null,
+      { timeout: 5000 },
+    );
+    // The API agrees.
+    const fromApi = await page.evaluate(async (id) => (await (await fetch(`/api/v1/projects/${id}`)).json()).time_zone, projectId);
+    assert.equal(fromApi, 'Asia/Dubai');
+    await shot('05-settings');
+  });
+
+  await t.test('an invalid slug shows the error next to the slug field', async () => {
+    const slug = page.getByLabel('Slug');
+    await slug.fill('9 Not A Slug!');
+    await page.getByTestId('save-project').click();
+    const err = page.locator('[data-field="slug"] [data-error-for="slug"]');
+    await err.waitFor();
+    const text = (await err.innerText()).trim();
+    assert.ok(text.length > 0, 'slug error is empty');
+    // Nothing else is marked as wrong.
+    assert.equal(await page.locator('.field-error').count(), 1, 'only the slug field shows an error');
+    await slug.scrollIntoViewIfNeeded();
+    await shot('06-slug-error');
+    // Put it back; nothing was saved.
+    await page.getByRole('button', { name: 'Discard', exact: true }).click();
+    assert.equal(await slug.inputValue(), 'poultrycare');
+  });
+
+  await t.test('an overlapping working-hours window is flagged on its row', async () => {
+    const start = page.getByLabel('Window 2 start');
+    await start.fill('11:00'); // window 1 is 09:00–12:00
+    await page.getByTestId('save-project').click();
+    const err = page.locator('[data-error-for^="working_hours.1"], [data-error-for="working_hours"]').first();
+    await err.waitFor();
+    await err.scrollIntoViewIfNeeded();
+    await shot('07-working-hours-error');
+    await page.getByRole('button', { name: 'Discard', exact: true }).click();
+  });
+
+  await t.test('API tokens: create one, it is shown once', async () => {
+    await page.getByTestId('nav-tokens').click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByLabel('Name').fill('e2e script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const value = page.getByTestId('new-token-value');
+    await value.waitFor();
+    const token = (await value.innerText()).trim();
+    assert.match(token, /^sgm_/);
+    await page.getByTestId('tokens-table').getByText('e2e script').waitFor();
+    await shot('08-tokens');
+    t.diagnostic(`token prefix ${token.slice(0, 8)}…`);
+    // Keep it for the live-update check below.
+    process.env.__E2E_TOKEN = token;
+  });
+
+  await t.test('a change made through the API shows up live (WebSocket)', async () => {
+    await page.goto(`${baseUrl}/projects/${projectId}`);
+    await page.getByRole('heading', { name: 'PoultryCare', level: 1 }).waitFor();
+    await page.locator('[data-testid="live-indicator"].live-open').waitFor();
+    // Give the subscribe message a moment to reach the server.
+    await sleep(300);
+    const res = await fetch(`${baseUrl}/api/v1/projects/${projectId}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${process.env.__E2E_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ weekend_factor: 0.5, default_region: 'AE' }),
+    });
+    assert.equal(res.status, 200, `PATCH with bearer token: ${res.status} ${await res.text()}`);
+    await page.getByText('Phone region AE').waitFor({ timeout: 5000 });
+  });
+
+  await t.test('members, audit log and users pages render', async () => {
+    await page.getByTestId('nav-members').click();
+    await page.getByTestId('members-table').getByText(ADMIN_EMAIL).waitFor();
+    await shot('09-members');
+
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-table').waitFor();
+    assert.ok((await page.getByTestId('audit-table').locator('tbody tr').count()) >= 1, 'audit log is empty');
+    await shot('10-audit');
+
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('users-table').getByText(ADMIN_EMAIL).waitFor();
+    await shot('11-users');
+  });
+
+  await t.test('README screenshot', async () => {
+    // A second project and a teammate make the product look like it is in use.
+    const statuses = await page.evaluate(async (id) => {
+      const send = (method, url, body) =>
+        fetch(`/api/v1${url}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const project = await send('POST', '/projects', { name: 'Restopi', slug: 'restopi', time_zone: 'Asia/Kolkata' });
+      const user = await send('POST', '/users', { email: 'priya@example.com', name: 'Priya Sharma', password: 'priya-password-1' });
+      const member = await send('PUT', `/projects/${id}/members/${(await user.clone().json()).id}`, { role: 'manager' });
+      return [project.status, user.status, member.status];
+    }, projectId);
+    assert.deepEqual(statuses, [201, 201, 201]);
+    await page.goto(`${baseUrl}/projects/${projectId}`);
+    await page.getByRole('heading', { name: 'PoultryCare', level: 1 }).waitFor();
+    await page.locator('[data-testid="live-indicator"].live-open').waitFor();
+    mkdirSync(path.dirname(README_SHOT), { recursive: true });
+    await page.mouse.move(1200, 880);
+    await page.screenshot({ path: README_SHOT });
+    await shot('12-dashboard');
+  });
+
+  await t.test('log out', async () => {
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('logout').click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+    assert.equal(me, 401);
+  });
+});

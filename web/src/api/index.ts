@@ -1,0 +1,79 @@
+// Typed endpoint functions, one per route of docs/api.md.
+import { api } from './client';
+import type {
+  AuditPage,
+  List,
+  Me,
+  Member,
+  Project,
+  ProjectInput,
+  Role,
+  Token,
+  User,
+} from './types';
+
+export * from './client';
+export * from './types';
+
+export const auth = {
+  login: (email: string, password: string) => api.post<{ user: User }>('/auth/login', { email, password }),
+  logout: () => api.post<void>('/auth/logout'),
+  me: () => api.get<Me>('/auth/me'),
+};
+
+export const tokens = {
+  list: () => api.get<List<Token>>('/tokens'),
+  create: (name: string, expiresInDays?: number) =>
+    api.post<Token>('/tokens', expiresInDays ? { name, expires_in_days: expiresInDays } : { name }),
+  revoke: (id: number) => api.del(`/tokens/${id}`),
+};
+
+export interface UserCreate {
+  email: string;
+  name: string;
+  password: string;
+  is_admin?: boolean;
+}
+export type UserPatch = Partial<{ name: string; password: string; is_admin: boolean; disabled: boolean }>;
+
+export const users = {
+  list: () => api.get<List<User>>('/users'),
+  get: (id: number) => api.get<User>(`/users/${id}`),
+  create: (u: UserCreate) => api.post<User>('/users', u),
+  update: (id: number, patch: UserPatch) => api.patch<User>(`/users/${id}`, patch),
+  remove: (id: number) => api.del(`/users/${id}`),
+};
+
+export const projects = {
+  list: () => api.get<List<Project>>('/projects'),
+  get: (id: number) => api.get<Project>(`/projects/${id}`),
+  create: (p: ProjectInput) => api.post<Project>('/projects', p),
+  update: (id: number, patch: ProjectInput) => api.patch<Project>(`/projects/${id}`, patch),
+  remove: (id: number) => api.del(`/projects/${id}`),
+};
+
+export const members = {
+  list: (projectId: number) => api.get<List<Member>>(`/projects/${projectId}/members`),
+  put: (projectId: number, userId: number, role: Role) =>
+    api.put<Member>(`/projects/${projectId}/members/${userId}`, { role }),
+  remove: (projectId: number, userId: number) => api.del(`/projects/${projectId}/members/${userId}`),
+};
+
+export const audit = {
+  list: (projectId: number, before?: number | null, limit = 50) =>
+    api.get<AuditPage>(`/projects/${projectId}/audit`, { query: { limit, before: before ?? undefined } }),
+};
+
+let tzCache: Promise<string[]> | null = null;
+export function timezones(): Promise<string[]> {
+  if (!tzCache) {
+    tzCache = api.get<List<string>>('/timezones').then(
+      (r) => r.items,
+      (e) => {
+        tzCache = null;
+        throw e;
+      },
+    );
+  }
+  return tzCache;
+}

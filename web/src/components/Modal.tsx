@@ -1,0 +1,111 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+import { errorMessage } from '../api';
+import { IconX } from './Icons';
+
+export function Modal({
+  title,
+  onClose,
+  children,
+  footer,
+  width = 480,
+}: {
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+  width?: number;
+}) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  return createPortal(
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="modal" role="dialog" aria-modal="true" style={{ maxWidth: width }}>
+        <div className="modal-header">
+          <h2>{title}</h2>
+          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
+            <IconX />
+          </button>
+        </div>
+        <div className="modal-body">{children}</div>
+        {footer && <div className="modal-footer">{footer}</div>}
+      </div>
+    </div>,
+    document.body,
+  );
+}
+
+/** A confirmation dialog whose confirm action may fail; the failure is shown inside the dialog. */
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel = 'Confirm',
+  danger,
+  onConfirm,
+  onClose,
+  requireText,
+}: {
+  title: string;
+  children: ReactNode;
+  confirmLabel?: string;
+  danger?: boolean;
+  onConfirm: () => Promise<void> | void;
+  onClose: () => void;
+  /** When set, the user must type this text to enable the button (e.g. a project slug). */
+  requireText?: string;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const ok = !requireText || typed === requireText;
+
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+      onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={title}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={danger ? 'btn btn-danger' : 'btn btn-primary'}
+            onClick={run}
+            disabled={busy || !ok}
+            data-testid="confirm-button"
+          >
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <div className="confirm-text">{children}</div>
+      {requireText && (
+        <div className="field">
+          <label className="field-label" htmlFor="confirm-type">
+            Type <code>{requireText}</code> to confirm
+          </label>
+          <input id="confirm-type" className="input" value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
+        </div>
+      )}
+      {error && <div className="form-error" role="alert">{error}</div>}
+    </Modal>
+  );
+}

@@ -1,0 +1,275 @@
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import {
+  ApiError,
+  ROLES,
+  errorMessage,
+  members as membersApi,
+  users as usersApi,
+  type Member,
+  type Project,
+  type Role,
+  type User,
+} from '../../api';
+import { ConfirmDialog } from '../../components/Modal';
+import { IconTrash } from '../../components/Icons';
+import { Avatar, Card, EmptyState, ErrorBanner, PageHeader, PageLoading, RoleBadge } from '../../components/ui';
+import { useToast } from '../../components/Toast';
+import { formatDate } from '../../components/format';
+import { useLiveEvents } from '../../live';
+import { useMe } from '../auth/session';
+import { can } from '../projects/context';
+
+const roleHelp: Record<Role, string> = {
+  owner: 'Full control: settings, members, audit log, deletion.',
+  manager: 'Runs the day-to-day work; cannot change settings or members.',
+  viewer: 'Read-only access.',
+};
+
+export function MembersPage({ project }: { project: Project }) {
+  const me = useMe();
+  const toast = useToast();
+  const manage = can(project).manageMembers;
+  const [items, setItems] = useState<Member[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<Member | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const r = await membersApi.list(project.id);
+      setItems(r.items);
+      setLoadError(null);
+    } catch (e) {
+      setLoadError(errorMessage(e));
+    }
+  }, [project.id]);
+
+  useEffect(() => {
+    setItems(null);
+    void load();
+  }, [load]);
+
+  useLiveEvents((ev) => {
+    if (ev.project_id === project.id && ev.event.startsWith('member.')) void load();
+  });
+
+  const changeRole = async (m: Member, role: Role) => {
+    setActionError(null);
+    try {
+      await membersApi.put(project.id, m.user_id, role);
+      toast(`${m.name || m.email} is now ${role === 'owner' ? 'an' : 'a'} ${role}`);
+      await load();
+    } catch (e) {
+      setActionError(errorMessage(e));
+      await load();
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeader title="Members" subtitle={`People who can work on ${project.name}, and what they may do.`} />
+
+      {manage && <AddMember project={project} existing={items ?? []} onAdded={load} />}
+
+      {actionError && <ErrorBanner title="Could not change the member.">{actionError}</ErrorBanner>}
+      {loadError && <ErrorBanner>{loadError}</ErrorBanner>}
+
+      <Card flush title={`${items?.length ?? ''} ${items?.length === 1 ? 'member' : 'members'}`}>
+        {items === null ? (
+          <PageLoading />
+        ) : items.length === 0 ? (
+          <EmptyState title="No members" />
+        ) : (
+          <table className="table" data-testid="members-table">
+            <thead>
+              <tr>
+                <th>Member</th>
+                <th>Role</th>
+                <th>Added</th>
+                {manage && <th className="right">Actions</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((m) => (
+                <tr key={m.user_id}>
+                  <td>
+                    <div className="person">
+                      <Avatar name={m.name || m.email} />
+                      <div>
+                        <div className="person-name">
+                          {m.name || m.email}
+                          {m.user_id === me.user.id && <span className="you">you</span>}
+                        </div>
+                        <div className="person-sub">{m.email}</div>
+                      </div>
+                    </div>
+                  </td>
+                  <td>
+                    {manage ? (
+                      <select
+                        className="select select-sm"
+                        value={m.role}
+                        aria-label={`Role of ${m.email}`}
+                        onChange={(e) => void changeRole(m, e.target.value as Role)}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <RoleBadge role={m.role} />
+                    )}
+                  </td>
+                  <td className="muted">{formatDate(m.added_at)}</td>
+                  {manage && (
+                    <td className="right">
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm danger-text"
+                        onClick={() => setRemoving(m)}
+                        aria-label={`Remove ${m.email}`}
+                      >
+                        <IconTrash size={15} /> Remove
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+
+      <div className="role-legend">
+        {ROLES.map((r) => (
+          <div key={r}>
+            <RoleBadge role={r} /> <span className="muted small">{roleHelp[r]}</span>
+          </div>
+        ))}
+      </div>
+
+      {removing && (
+        <ConfirmDialog
+          title="Remove member?"
+          danger
+          confirmLabel="Remove"
+          onClose={() => setRemoving(null)}
+          onConfirm={async () => {
+            await membersApi.remove(project.id, removing.user_id);
+            toast(`${removing.name || removing.email} removed`);
+            await load();
+          }}
+        >
+          <strong>{removing.name || removing.email}</strong> will lose access to {project.name} at once.
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+function AddMember({ project, existing, onAdded }: { project: Project; existing: Member[]; onAdded: () => Promise<void> }) {
+  const me = useMe();
+  const toast = useToast();
+  const isAdmin = me.user.is_admin;
+  const [allUsers, setAllUsers] = useState<User[] | null>(null);
+  const [userId, setUserId] = useState('');
+  const [role, setRole] = useState<Role>('manager');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!isAdmin) return;
+    usersApi.list().then(
+      (r) => setAllUsers(r.items),
+      () => setAllUsers(null),
+    );
+  }, [isAdmin]);
+
+  const candidates = useMemo(() => {
+    const taken = new Set(existing.map((m) => m.user_id));
+    return (allUsers ?? []).filter((u) => !taken.has(u.id) && !u.disabled);
+  }, [allUsers, existing]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const raw = userId.trim();
+    let id: number | undefined;
+    if (/^\d+$/.test(raw)) id = Number(raw);
+    else if (raw.includes('@') && allUsers) id = allUsers.find((u) => u.email.toLowerCase() === raw.toLowerCase())?.id;
+    if (id === undefined) {
+      setError(
+        raw.includes('@') && !isAdmin
+          ? 'Only administrators can look users up by email. Enter the numeric user id.'
+          : 'Choose a user.',
+      );
+      return;
+    }
+    setBusy(true);
+    try {
+      const m = await membersApi.put(project.id, id, role);
+      toast(`${m.name || m.email} added as ${role}`);
+      setUserId('');
+      await onAdded();
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 404 && !err.field ? 'No user with that id.' : errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card title="Add a member" subtitle="Adding someone who is already a member changes their role.">
+      <form className="inline-form" onSubmit={submit} data-testid="add-member-form">
+        <div className="field grow">
+          <label className="field-label" htmlFor="member-user">
+            User
+          </label>
+          {isAdmin && allUsers ? (
+            <select id="member-user" className="select" value={userId} onChange={(e) => setUserId(e.target.value)}>
+              <option value="">Choose a user…</option>
+              {candidates.map((u) => (
+                <option key={u.id} value={String(u.id)}>
+                  {u.name} — {u.email}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id="member-user"
+              className="input"
+              placeholder="User id, e.g. 7"
+              value={userId}
+              onChange={(e) => setUserId(e.target.value)}
+            />
+          )}
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="member-role">
+            Role
+          </label>
+          <select id="member-role" className="select" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <span className="field-label">&nbsp;</span>
+          <button type="submit" className="btn btn-primary" disabled={busy || !userId.trim()}>
+            {busy ? 'Adding…' : 'Add member'}
+          </button>
+        </div>
+      </form>
+      {error && (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      )}
+    </Card>
+  );
+}

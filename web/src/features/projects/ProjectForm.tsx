@@ -1,0 +1,539 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { ApiError, timezones, type Project, type ProjectInput, type WorkingWindow } from '../../api';
+import { Combobox } from '../../components/Combobox';
+import { Field, errorFor, errorUnder } from '../../components/Field';
+import { IconPlus, IconTrash } from '../../components/Icons';
+import { TagInput } from '../../components/TagInput';
+import { ErrorBanner, InfoBanner } from '../../components/ui';
+
+/** Form state: the project's editable fields, numbers kept as typed text. */
+interface FormState {
+  name: string;
+  slug: string;
+  time_zone: string;
+  default_region: string;
+  working_hours: WorkingWindow[];
+  weekend_factor: string;
+  regions: string[];
+  personas: string[];
+}
+
+export const DEFAULTS: FormState = {
+  name: '',
+  slug: '',
+  time_zone: 'Asia/Kolkata',
+  default_region: 'IN',
+  working_hours: [
+    { start: '09:00', end: '12:00' },
+    { start: '14:00', end: '21:00' },
+  ],
+  weekend_factor: '0.6',
+  regions: [],
+  personas: [],
+};
+
+const MAX_WINDOWS = 6;
+
+function fromProject(p: Project): FormState {
+  return {
+    name: p.name,
+    slug: p.slug,
+    time_zone: p.time_zone,
+    default_region: p.default_region,
+    working_hours: p.working_hours.map((w) => ({ ...w })),
+    weekend_factor: String(p.weekend_factor),
+    regions: [...p.regions],
+    personas: [...p.personas],
+  };
+}
+
+export function slugify(name: string): string {
+  let s = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  s = s.replace(/^[0-9-]+/, '');
+  return s.slice(0, 50).replace(/-+$/, '');
+}
+
+function toInput(f: FormState): Required<ProjectInput> {
+  const wf = f.weekend_factor.trim();
+  const n = Number(wf);
+  return {
+    name: f.name.trim(),
+    slug: f.slug.trim(),
+    time_zone: f.time_zone,
+    default_region: f.default_region.trim().toUpperCase(),
+    working_hours: f.working_hours.map((w) => ({ start: w.start, end: w.end })),
+    // An unparsable number is sent as typed, so the server names the problem.
+    weekend_factor: (wf !== '' && Number.isFinite(n) ? n : wf) as number,
+    regions: f.regions,
+    personas: f.personas,
+  };
+}
+
+function diff(a: Required<ProjectInput>, b: Required<ProjectInput>): ProjectInput {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(a) as (keyof ProjectInput)[]) {
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out[k] = a[k];
+  }
+  return out as ProjectInput;
+}
+
+const KNOWN_FIELDS = ['name', 'slug', 'time_zone', 'default_region', 'working_hours', 'weekend_factor', 'regions', 'personas'];
+
+export function ProjectForm({
+  project,
+  readOnly,
+  onSubmit,
+  onCancel,
+  submitLabel,
+}: {
+  /** Absent when creating. */
+  project?: Project;
+  readOnly?: boolean;
+  onSubmit: (input: ProjectInput) => Promise<void>;
+  onCancel?: () => void;
+  submitLabel: string;
+}) {
+  const initial = useMemo(() => (project ? fromProject(project) : DEFAULTS), [project]);
+  const [f, setF] = useState<FormState>(initial);
+  const [slugTouched, setSlugTouched] = useState(!!project);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [zones, setZones] = useState<string[]>([]);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // When the project changes underneath us (our own save, or a live update from someone else):
+  // take the new values, unless the user has unsaved edits; then offer to load them instead.
+  const fRef = useRef(f);
+  fRef.current = f;
+  const busyRef = useRef(false);
+  const prevInitial = useRef(initial);
+  const [staleNotice, setStaleNotice] = useState(false);
+  useEffect(() => {
+    const prev = prevInitial.current;
+    prevInitial.current = initial;
+    if (prev === initial) return;
+    const same = (a: FormState, b: FormState) => JSON.stringify(toInput(a)) === JSON.stringify(toInput(b));
+    if (same(prev, initial)) return;
+    const cur = fRef.current;
+    // Our own save lands here too (the form then already equals the new values): no merge needed.
+    if (project && !busyRef.current && !same(cur, prev) && !same(cur, initial)) {
+      // Merge: fields the user has not touched take the new values; edited fields keep the user's.
+      const merged = { ...cur };
+      for (const k of Object.keys(cur) as (keyof FormState)[]) {
+        if (JSON.stringify(cur[k]) === JSON.stringify(prev[k])) (merged as Record<string, unknown>)[k] = initial[k];
+      }
+      setF(merged);
+      setStaleNotice(true);
+      return;
+    }
+    setF(initial);
+    setError(null);
+    setStaleNotice(false);
+  }, [initial, project]);
+
+  // Switching to another project always starts from its values.
+  useEffect(() => {
+    setF(prevInitial.current);
+    setError(null);
+    setStaleNotice(false);
+  }, [project?.id]);
+
+  useEffect(() => {
+    timezones().then(setZones, () => setZones([]));
+  }, []);
+
+  // Bring the field the server complained about into view.
+  useEffect(() => {
+    if (error instanceof ApiError && error.field) {
+      const el = formRef.current?.querySelector('.has-error, .wh-row.has-error');
+      el?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    }
+  }, [error]);
+
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((s) => ({ ...s, [k]: v }));
+
+  const changes = useMemo(() => (project ? diff(toInput(f), toInput(initial)) : null), [f, initial, project]);
+  const dirty = project ? Object.keys(changes ?? {}).length > 0 : true;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (readOnly) return;
+    setBusy(true);
+    busyRef.current = true;
+    setError(null);
+    try {
+      await onSubmit(project ? changes! : toInput(f));
+      setStaleNotice(false);
+    } catch (err) {
+      setError(err);
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  };
+
+  const setWindow = (i: number, key: 'start' | 'end', v: string) =>
+    set(
+      'working_hours',
+      f.working_hours.map((w, j) => (j === i ? { ...w, [key]: v } : w)),
+    );
+
+  const addWindow = () => {
+    const last = f.working_hours[f.working_hours.length - 1];
+    const next = last ? nextWindowAfter(last.end) : { start: '09:00', end: '17:00' };
+    set('working_hours', [...f.working_hours, next]);
+  };
+
+  const apiErr = error instanceof ApiError ? error : null;
+  const fieldKnown = !!apiErr?.field && KNOWN_FIELDS.some((k) => apiErr.field === k || apiErr.field!.startsWith(k + '.'));
+  const generalError = error && !fieldKnown ? (error instanceof Error ? error.message : String(error)) : null;
+  // Errors of one window are shown under its row; anything else about working_hours under the list.
+  const whField = apiErr?.field && (apiErr.field === 'working_hours' || apiErr.field.startsWith('working_hours.')) ? apiErr.field : null;
+  const whRow = whField ? /^working_hours\.(\d+)/.exec(whField)?.[1] : undefined;
+  const whGeneral = whField && (whRow === undefined || Number(whRow) >= f.working_hours.length) ? apiErr!.message : null;
+
+  return (
+    <form ref={formRef} className="project-form" onSubmit={submit} noValidate data-testid="project-form">
+      {staleNotice && (
+        <InfoBanner>
+          Someone else just changed this project; their changes are merged into the form, and the fields you are
+          editing keep your values.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setF(initial);
+              setError(null);
+              setStaleNotice(false);
+            }}
+          >
+            Discard my edits
+          </button>
+        </InfoBanner>
+      )}
+      {generalError && <ErrorBanner title="Could not save.">{generalError}</ErrorBanner>}
+      {apiErr && fieldKnown && (
+        <ErrorBanner title="Please check the highlighted field.">{apiErr.message}</ErrorBanner>
+      )}
+
+      <section className="form-section">
+        <div className="form-section-intro">
+          <h3>General</h3>
+          <p>The name your team sees, and the short identifier used in links and the API.</p>
+        </div>
+        <div className="form-section-fields">
+          <Field label="Project name" name="name" error={errorFor(error, 'name')}>
+            {(id) => (
+              <input
+                id={id}
+                name="name"
+                className="input"
+                value={f.name}
+                disabled={readOnly}
+                maxLength={100}
+                placeholder="e.g. PoultryCare"
+                onChange={(e) => {
+                  const name = e.target.value;
+                  setF((s) => ({ ...s, name, slug: slugTouched ? s.slug : slugify(name) }));
+                }}
+              />
+            )}
+          </Field>
+          <Field
+            label="Slug"
+            name="slug"
+            error={errorFor(error, 'slug')}
+            hint="2–50 characters: lowercase letters, digits and dashes, starting with a letter."
+          >
+            {(id) => (
+              <div className="input-group">
+                <span className="input-addon">/</span>
+                <input
+                  id={id}
+                  name="slug"
+                  className="input mono"
+                  value={f.slug}
+                  disabled={readOnly}
+                  maxLength={60}
+                  spellCheck={false}
+                  placeholder="poultrycare"
+                  onChange={(e) => {
+                    setSlugTouched(true);
+                    set('slug', e.target.value);
+                  }}
+                />
+              </div>
+            )}
+          </Field>
+        </div>
+      </section>
+
+      <section className="form-section">
+        <div className="form-section-intro">
+          <h3>Locale</h3>
+          <p>Sending windows are computed in this time zone; phone numbers without a country code use the default region.</p>
+        </div>
+        <div className="form-section-fields two-col">
+          <Field label="Time zone" name="time_zone" error={errorFor(error, 'time_zone')}>
+            {(id) => (
+              <Combobox
+                id={id}
+                testId="time-zone"
+                value={f.time_zone}
+                options={zones.length ? zones : [f.time_zone]}
+                onChange={(v) => set('time_zone', v)}
+                disabled={readOnly}
+                invalid={!!errorFor(error, 'time_zone')}
+                placeholder="Search time zones…"
+              />
+            )}
+          </Field>
+          <Field
+            label="Default phone region"
+            name="default_region"
+            error={errorFor(error, 'default_region')}
+            hint="Two-letter ISO code, e.g. IN, AE, GB."
+          >
+            {(id) => (
+              <input
+                id={id}
+                name="default_region"
+                className="input mono region-input"
+                value={f.default_region}
+                disabled={readOnly}
+                maxLength={2}
+                spellCheck={false}
+                onChange={(e) => set('default_region', e.target.value.toUpperCase())}
+              />
+            )}
+          </Field>
+        </div>
+      </section>
+
+      <section className="form-section">
+        <div className="form-section-intro">
+          <h3>Sending calendar</h3>
+          <p>Messages go out only inside these windows (local time). Up to six windows, sorted and not overlapping.</p>
+        </div>
+        <div className="form-section-fields">
+          <div className={`field ${whGeneral ? 'has-error' : ''}`} data-field="working_hours">
+            <span className="field-label">Working hours</span>
+            <div className="wh-list">
+              {f.working_hours.map((w, i) => {
+                const errStart = errorFor(error, `working_hours.${i}.start`);
+                const errEnd = errorFor(error, `working_hours.${i}.end`);
+                const errRow = errorFor(error, `working_hours.${i}`);
+                const rowErr = errorUnder(error, `working_hours.${i}`);
+                return (
+                  <div key={i} className={`wh-row ${rowErr ? 'has-error' : ''}`} data-field={`working_hours.${i}`}>
+                    <div className="wh-inputs">
+                      <span className="wh-index">{i + 1}</span>
+                      <input
+                        type="time"
+                        className={`input ${errStart || errRow ? 'invalid' : ''}`}
+                        aria-label={`Window ${i + 1} start`}
+                        name={`working_hours.${i}.start`}
+                        value={w.start}
+                        disabled={readOnly}
+                        onChange={(e) => setWindow(i, 'start', e.target.value)}
+                      />
+                      <span className="wh-sep">to</span>
+                      <input
+                        type="time"
+                        className={`input ${errEnd || errRow ? 'invalid' : ''}`}
+                        aria-label={`Window ${i + 1} end`}
+                        name={`working_hours.${i}.end`}
+                        value={w.end}
+                        disabled={readOnly}
+                        onChange={(e) => setWindow(i, 'end', e.target.value)}
+                      />
+                      {!readOnly && (
+                        <button
+                          type="button"
+                          className="icon-btn"
+                          aria-label={`Remove window ${i + 1}`}
+                          title="Remove window"
+                          disabled={f.working_hours.length <= 1}
+                          onClick={() =>
+                            set(
+                              'working_hours',
+                              f.working_hours.filter((_, j) => j !== i),
+                            )
+                          }
+                        >
+                          <IconTrash size={16} />
+                        </button>
+                      )}
+                    </div>
+                    {rowErr && (
+                      <div className="field-error" role="alert" data-error-for={`working_hours.${i}`}>
+                        {rowErr}
+                      </div>
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+            <HoursBar windows={f.working_hours} />
+            {!readOnly && (
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm add-row"
+                onClick={addWindow}
+                disabled={f.working_hours.length >= MAX_WINDOWS}
+              >
+                <IconPlus size={15} /> Add window
+              </button>
+            )}
+            {whGeneral && (
+              <div className="field-error" role="alert" data-error-for="working_hours">
+                {whGeneral}
+              </div>
+            )}
+          </div>
+          <Field
+            label="Weekend volume factor"
+            name="weekend_factor"
+            error={errorFor(error, 'weekend_factor')}
+            hint="Share of the weekday volume sent on weekends: 0 sends nothing, 1 sends as on weekdays."
+          >
+            {(id) => (
+              <div className="range-row">
+                <input
+                  type="range"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  aria-label="Weekend volume factor slider"
+                  value={Number.isFinite(Number(f.weekend_factor)) ? Number(f.weekend_factor) : 0}
+                  disabled={readOnly}
+                  onChange={(e) => set('weekend_factor', e.target.value)}
+                />
+                <input
+                  id={id}
+                  name="weekend_factor"
+                  className="input range-value"
+                  inputMode="decimal"
+                  value={f.weekend_factor}
+                  disabled={readOnly}
+                  onChange={(e) => set('weekend_factor', e.target.value)}
+                />
+              </div>
+            )}
+          </Field>
+        </div>
+      </section>
+
+      <section className="form-section">
+        <div className="form-section-intro">
+          <h3>Audience</h3>
+          <p>Regions and personas you target. Contacts and campaigns pick from these lists.</p>
+        </div>
+        <div className="form-section-fields">
+          <Field label="Regions" name="regions" error={errorUnder(error, 'regions')} hint="Press Enter or comma to add.">
+            {(id) => (
+              <TagInput
+                id={id}
+                testId="regions"
+                value={f.regions}
+                onChange={(v) => set('regions', v)}
+                disabled={readOnly}
+                invalid={!!errorUnder(error, 'regions')}
+                placeholder="e.g. Telangana, Andhra Pradesh"
+              />
+            )}
+          </Field>
+          <Field label="Personas" name="personas" error={errorUnder(error, 'personas')} hint="Press Enter or comma to add.">
+            {(id) => (
+              <TagInput
+                id={id}
+                testId="personas"
+                value={f.personas}
+                onChange={(v) => set('personas', v)}
+                disabled={readOnly}
+                invalid={!!errorUnder(error, 'personas')}
+                placeholder="e.g. Farmer, Dealer, Veterinarian"
+              />
+            )}
+          </Field>
+        </div>
+      </section>
+
+      {!readOnly && (
+        <div className="form-actions">
+          {project && dirty && <span className="muted small">You have unsaved changes.</span>}
+          {onCancel && (
+            <button type="button" className="btn btn-ghost" onClick={onCancel} disabled={busy}>
+              Cancel
+            </button>
+          )}
+          {project && (
+            <button
+              type="button"
+              className="btn btn-ghost"
+              disabled={!dirty || busy}
+              onClick={() => {
+                setF(initial);
+                setError(null);
+              }}
+            >
+              Discard
+            </button>
+          )}
+          <button type="submit" className="btn btn-primary" disabled={busy || !dirty} data-testid="save-project">
+            {busy ? 'Saving…' : submitLabel}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+function nextWindowAfter(end: string): WorkingWindow {
+  const m = /^(\d{2}):(\d{2})$/.exec(end);
+  if (!m) return { start: '09:00', end: '10:00' };
+  const startMin = Math.min(Number(m[1]) * 60 + Number(m[2]) + 60, 22 * 60);
+  const endMin = Math.min(startMin + 60, 23 * 60 + 59);
+  const fmt = (x: number) => `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`;
+  return { start: fmt(startMin), end: fmt(endMin) };
+}
+
+/** A 24-hour strip showing the windows; purely visual. */
+export function HoursBar({ windows, nowMinutes }: { windows: WorkingWindow[]; nowMinutes?: number }) {
+  const toMin = (s: string) => {
+    const m = /^(\d{1,2}):(\d{2})/.exec(s);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  };
+  return (
+    <div className="hours-bar" aria-hidden="true">
+      <div className="hours-track">
+        {windows.map((w, i) => {
+          const a = toMin(w.start);
+          const b = toMin(w.end);
+          if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return null;
+          return (
+            <span
+              key={i}
+              className="hours-seg"
+              style={{ left: `${(a / 1440) * 100}%`, width: `${((b - a) / 1440) * 100}%` }}
+              title={`${w.start}–${w.end}`}
+            />
+          );
+        })}
+        {nowMinutes !== undefined && <span className="hours-now" style={{ left: `${(nowMinutes / 1440) * 100}%` }} />}
+      </div>
+      <div className="hours-scale">
+        {[0, 6, 12, 18, 24].map((h) => (
+          <span key={h} style={{ left: `${(h / 24) * 100}%` }}>
+            {String(h).padStart(2, '0')}:00
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
