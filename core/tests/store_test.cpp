@@ -17,9 +17,10 @@ TEST_P(StoreTest, EveryNamedQueryPreparesAgainstTheMigratedSchema) {
 }
 
 TEST_P(StoreTest, MigrationsAreIdempotent) {
-  EXPECT_EQ(store::schema_version(*db), 1);
+  int version = store::schema_version(*db);
+  EXPECT_GE(version, 2);
   EXPECT_TRUE(store::migrate(*db, clock).empty());
-  EXPECT_EQ(store::schema_version(*db), 1);
+  EXPECT_EQ(store::schema_version(*db), version);
 }
 
 TEST_P(StoreTest, UniqueViolationIsRecognisedByCodeNotText) {
@@ -70,8 +71,10 @@ TEST_P(StoreTest, ConcurrentMigrationsApplyOnce) {
   std::thread tb([&] { rb = store::migrate(*b, clock); });
   ta.join();
   tb.join();
-  EXPECT_EQ(ra.size() + rb.size(), 1u);
-  EXPECT_EQ(store::schema_version(*a), 1);
+  // one process applied everything, the other found nothing left to do
+  EXPECT_TRUE(ra.empty() || rb.empty());
+  EXPECT_EQ(static_cast<int>(ra.size() + rb.size()), store::schema_version(*a));
+  EXPECT_EQ(store::schema_version(*a), store::schema_version(*db));
 }
 
 TEST(Queries, UnknownQueryNameIsAProgrammingError) {

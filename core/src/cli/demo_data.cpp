@@ -2,7 +2,7 @@
 
 namespace sangam {
 
-void seed_demo(store::Database& db, ProjectService& projects, const std::string& admin_email) {
+void seed_demo(store::Database& db, ProjectService& projects, AccountService& accounts, const std::string& admin_email) {
   auto r = db.read([&](store::Conn& c) { return c.run("user-by-email", {admin_email}); });
   if (r.empty()) return;
   User admin = user_from_row(r[0]);
@@ -20,6 +20,18 @@ void seed_demo(store::Database& db, ProjectService& projects, const std::string&
                         {"weekend_factor", 0.8},
                         {"regions", {"Tiruppur", "Erode", "Coimbatore", "Surat"}},
                         {"personas", {"Textile shop owner", "Wholesaler", "Boutique"}}});
+  // The seed's five numbers on the simulated network (1.1): three production numbers, one backup and
+  // one in warm-up. They start unlinked: link them from the Accounts page with "Simulate scan".
+  auto pid = [&](const char* slug) {
+    for (auto& p : json::parse(projects.list(admin))["items"])
+      if (p["slug"] == slug) return p["id"].get<int64_t>();
+    return int64_t(0);
+  };
+  accounts.seed(pid("poultrycare"), "+919800000001", "PoultryCare main", "sim", AccountRole::production);
+  accounts.seed(pid("restopi"), "+919800000002", "Restopi main", "sim", AccountRole::production);
+  accounts.seed(pid("textopi"), "+919800000003", "Textopi main", "sim", AccountRole::production);
+  accounts.seed(pid("poultrycare"), "+919800000004", "Backup", "sim", AccountRole::backup);
+  accounts.seed(pid("poultrycare"), "+919800000005", "Warm-up", "sim", AccountRole::warmup);
 }
 
 }  // namespace sangam

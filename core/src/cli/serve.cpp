@@ -1,6 +1,7 @@
 #include "cli/serve.hpp"
 
 #include "cli/demo_data.hpp"
+#include "engines/bridge/supervisor.hpp"
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
 #include "http/server.hpp"
@@ -8,6 +9,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -20,6 +22,18 @@ bool user_can_see(store::Database& db, int64_t user_id, int64_t project_id) {
     if (u.empty() || u[0].boolean("disabled")) return false;
     return ProjectService::role_of(c, user_from_row(u[0]), project_id).has_value();
   });
+}
+
+// connector/dist/main.js next to the binary (build/sangam → ../connector/dist) or the working dir.
+std::string find_connector_script(const Config& cfg) {
+  if (!cfg.connector_script.empty()) return cfg.connector_script;
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  for (auto base : {exe.parent_path().parent_path(), exe.parent_path(), std::filesystem::current_path(ec)}) {
+    auto p = base / "connector" / "dist" / "main.js";
+    if (std::filesystem::exists(p, ec)) return p.string();
+  }
+  return {};
 }
 
 std::string url_of(const Config& cfg, unsigned short port) {
@@ -53,16 +67,52 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   http::Hub hub([&db](int64_t u, int64_t p) { return user_can_see(*db, u, p); });
   AuthService auth(*db, clock, hub);
   ProjectService projects(*db, clock, hub);
+  BridgeHub bridge(clock);
+  AlertService alerts(*db, clock, hub);
+  AccountOptions account_opts;
+  account_opts.reconnect_delay_ms = cfg.reconnect_delay_ms;
+  account_opts.keepalive_ms = cfg.keepalive_ms;
+  AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
+  bridge.set_listener(&accounts);
 
   std::string admin_email = cfg.admin_email, admin_password = cfg.admin_password;
   if (opts.demo && admin_password.empty()) admin_password = kDemoPassword;
   bool created = false;
   auto generated = auth.ensure_admin(admin_email, admin_password, created);
-  if (opts.demo) seed_demo(*db, projects, normalize_email(admin_email));
+  if (opts.demo) seed_demo(*db, projects, accounts, normalize_email(admin_email));
 
-  http::App app(cfg, {*db, clock, auth, projects}, hub);
+  // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
+  // accepted, so the bridge secret the App checks is whichever the peer presents.
+  std::string local_secret = crypto::random_token(32);
+  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret}, hub);
+  if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   std::string url = url_of(cfg, server.port());
+
+  std::unique_ptr<ConnectorSupervisor> supervisor;
+  if (cfg.connector == "auto") {
+    std::string script = find_connector_script(cfg);
+    if (script.empty()) {
+      spdlog::error("event=connector.missing hint=\"run make build (connector/dist/main.js) or set SANGAM_CONNECTOR=off\"");
+    } else {
+      std::string ws = url;
+      ws.replace(0, 4, "ws");
+      std::string scratch = cfg.data_dir + "/connector";
+      std::filesystem::create_directories(scratch);
+      supervisor = std::make_unique<ConnectorSupervisor>(
+          ConnectorSupervisor::Options{{"node", script},
+                                       {{"SANGAM_CORE_URL", ws + "/bridge/v1"},
+                                        {"SANGAM_BRIDGE_SECRET", local_secret},
+                                        {"SANGAM_CONNECTOR_ID", "local"},
+                                        {"SANGAM_CHROMIUM", cfg.chromium},
+                                        {"SANGAM_SIM_SEED", cfg.sim_seed},
+                                        {"SANGAM_SIM_SPEED", fmt::format("{}", cfg.sim_speed * opts.clock_speed)},
+                                        {"SANGAM_SIM_WORLD", opts.demo ? "demo" : "test"},
+                                        {"SANGAM_CONNECTOR_DATA", std::filesystem::absolute(scratch).string()}}},
+          [](int pid, const std::string& how) { spdlog::error("event=connector.crashed pid={} how=\"{}\"", pid, how); });
+    }
+  }
+
   spdlog::info("event=server.listening url={} threads={} backend={} demo={}", url, threads,
                store::backend_name(db->backend()), opts.demo);
   std::cout << "Sangam " << (opts.demo ? "demo " : "") << "is running at " << url << "\n";
@@ -75,6 +125,21 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   if (opts.demo) std::cout << "Log in as " << normalize_email(admin_email) << " / " << admin_password << "\n";
   std::cout << std::flush;
 
+  // The scheduler: command time-outs, session restores, keepalive, health (once a second).
+  std::atomic<bool> running{true};
+  std::thread scheduler([&] {
+    while (running) {
+      try {
+        bridge.expire(clock.now_ms());
+        accounts.tick();
+      } catch (const std::exception& e) {
+        spdlog::error("event=scheduler.error error=\"{}\"", e.what());
+      }
+      for (int i = 0; i < 10 && running; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  if (supervisor) supervisor->start();
+
   std::thread signals([&] {
     int sig = 0;
     sigwait(&sigs, &sig);
@@ -84,6 +149,10 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   server.run();
   pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when stop() came from elsewhere
   signals.join();
+  bridge.shutdown();  // the connector going away now is no crash
+  if (supervisor) supervisor->stop();
+  running = false;
+  scheduler.join();
   spdlog::info("event=server.stopped");
   spdlog::shutdown();
   return 0;

@@ -123,6 +123,27 @@ Config load_config(const EnvLookup& raw_env) {
       bad("SANGAM_LOG_LEVEL", "one of trace, debug, info, warn, error", s);
     c.log_level = s;
   }
+  if (const char* v = env("SANGAM_CONNECTOR")) {
+    std::string m = v;
+    if (m != "auto" && m != "off") bad("SANGAM_CONNECTOR", "auto or off", m);
+    c.connector = m;
+  }
+  if (const char* v = env("SANGAM_CONNECTOR_SCRIPT"); v && *v) c.connector_script = v;
+  if (const char* v = env("SANGAM_BRIDGE_SECRET"); v && *v) {
+    if (std::string(v).size() < 16) throw ConfigError("SANGAM_BRIDGE_SECRET is invalid: expected at least 16 characters");
+    c.bridge_secret = v;
+  }
+  if (const char* v = env("SANGAM_CHROMIUM"); v && *v) c.chromium = v;
+  if (const char* v = env("SANGAM_SIM_SEED"); v && *v) c.sim_seed = v;
+  if (const char* v = env("SANGAM_SIM_SPEED")) {
+    char* end = nullptr;
+    double d = std::strtod(v, &end);
+    if (!*v || *end || d < 0.01 || d > 10000) bad("SANGAM_SIM_SPEED", "a number from 0.01 to 10000", v);
+    c.sim_speed = d;
+  }
+  if (const char* v = env("SANGAM_RECONNECT_DELAY_MS"))
+    c.reconnect_delay_ms = parse_uint("SANGAM_RECONNECT_DELAY_MS", v, 10, 3600000);
+  if (const char* v = env("SANGAM_KEEPALIVE_MS")) c.keepalive_ms = parse_uint("SANGAM_KEEPALIVE_MS", v, 1000, 86400000);
   if (const char* v = env("SANGAM_SECRET_KEY"); v && *v) {
     auto key = crypto::from_hex(v);
     if (!key || key->size() != 32)

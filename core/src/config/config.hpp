@@ -32,6 +32,16 @@ struct Config {
   std::string log_level = "info";           // SANGAM_LOG_LEVEL: trace|debug|info|warn|error
   bool secure_cookies = false;              // SANGAM_SECURE_COOKIES: set when served over HTTPS
 
+  // WhatsApp connectors (docs/bridge-protocol.md)
+  std::string connector = "auto";           // SANGAM_CONNECTOR: auto (spawn the local one) | off (remote only)
+  std::string connector_script;             // SANGAM_CONNECTOR_SCRIPT; empty → connector/dist/main.js found next to the binary
+  std::string bridge_secret;                // SANGAM_BRIDGE_SECRET: what remote connectors present; empty → only the local one
+  std::string chromium = "/usr/bin/chromium";  // SANGAM_CHROMIUM
+  std::string sim_seed = "1";               // SANGAM_SIM_SEED: the simulated network is the same for the same seed
+  double sim_speed = 1.0;                   // SANGAM_SIM_SPEED: divides the simulator's delays (tests use 50)
+  int64_t reconnect_delay_ms = 30000;       // SANGAM_RECONNECT_DELAY_MS: wait before restoring a lost session
+  int64_t keepalive_ms = 15 * 60 * 1000;    // SANGAM_KEEPALIVE_MS: how often every client is asked for its state
+
   bool uses_postgres() const { return !database_url.empty(); }
   std::string sqlite_path() const { return data_dir + "/sangam.db"; }
 };

@@ -2,6 +2,7 @@
 
 #include "util/errors.hpp"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -63,6 +64,7 @@ App::App(const Config& cfg, Services s, Hub& hub) : cfg_(cfg), s_(s), hub_(hub),
   add_auth_routes(router_, *this);
   add_user_routes(router_, *this);
   add_project_routes(router_, *this);
+  if (s_.accounts) add_account_routes(router_, *this);
   if (web_dir_.empty()) spdlog::warn("event=web.missing hint=\"run make build to build the dashboard (web/dist)\"");
 }
 
@@ -98,14 +100,43 @@ bool App::origin_allowed(const Request& req) const {
   return host && scheme_end != std::string::npos && o.substr(scheme_end + 3) == *host;
 }
 
-std::variant<Principal, Response> App::authenticate_upgrade(const Request& req) {
+std::variant<WsPeer, Response> App::upgrade(const Request& req) {
   try {
+    if (req.path == "/bridge/v1") {
+      auto h = req.header("authorization");
+      // Constant-time comparison: the secret must not leak through response timing.
+      auto matches = [&](const std::string& secret) {
+        std::string expected = "Bearer " + secret;
+        return !secret.empty() && h && h->size() == expected.size() &&
+               sodium_memcmp(h->data(), expected.data(), expected.size()) == 0;
+      };
+      bool ok = s_.bridge && (matches(s_.bridge_secret) ||
+                              std::any_of(extra_bridge_secrets_.begin(), extra_bridge_secrets_.end(), matches));
+      if (!ok) throw Error(ErrorCode::unauthorized, "connectors must present the bridge secret");
+      BridgeHub* b = s_.bridge;
+      // Session archives of a whatsapp-web.js profile reach tens of MB; 256 MiB bounds a bad peer.
+      return WsPeer{[b](auto send, auto close) { return b->open(std::move(send), std::move(close)); },
+                    [b](uint64_t id, const std::string& text, const auto&) { b->message(id, text); },
+                    [b](uint64_t id) { b->closed(id); }, 256u << 20, true};
+    }
+    if (req.path != "/api/v1/ws") throw not_found("no WebSocket endpoint at " + req.path);
     auto p = authenticate(req);
     if (!p) throw Error(ErrorCode::unauthorized, "sign in first");
     // Cross-site WebSocket hijacking: a browser sends the cookie with any page's WebSocket, so a
     // cookie-authenticated upgrade must come from our own origin.
     if (p->via_cookie && !origin_allowed(req)) throw Error(ErrorCode::csrf_failed, "the request's Origin is not allowed");
-    return *p;
+    int64_t user = p->user.id;
+    Hub* hub = &hub_;
+    Metrics* m = &metrics_;
+    return WsPeer{[hub, m, user](auto send, auto close) {
+                    m->ws_connections(1);
+                    return hub->add(user, std::move(send), std::move(close));
+                  },
+                  [hub](uint64_t id, const std::string& text, const auto& reply) { reply(hub->handle(id, text)); },
+                  [hub, m](uint64_t id) {
+                    m->ws_connections(-1);
+                    hub->remove(id);
+                  }};
   } catch (const Error& e) {
     return error_response(e);
   }

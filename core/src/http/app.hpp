@@ -1,7 +1,9 @@
 #pragma once
 // Everything the HTTP server needs, without the socket code: routing, authentication, the CSRF rule,
 // the error envelope, metrics and the request log. server.cpp feeds it parsed requests.
+#include "accounts/account_service.hpp"
 #include "auth/auth_service.hpp"
+#include "engines/bridge/bridge_hub.hpp"
 #include "config/config.hpp"
 #include "http/hub.hpp"
 #include "http/metrics.hpp"
@@ -17,6 +19,19 @@ struct Services {
   const Clock& clock;
   AuthService& auth;
   ProjectService& projects;
+  AccountService* accounts = nullptr;  // null in tests that do not need the account pool
+  AlertService* alerts = nullptr;
+  BridgeHub* bridge = nullptr;
+  std::string bridge_secret;           // what connectors must present at /bridge/v1
+};
+
+// A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
+struct WsPeer {
+  std::function<uint64_t(std::function<void(std::string)> send, std::function<void()> close)> open;
+  std::function<void(uint64_t conn, const std::string& text, const std::function<void(std::string)>& reply)> message;
+  std::function<void(uint64_t conn)> closed;
+  size_t max_message_bytes = 64 * 1024;
+  bool server_pings = false;  // ping the peer and drop it when silent (connectors)
 };
 
 class App {
@@ -24,10 +39,11 @@ class App {
   App(const Config& cfg, Services s, Hub& hub);
 
   Response handle(const Request& req);
-  // WebSocket upgrade: the principal, or the error response to send instead.
-  std::variant<Principal, Response> authenticate_upgrade(const Request& req);
+  // WebSocket upgrade: the endpoint to attach, or the error response to send instead.
+  std::variant<WsPeer, Response> upgrade(const Request& req);
 
   Hub& hub() { return hub_; }
+  void add_bridge_secret(std::string secret) { extra_bridge_secrets_.push_back(std::move(secret)); }
   Metrics& metrics() { return metrics_; }
   const Config& config() const { return cfg_; }
   Services& services() { return s_; }
@@ -45,6 +61,7 @@ class App {
   Router router_;
   Metrics metrics_;
   std::string web_dir_;
+  std::vector<std::string> extra_bridge_secrets_;
 };
 
 // Route tables, one file per resource.
@@ -52,5 +69,6 @@ void add_meta_routes(Router& r, App& app);
 void add_auth_routes(Router& r, App& app);
 void add_user_routes(Router& r, App& app);
 void add_project_routes(Router& r, App& app);
+void add_account_routes(Router& r, App& app);
 
 }  // namespace sangam::http

@@ -101,12 +101,17 @@ void write_next(std::shared_ptr<Ws> ws, std::shared_ptr<Outbox> ob) {
   });
 }
 
-awaitable<void> websocket_session(beast::tcp_stream stream, bhttp::request<bhttp::string_body> req, App& app,
-                                  Principal principal) {
+awaitable<void> websocket_session(beast::tcp_stream stream, bhttp::request<bhttp::string_body> req, WsPeer peer) {
   auto ws = std::make_shared<Ws>(std::move(stream));
   beast::get_lowest_layer(*ws).expires_never();
-  ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws->read_message_max(kWsMessageMax);
+  if (peer.server_pings) {
+    // Connectors: a ping after 15 s of silence, dropped after 45 s without an answer.
+    websocket::stream_base::timeout t{std::chrono::seconds(30), std::chrono::seconds(45), true};
+    ws->set_option(t);
+  } else {
+    ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  }
+  ws->read_message_max(peer.max_message_bytes);
   beast::error_code ec;
   co_await ws->async_accept(req, net::redirect_error(use_awaitable, ec));
   if (ec) co_return;
@@ -129,18 +134,15 @@ awaitable<void> websocket_session(beast::tcp_stream stream, bhttp::request<bhttp
       if (!ob->writing) write_next(ws, ob);
     });
   };
-  uint64_t id = app.hub().add(principal.user.id, send, close);
-  app.metrics().ws_connections(1);
-  spdlog::info("event=ws.open user={}", principal.user.id);
+  uint64_t id = peer.open(send, close);
   for (;;) {
     beast::flat_buffer buf;
     co_await ws->async_read(buf, net::redirect_error(use_awaitable, ec));
     if (ec) break;
-    send(app.hub().handle(id, beast::buffers_to_string(buf.data())));
+    peer.message(id, beast::buffers_to_string(buf.data()), send);
   }
-  app.hub().remove(id);  // breaks the hub → send → ws reference cycle
-  app.metrics().ws_connections(-1);
-  spdlog::info("event=ws.close user={} reason=\"{}\"", principal.user.id, ec.message());
+  peer.closed(id);  // breaks the peer → send → ws reference cycle
+  spdlog::debug("event=ws.close path={} reason=\"{}\"", std::string(req.target()), ec.message());
 }
 
 awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body) {
@@ -169,11 +171,11 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body) {
       break;
     }
     auto req = parser.release();
-    if (websocket::is_upgrade(req) && req.target().starts_with("/api/v1/ws")) {
+    if (websocket::is_upgrade(req)) {
       Request r = to_request(req, ip);
-      auto auth = app.authenticate_upgrade(r);
-      if (auto p = std::get_if<Principal>(&auth)) {
-        co_await websocket_session(std::move(stream), std::move(req), app, *p);
+      auto auth = app.upgrade(r);
+      if (auto p = std::get_if<WsPeer>(&auth)) {
+        co_await websocket_session(std::move(stream), std::move(req), std::move(*p));
         co_return;
       }
       auto out = to_beast(std::get<Response>(auth), req.version(), false, false);

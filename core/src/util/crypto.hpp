@@ -11,6 +11,8 @@ namespace sangam::crypto {
 
 void init();  // sodium_init; call once at start
 std::string random_token(size_t bytes);   // URL-safe base64 without padding
+std::string base64_encode(std::string_view bytes);               // standard alphabet, padded
+std::optional<std::string> base64_decode(std::string_view text);
 std::string to_hex(const unsigned char* data, size_t n);
 std::optional<std::vector<unsigned char>> from_hex(std::string_view hex);
 // BLAKE2b-256 of a high-entropy secret (session ids, API tokens), hex. A slow KDF buys nothing for

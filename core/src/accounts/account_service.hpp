@@ -1,0 +1,79 @@
+#pragma once
+// The account pool: CRUD and linking for people (HTTP), and the reaction to what engines report
+// (EngineListener): linking, recovery after disconnects, bans, health, alerts. tick() drives the
+// timed parts (retries, keepalive, health, inactivity) from the scheduler thread.
+#include "accounts/account.hpp"
+#include "accounts/alerts.hpp"
+#include "auth/user.hpp"
+#include "engines/engine.hpp"
+#include "util/clock.hpp"
+#include "util/crypto.hpp"
+#include "util/events.hpp"
+
+#include <mutex>
+
+namespace sangam {
+
+struct AccountOptions {
+  int64_t reconnect_delay_ms = 30000;               // seed 1.2: wait 30 s, then restore the session
+  int max_reconnects = 3;                           // … up to 3 times, doubling the wait each time
+  int64_t keepalive_ms = 15 * 60 * 1000;            // seed 1.2: keepalive every 15 minutes
+  int64_t health_interval_ms = 5 * 60 * 1000;       // recompute health at least this often
+  int64_t phone_inactive_ms = 12LL * 86400 * 1000;  // WhatsApp unlinks after 14 idle days; warn at 12
+};
+
+class AccountService final : public EngineListener {
+ public:
+  AccountService(store::Database& db, const Clock& clock, EventBus& bus, Engine& engine, AlertService& alerts,
+                 crypto::SecretKey key, AccountOptions opts = {});
+
+  json list(const User& u, int64_t pid);
+  json get(const User& u, int64_t pid, int64_t aid);
+  json create(const User& u, int64_t pid, const json& body);
+  json update(const User& u, int64_t pid, int64_t aid, const json& body);
+  void remove(const User& u, int64_t pid, int64_t aid);
+  json link(const User& u, int64_t pid, int64_t aid, const json& body);
+  json qr_history(const User& u, int64_t pid, int64_t aid);
+  json transition(const User& u, int64_t pid, int64_t aid, const json& body);
+  json logout(const User& u, int64_t pid, int64_t aid);
+  json health(const User& u, int64_t pid, int64_t aid);
+  void sim(const User& u, int64_t pid, int64_t aid, const std::string& action, const json& body);
+
+  // EngineListener
+  void on_engine_event(int64_t aid, const std::string& event, const json& data) override;
+  json on_engine_request(int64_t aid, const std::string& request, const json& args) override;
+  void on_connector_up(const std::string& connector_id) override;
+  void on_connector_down(const std::string& connector_id, const std::string& reason) override;
+
+  void tick();
+
+  // Demo seeding: creates an account unless its phone exists (no permission checks).
+  void seed(int64_t pid, const std::string& phone, const std::string& label, const std::string& engine, AccountRole role);
+
+ private:
+  Account load(store::Conn& c, int64_t aid);
+  Account require(store::Conn& c, const User& u, int64_t pid, int64_t aid, int min_role);
+  // Moves through the state machine or throws conflict (field "to").
+  void set_status(store::Conn& c, const Account& a, AccountStatus to, const std::optional<std::string>& reason);
+  void publish(int64_t aid);
+  void start_client(const Account& a, bool restore);
+  void on_ready(int64_t aid, const json& data);
+  void on_disconnected(int64_t aid, const std::string& reason);
+  void on_failure(int64_t aid, const std::string& kind, const std::string& message);
+  void recompute_health(int64_t aid);
+  void retry_due(int64_t now);
+  void keepalive(int64_t now);
+  void check_inactive(int64_t now);
+
+  store::Database& db_;
+  const Clock& clock_;
+  EventBus& bus_;
+  Engine& engine_;
+  AlertService& alerts_;
+  crypto::SecretKey key_;
+  AccountOptions opts_;
+  std::mutex tick_mu_;
+  int64_t last_keepalive_ = 0, last_health_ = 0, last_inactive_check_ = 0;
+};
+
+}  // namespace sangam

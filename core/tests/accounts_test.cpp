@@ -1,0 +1,283 @@
+// The account pool on both storage backends, driven through a fake engine and a manual clock.
+#include "accounts/account_service.hpp"
+#include "auth/auth_service.hpp"
+#include "engines/fake/fake_engine.hpp"
+#include "projects/project_service.hpp"
+
+#include "support.hpp"
+
+using namespace sangam;
+using namespace std::chrono;
+using json = nlohmann::json;
+
+namespace {
+ErrorCode code_of(const std::function<void()>& fn, std::string* field = nullptr) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    if (field) *field = e.field();
+    return e.code();
+  }
+  return ErrorCode::internal;
+}
+}  // namespace
+
+class AccountsTest : public test::BothBackends {
+ protected:
+  void SetUp() override {
+    BothBackends::SetUp();
+    auth = std::make_unique<AuthService>(*db, clock, bus);
+    projects = std::make_unique<ProjectService>(*db, clock, bus);
+    alerts = std::make_unique<AlertService>(*db, clock, bus);
+    crypto::SecretKey key{std::vector<unsigned char>(32, 7)};
+    AccountOptions opts;  // the production defaults: 30 s, 3 attempts
+    accounts = std::make_unique<AccountService>(*db, clock, bus, engine, *alerts, key, opts);
+    engine.reply = {{"state", "CONNECTED"}};  // what a healthy client answers to account.state
+    bool created = false;
+    auth->ensure_admin("owner@example.com", "0123456789", created);
+    owner = user_from_row(db->read([](store::Conn& c) { return c.run("user-by-email", {std::string("owner@example.com")}); })[0]);
+    pid = json::parse(projects->create(owner, {{"name", "PoultryCare"}, {"slug", "poultrycare"}}))["id"];
+  }
+  int64_t add(const std::string& phone, const std::string& role = "production") {
+    return accounts->create(owner, pid, {{"phone", phone}, {"engine", "sim"}, {"role", role}})["id"];
+  }
+  json account(int64_t aid) { return accounts->get(owner, pid, aid); }
+  int64_t linked(const std::string& phone, const std::string& role = "production") {
+    int64_t aid = add(phone, role);
+    accounts->link(owner, pid, aid, json::object());
+    accounts->on_engine_event(aid, "account.qr", {{"qr", "2@abc"}, {"attempt", 1}});
+    accounts->on_engine_event(aid, "account.ready", {{"phone", phone}});
+    return aid;
+  }
+  std::vector<std::string> alert_kinds() {
+    std::vector<std::string> out;
+    json list = alerts->list(owner, pid, true);
+    for (auto& a : list["items"]) out.push_back(a["kind"]);
+    return out;
+  }
+
+  test::RecordingBus bus;
+  FakeEngine engine;
+  std::unique_ptr<AuthService> auth;
+  std::unique_ptr<ProjectService> projects;
+  std::unique_ptr<AlertService> alerts;
+  std::unique_ptr<AccountService> accounts;
+  User owner;
+  int64_t pid = 0;
+};
+SANGAM_BOTH_BACKENDS(AccountsTest);
+
+TEST_P(AccountsTest, PhonesAreNormalisedWithTheProjectRegionAndUnique) {
+  json a = accounts->create(owner, pid, {{"phone", "098000 00011"}, {"engine", "sim"}});
+  EXPECT_EQ(a["phone"], "+919800000011");
+  EXPECT_EQ(a["status"], "new");
+  EXPECT_EQ(a["daily_limit"], 200);
+  std::string field;
+  EXPECT_EQ(code_of([&] { accounts->create(owner, pid, {{"phone", "+91 98000 00011"}}); }, &field), ErrorCode::conflict);
+  EXPECT_EQ(field, "phone");
+  EXPECT_EQ(code_of([&] { accounts->create(owner, pid, {{"phone", "12"}}); }, &field), ErrorCode::validation_failed);
+  EXPECT_EQ(field, "phone");
+  EXPECT_EQ(code_of([&] { accounts->create(owner, pid, {{"phone", "9800000099"}, {"engine", "telegram"}}); }, &field),
+            ErrorCode::validation_failed);
+  EXPECT_EQ(field, "engine");
+  EXPECT_EQ(accounts->list(owner, pid)["items"].size(), 1u);
+}
+
+TEST_P(AccountsTest, LinkingByQrEndsInTheRolesStatus) {
+  int64_t aid = add("+919800000021", "backup");
+  json a = accounts->link(owner, pid, aid, json::object());
+  EXPECT_EQ(a["status"], "linking");
+  EXPECT_EQ(engine.commands_for(aid), std::vector<std::string>{"account.start"});
+  EXPECT_EQ(engine.sent.back().args["restore"], false);
+  accounts->on_engine_event(aid, "account.qr", {{"qr", "2@first"}, {"attempt", 1}});
+  accounts->on_engine_event(aid, "account.qr", {{"qr", "2@second"}, {"attempt", 2}});
+  auto history = accounts->qr_history(owner, pid, aid)["items"];
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0]["value"], "2@second");
+  EXPECT_EQ(bus.events.back().name, "account.qr");
+  EXPECT_EQ(bus.events.back().project_id, pid);
+  accounts->on_engine_event(aid, "account.ready", {{"phone", "+919800000021"}});
+  a = account(aid);
+  EXPECT_EQ(a["status"], "standby");
+  EXPECT_FALSE(a["linked_at"].is_null());
+  EXPECT_EQ(a["health"], 100);
+  EXPECT_EQ(a["health_level"], "healthy");
+}
+
+TEST_P(AccountsTest, AWarmupNumberCountsItsDays) {
+  int64_t aid = linked("+919800000022", "warmup");
+  EXPECT_EQ(account(aid)["warmup_day"], 1);
+  EXPECT_EQ(account(aid)["daily_limit"], 50);
+  clock.advance(hours(24 * 3));
+  EXPECT_EQ(account(aid)["warmup_day"], 4);
+}
+
+TEST_P(AccountsTest, TransitionsGoThroughTheStateMachine) {
+  int64_t aid = add("+919800000023");
+  std::string field;
+  EXPECT_EQ(code_of([&] { accounts->transition(owner, pid, aid, {{"to", "cooling"}}); }, &field), ErrorCode::conflict);
+  EXPECT_EQ(field, "to");
+  EXPECT_EQ(code_of([&] { accounts->transition(owner, pid, aid, {{"to", "banned"}}); }, &field), ErrorCode::validation_failed);
+  accounts->link(owner, pid, aid, json::object());
+  accounts->on_engine_event(aid, "account.ready", json::object());
+  EXPECT_EQ(accounts->transition(owner, pid, aid, {{"to", "cooling"}})["status"], "cooling");
+  EXPECT_EQ(accounts->transition(owner, pid, aid, {{"to", "active"}})["status"], "active");
+  EXPECT_EQ(accounts->transition(owner, pid, aid, {{"to", "retired"}})["status"], "retired");
+  EXPECT_EQ(code_of([&] { accounts->transition(owner, pid, aid, {{"to", "active"}}); }), ErrorCode::conflict);
+  EXPECT_EQ(engine.commands_for(aid).back(), "account.stop");
+}
+
+TEST_P(AccountsTest, ChangingTheRoleMovesALinkedAccount) {
+  int64_t aid = linked("+919800000024");
+  EXPECT_EQ(accounts->update(owner, pid, aid, {{"role", "backup"}})["status"], "standby");
+  EXPECT_EQ(accounts->update(owner, pid, aid, {{"role", "production"}, {"label", "Main"}})["status"], "active");
+  EXPECT_EQ(account(aid)["label"], "Main");
+}
+
+// Seed 1.2: wait 30 s, restore, retry up to 3 times with backoff, then disconnected + alert.
+TEST_P(AccountsTest, ALostSessionIsRestoredWithBackoffThenGivenUp) {
+  int64_t aid = linked("+919800000025");
+  engine.sent.clear();
+  accounts->on_engine_event(aid, "account.disconnected", {{"reason", "NAVIGATION"}});
+  EXPECT_EQ(account(aid)["status"], "active");  // still the same number, being restored
+  EXPECT_LT(account(aid)["health"].get<int>(), 100);
+  clock.advance(seconds(29));
+  accounts->tick();
+  EXPECT_TRUE(engine.commands_for(aid).empty());
+  clock.advance(seconds(1));
+  accounts->tick();
+  EXPECT_EQ(engine.commands_for(aid), (std::vector<std::string>{"account.stop", "account.start"}));
+  EXPECT_EQ(engine.sent.back().args["restore"], true);
+  // attempts 2 and 3 come after 60 s and 120 s; then the account is given up after 240 s
+  for (int wait : {60, 120, 240}) {
+    clock.advance(seconds(wait));
+    accounts->tick();
+  }
+  // three restores (stop + start each), then the client is stopped for good
+  EXPECT_EQ(engine.commands_for(aid).size(), 7u);
+  EXPECT_EQ(account(aid)["status"], "disconnected");
+  EXPECT_EQ(alert_kinds(), std::vector<std::string>{"account_disconnected"});
+}
+
+TEST_P(AccountsTest, ARestoreThatSucceedsEndsTheRetries) {
+  int64_t aid = linked("+919800000026");
+  accounts->on_engine_event(aid, "account.disconnected", {{"reason", "CONFLICT"}});
+  clock.advance(seconds(30));
+  accounts->tick();
+  accounts->on_engine_event(aid, "account.ready", json::object());
+  clock.advance(hours(1));
+  accounts->tick();
+  json a = account(aid);
+  EXPECT_EQ(a["status"], "active");
+  EXPECT_TRUE(a["status_reason"].is_null());
+  EXPECT_TRUE(alert_kinds().empty());
+  auto h = accounts->health(owner, pid, aid);
+  EXPECT_EQ(h["connection"], 37);  // one reconnect in the last 24 h
+}
+
+TEST_P(AccountsTest, ABanSignalBansAtOnceAndAlerts) {
+  int64_t aid = linked("+919800000027");
+  accounts->on_engine_event(aid, "account.disconnected", {{"reason", "TOS_BLOCK"}});
+  json a = account(aid);
+  EXPECT_EQ(a["status"], "banned");
+  EXPECT_EQ(a["health"], 0);
+  EXPECT_EQ(alert_kinds(), std::vector<std::string>{"account_banned"});
+  bool pushed = false;
+  for (auto& e : bus.events) pushed = pushed || (e.name == "alert.created" && e.project_id == pid);
+  EXPECT_TRUE(pushed);
+  accounts->on_engine_event(aid, "account.disconnected", {{"reason", "TOS_BLOCK"}});
+  EXPECT_EQ(alert_kinds().size(), 1u);  // one open alert per condition
+  auto id = alerts->list(owner, pid, true)["items"][0]["id"].get<int64_t>();
+  EXPECT_FALSE(alerts->acknowledge(owner, pid, id)["acknowledged_at"].is_null());
+  EXPECT_TRUE(alert_kinds().empty());
+}
+
+TEST_P(AccountsTest, UnpairedMeansANewScan) {
+  int64_t aid = linked("+919800000028");
+  accounts->on_engine_request(aid, "session.save", {{"archive_base64", "UEsDBA=="}});
+  accounts->on_engine_event(aid, "account.disconnected", {{"reason", "UNPAIRED"}});
+  EXPECT_EQ(account(aid)["status"], "disconnected");
+  EXPECT_EQ(alert_kinds(), std::vector<std::string>{"relink_needed"});
+  EXPECT_EQ(accounts->on_engine_request(aid, "session.exists", json::object())["exists"], false);
+}
+
+TEST_P(AccountsTest, SessionArchivesAreEncryptedAndTheLastSevenKept) {
+  int64_t aid = linked("+919800000029");
+  for (int i = 0; i < 9; ++i) accounts->on_engine_request(aid, "session.save", {{"archive_base64", "archive-" + std::to_string(i)}});
+  EXPECT_EQ(accounts->on_engine_request(aid, "session.load", json::object())["archive_base64"], "archive-8");
+  auto rows = db->read([&](store::Conn& c) { return c.run("session-archive-list", {aid}); });
+  EXPECT_EQ(rows.size(), 7u);
+  EXPECT_EQ(rows[0].str("archive").find("archive-8"), std::string::npos);  // not stored in the clear
+  // A corrupt newest archive is skipped with an alert, and the previous one restored.
+  db->write([&](store::Conn& c) { c.run("session-archive-insert", {aid, clock.now_ms(), std::string("bm90IHNlYWxlZA==")}); });
+  EXPECT_EQ(accounts->on_engine_request(aid, "session.load", json::object())["archive_base64"], "archive-8");
+  EXPECT_EQ(alert_kinds(), std::vector<std::string>{"session_corrupt"});
+}
+
+TEST_P(AccountsTest, AFailedLinkReturnsToNewWithTheReason) {
+  int64_t aid = add("+919800000030");
+  accounts->link(owner, pid, aid, json::object());
+  accounts->on_engine_event(aid, "account.error", {{"code", "network"}, {"message", "cannot reach web.whatsapp.com"}});
+  json a = account(aid);
+  EXPECT_EQ(a["status"], "new");
+  EXPECT_EQ(a["status_reason"], "cannot reach web.whatsapp.com");
+  EXPECT_EQ(alert_kinds(), std::vector<std::string>{"account_error"});
+  EXPECT_EQ(engine.commands_for(aid).back(), "account.stop");
+}
+
+TEST_P(AccountsTest, LinkingNeedsAConnector) {
+  int64_t aid = add("+919800000031");
+  engine.connected = false;
+  std::string field;
+  EXPECT_EQ(code_of([&] { accounts->link(owner, pid, aid, json::object()); }, &field), ErrorCode::conflict);
+  EXPECT_EQ(account(aid)["status"], "new");
+}
+
+TEST_P(AccountsTest, AConnectorCrashAlertsAndItsReturnRestoresTheAccounts) {
+  int64_t aid = linked("+919800000032");
+  engine.sent.clear();
+  accounts->on_connector_down("local", "the connection was lost");
+  EXPECT_EQ(alert_kinds(), std::vector<std::string>{"connector_crashed"});
+  clock.advance(seconds(30));
+  accounts->tick();
+  EXPECT_EQ(engine.commands_for(aid), (std::vector<std::string>{"account.stop", "account.start"}));
+  accounts->on_engine_event(aid, "account.ready", json::object());
+  EXPECT_EQ(account(aid)["status"], "active");
+  engine.sent.clear();
+  accounts->on_connector_up("local");  // running accounts are started again, restoring their session
+  EXPECT_EQ(engine.commands_for(aid), std::vector<std::string>{"account.start"});
+  EXPECT_EQ(engine.sent.back().args["restore"], true);
+}
+
+TEST_P(AccountsTest, KeepaliveWithoutAnAnswerReconnects) {
+  int64_t aid = linked("+919800000033");
+  engine.fail_with = "timeout";
+  clock.advance(minutes(15));
+  accounts->tick();
+  engine.fail_with.clear();
+  EXPECT_NE(account(aid)["status_reason"], nullptr);
+  EXPECT_LT(account(aid)["health"].get<int>(), 100);
+}
+
+TEST_P(AccountsTest, APhoneOfflineTwelveDaysRaisesAnAlert) {
+  int64_t aid = linked("+919800000034");
+  engine.reply = {{"state", "OPENING"}};  // keepalives answer, but the phone never comes online
+  engine.connected = false;
+  clock.advance(hours(24 * 12));
+  accounts->tick();
+  auto kinds = alert_kinds();
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "phone_inactive"), kinds.end());
+  EXPECT_EQ(account(aid)["status"], "active");
+}
+
+TEST_P(AccountsTest, ViewersReadButDoNotAct) {
+  auto v = json::parse(auth->create_user(owner, {{"email", "v@example.com"}, {"name", "V"}, {"password", "0123456789"}}).dump());
+  projects->put_member(owner, pid, v["id"], {{"role", "viewer"}});
+  User viewer{v["id"], "v@example.com", "V"};
+  int64_t aid = add("+919800000035");
+  EXPECT_EQ(accounts->list(viewer, pid)["items"].size(), 1u);
+  EXPECT_EQ(code_of([&] { accounts->create(viewer, pid, {{"phone", "+919800000036"}}); }), ErrorCode::forbidden);
+  EXPECT_EQ(code_of([&] { accounts->link(viewer, pid, aid, json::object()); }), ErrorCode::forbidden);
+  User stranger{424242, "x@example.com", "X"};
+  EXPECT_EQ(code_of([&] { accounts->get(stranger, pid, aid); }), ErrorCode::not_found);
+}
