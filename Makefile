@@ -3,14 +3,14 @@ SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build core web demo serve test test-cpp test-api test-e2e test-asan bench clean
+.PHONY: all deps build core web connector demo serve test test-asan bench clean
 
 all: build
 
 deps:
 	@scripts/deps.sh
 
-build: deps core web
+build: deps core web connector
 
 core:
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -18,6 +18,9 @@ core:
 
 web:
 	@cd web && npm run --silent build
+
+connector:
+	@cd connector && npm run --silent build
 
 demo: build
 	@$(BUILD)/sangam demo
@@ -39,4 +42,4 @@ bench:
 	@scripts/bench.sh
 
 clean:
-	rm -rf $(BUILD) build-asan web/dist
+	rm -rf $(BUILD) build-asan web/dist connector/dist

@@ -47,5 +47,6 @@ npm_install() {
   fi
 }
 npm_install web
+npm_install connector
 [ "${1:-}" = "--test" ] && npm_install tests/api
 exit 0

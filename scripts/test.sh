@@ -3,6 +3,7 @@
 #   1. C++ unit + store tests (GoogleTest/CTest), each store test on SQLite and on PostgreSQL
 #   2. the HTTP API suite against a running sangam, on both backends
 #   3. the browser test (playwright-core on Debian's Chromium)
+#   and first the connector's own tests (node:test)
 # One throwaway PostgreSQL cluster serves them all unless SANGAM_TEST_DATABASE_URL is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +19,11 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build -j "$jobs" sangam sangam_tests
 (cd web && npm run --silent build)
+(cd connector && npm run --silent build)
 
 run_all() {
+  echo "== Connector tests (whatsapp-web.js event mapping, simulator, real Chromium without network)"
+  (cd connector && node --test --test-concurrency=1 dist/test/*.test.js)
   echo "== C++ tests (SQLite + PostgreSQL)"
   ctest --test-dir build --output-on-failure -j "$jobs"
   echo "== HTTP API tests (SQLite + PostgreSQL)"

@@ -280,6 +280,7 @@ void AccountService::retry_due(int64_t now) {
 }
 
 void AccountService::keepalive(int64_t now) {
+  if (!engine_.available()) return;  // a missing connector is on_connector_down's business
   auto rows = db_.read([](store::Conn& c) { return c.run("account-list-running"); });
   for (size_t i = 0; i < rows.size(); ++i) {
     Account a = account_from_row(rows[i]);

@@ -17,7 +17,10 @@ std::string target(int64_t aid) { return "account:" + std::to_string(aid); }
 
 AccountService::AccountService(store::Database& db, const Clock& clock, EventBus& bus, Engine& engine,
                                AlertService& alerts, crypto::SecretKey key, AccountOptions opts)
-    : db_(db), clock_(clock), bus_(bus), engine_(engine), alerts_(alerts), key_(std::move(key)), opts_(opts) {}
+    : db_(db), clock_(clock), bus_(bus), engine_(engine), alerts_(alerts), key_(std::move(key)), opts_(opts) {
+  // The first keepalive comes one interval after start: at start the connector is not even up yet.
+  last_keepalive_ = last_health_ = clock_.now_ms();
+}
 
 Account AccountService::load(store::Conn& c, int64_t aid) {
   auto r = c.run("account-columns", {aid});

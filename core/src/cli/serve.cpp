@@ -45,17 +45,19 @@ std::string url_of(const Config& cfg, unsigned short port) {
 }  // namespace
 
 int run_serve(Config cfg, const ServeOptions& opts) {
-  prepare_data_dir(cfg.data_dir);
-  DataDirLock lock(cfg.data_dir);
-  load_secret_key(cfg, [](const char* k) { return std::getenv(k); });
-  setup_logging(cfg.log_level);
-
-  // SIGINT/SIGTERM are taken by a dedicated thread (sigwait), blocked everywhere else.
+  // SIGINT/SIGTERM are taken by a dedicated thread (sigwait) and blocked everywhere else. Blocked
+  // first, before any thread exists (spdlog's flusher is one): a thread that has them unblocked
+  // would take the default action and kill the process without a clean stop.
   sigset_t sigs;
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGINT);
   sigaddset(&sigs, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  prepare_data_dir(cfg.data_dir);
+  DataDirLock lock(cfg.data_dir);
+  load_secret_key(cfg, [](const char* k) { return std::getenv(k); });
+  setup_logging(cfg.log_level);
+
 
   SystemClock system_clock;
   std::unique_ptr<AcceleratedClock> fast;
@@ -150,6 +152,8 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when stop() came from elsewhere
   signals.join();
   bridge.shutdown();  // the connector going away now is no crash
+  bridge.drop_all();
+  hub.drop_all();
   if (supervisor) supervisor->stop();
   running = false;
   scheduler.join();

@@ -25,6 +25,14 @@ void Hub::remove(uint64_t client) {
   clients_.erase(client);
 }
 
+void Hub::drop_all() {
+  decltype(clients_) gone;
+  {
+    std::lock_guard g(mu_);
+    gone.swap(clients_);
+  }
+}
+
 size_t Hub::size() const {
   std::lock_guard g(mu_);
   return clients_.size();

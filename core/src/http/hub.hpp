@@ -21,6 +21,9 @@ class Hub final : public EventBus {
   std::string handle(uint64_t client, const std::string& message);
   void publish(const Event& e) override;
   size_t size() const;
+  // Forgets every connection (at shutdown, while the I/O contexts still exist: a connection's socket
+  // must be destroyed before the context it belongs to).
+  void drop_all();
 
  private:
   struct Client {

@@ -38,8 +38,13 @@ void BridgeHub::message(uint64_t conn, const std::string& text) {
   if (type == "event") {
     int64_t account = m.value("account_id", int64_t(0));
     std::string event = m.value("event", "");
-    if (listener_ && account > 0 && !event.empty())
-      listener_->on_engine_event(account, event, m.contains("data") ? m["data"] : json::object());
+    json data = m.contains("data") && m["data"].is_object() ? m["data"] : json::object();
+    if (event == "account.ready") {  // which connector hosts the account is the core's knowledge
+      std::lock_guard g(mu_);
+      if (auto it = conns_.find(conn); it != conns_.end() && it->second.info) data["connector_id"] = it->second.info->id;
+      placement_[account] = conn;
+    }
+    if (listener_ && account > 0 && !event.empty()) listener_->on_engine_event(account, event, data);
     return;
   }
   spdlog::warn("event=bridge.unknown_frame type={}", type);
@@ -175,6 +180,17 @@ void BridgeHub::command(int64_t account_id, const std::string& command, const js
     return;
   }
   send(json{{"type", "command"}, {"id", id}, {"command", command}, {"account_id", account_id}, {"args", args}}.dump());
+}
+
+void BridgeHub::drop_all() {
+  decltype(conns_) gone;
+  decltype(pending_) failed;
+  {
+    std::lock_guard g(mu_);
+    gone.swap(conns_);
+    failed.swap(pending_);
+    placement_.clear();
+  }
 }
 
 bool BridgeHub::available() const {

@@ -30,7 +30,10 @@ class BridgeHub final : public Engine {
   uint64_t open(std::function<void(std::string)> send, std::function<void()> close);
   void message(uint64_t conn, const std::string& text);
   void closed(uint64_t conn);
+  // At shutdown: connectors going away is no crash; then every connection is forgotten while the
+  // I/O contexts that own their sockets still exist.
   void shutdown() { shutting_down_ = true; }
+  void drop_all();
 
   // Engine side.
   void command(int64_t account_id, const std::string& command, const json& args, EngineCallback cb) override;

@@ -44,8 +44,14 @@ int ConnectorSupervisor::spawn() {
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);  // the core blocks SIGTERM in its threads; the child must not
+  // Only stdin/stdout/stderr cross: the listening sockets and the database files must not, or a
+  // connector outliving the core would keep the port and the SQLite locks (seen: "address in use").
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], nullptr, &attr, argv.data(), envp.data());
+  int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     spdlog::error("event=connector.spawn_failed command={} error=\"{}\"", opts_.argv[0], std::strerror(rc));

@@ -1,0 +1,172 @@
+// Bridge commands implemented against the Client API subset (WClientLike): same code for webjs and sim.
+import { CommandError } from '../bridge/protocol';
+import { ContentFactory, WChat, WClientLike, jidToPhone, ser, toJid } from './types';
+
+export interface GroupOut {
+    id: string; name: string; description: string; announce: boolean; is_community: boolean;
+    community_id: string | null; invite_code: string | null;
+    participants: Array<{ id: string; phone: string | null; lid: string | null; admin: boolean }>;
+}
+
+export async function listGroups(client: WClientLike, me: string | null): Promise<GroupOut[]> {
+    const chats = await client.getChats();
+    const out: GroupOut[] = [];
+    for (const chat of chats) {
+        if (!chat.isGroup) continue;
+        out.push(await groupOf(chat, me));
+    }
+    return out;
+}
+
+async function groupOf(chat: WChat, me: string | null): Promise<GroupOut> {
+    const md = chat.groupMetadata ?? {};
+    const participants = (md.participants ?? []).map((p) => {
+        const id = ser(p.id) ?? '';
+        return { id, phone: jidToPhone(id), lid: id.endsWith('@lid') ? id : null, admin: !!(p.isAdmin || p.isSuperAdmin) };
+    });
+    const mine = me ? participants.find((p) => p.id === me || (p.phone && p.phone === jidToPhone(me))) : undefined;
+    let invite: string | null = null;
+    if (mine?.admin && typeof chat.getInviteCode === 'function') {
+        try { invite = (await chat.getInviteCode()) || null; } catch { invite = null; }
+    }
+    return {
+        id: ser(chat.id) ?? '',
+        name: chat.name ?? '',
+        description: md.desc ?? '',
+        announce: !!md.announce,
+        is_community: !!md.isParentGroup,
+        community_id: ser(md.parentGroup as any) ?? null,
+        invite_code: invite,
+        participants,
+    };
+}
+
+const ROLES: Record<string, string> = { owner: 'owner', admin: 'admin', subscriber: 'subscriber', guest: 'subscriber' };
+
+export async function listChannels(client: WClientLike) {
+    const channels = await client.getChannels();
+    return channels.map((c) => ({
+        id: ser(c.id),
+        name: c.name ?? '',
+        description: c.description ?? c.channelMetadata?.description ?? '',
+        followers: c.channelMetadata?.subscribersCount ?? null,
+        role: ROLES[c.channelMetadata?.membershipType ?? ''] ?? 'subscriber',
+    }));
+}
+
+export async function listChats(client: WClientLike) {
+    const chats = await client.getChats();
+    return chats.map((c) => ({
+        id: ser(c.id),
+        name: c.name ?? '',
+        is_group: !!c.isGroup,
+        unread: c.unreadCount ?? 0,
+        last_message_at: c.timestamp ? new Date(c.timestamp * 1000).toISOString() : null,
+    }));
+}
+
+export async function resolveLids(client: WClientLike, lids: string[]): Promise<Record<string, string | null>> {
+    const phones: Record<string, string | null> = {};
+    for (const l of lids) phones[l] = null;
+    if (lids.length === 0) return phones;
+    const rows = await client.getContactLidAndPhone(lids);
+    rows.forEach((row, i) => {
+        const lid = row?.lid ?? lids[i];
+        const key = lids.includes(lid) ? lid : lids[i];
+        phones[key] = jidToPhone(row?.pn ?? null);
+    });
+    return phones;
+}
+
+export function inviteCodeOf(invite: string): string {
+    const m = /(?:chat\.whatsapp\.com\/(?:invite\/)?)?([A-Za-z0-9]{10,32})\/?$/.exec(invite.trim());
+    if (!m) throw new CommandError('bad_request', 'invite must be a https://chat.whatsapp.com/<code> link or a code');
+    return m[1];
+}
+
+export async function joinGroup(client: WClientLike, invite: string): Promise<string> {
+    const gid = await client.acceptInvite(inviteCodeOf(invite));
+    const id = ser(gid as any);
+    if (!id) throw new CommandError('failed', 'WhatsApp did not return a group id');
+    return id;
+}
+
+export async function createGroup(client: WClientLike, name: string, participants: string[]): Promise<string> {
+    const res = await client.createGroup(name, participants.map(toJid));
+    if (typeof res === 'string') throw new CommandError('failed', res);
+    const id = ser(res?.gid) ?? ser(res);
+    if (!id) throw new CommandError('failed', 'WhatsApp did not return a group id');
+    return id;
+}
+
+export interface SendArgs {
+    key: string; to: string; kind: 'text' | 'image' | 'document' | 'video' | 'poll';
+    text: string; media: { mimetype: string; filename?: string | null; data_base64: string } | null;
+    poll: { question: string; options: string[]; multiple?: boolean } | null;
+    mentions: string[]; link_preview: boolean; quoted_id: string | null;
+}
+
+const KINDS = new Set(['text', 'image', 'document', 'video', 'poll']);
+
+/** Validates message.send args (bad_request on anything the engine should never see). */
+export function parseSend(args: Record<string, any>): SendArgs {
+    const bad = (m: string) => new CommandError('bad_request', m);
+    if (typeof args.key !== 'string' || args.key.length === 0 || args.key.length > 200) throw bad('key: a non-empty string is required');
+    if (typeof args.to !== 'string' || !/^(\+?\d{6,15}|[\w.+-]+@(c\.us|g\.us|newsletter|lid))$/.test(args.to)) throw bad('to: a …@c.us, …@g.us, …@newsletter or …@lid id is required');
+    const kind = args.kind ?? 'text';
+    if (!KINDS.has(kind)) throw bad('kind: one of text, image, document, video, poll');
+    const text = typeof args.text === 'string' ? args.text : '';
+    if (kind === 'text' && text.trim() === '') throw bad('text: required for kind text');
+    let media = null;
+    if (kind === 'image' || kind === 'document' || kind === 'video') {
+        const m = args.media;
+        if (!m || typeof m.mimetype !== 'string' || typeof m.data_base64 !== 'string' || m.data_base64.length === 0) throw bad('media: {mimetype, filename, data_base64} required');
+        media = { mimetype: m.mimetype, filename: typeof m.filename === 'string' ? m.filename : null, data_base64: m.data_base64 };
+    }
+    let poll = null;
+    if (kind === 'poll') {
+        const p = args.poll;
+        if (!p || typeof p.question !== 'string' || !Array.isArray(p.options) || p.options.length < 2 || p.options.length > 12 || !p.options.every((o: unknown) => typeof o === 'string'))
+            throw bad('poll: {question, options: 2..12 strings, multiple} required');
+        poll = { question: p.question, options: p.options as string[], multiple: !!p.multiple };
+    }
+    const mentions = Array.isArray(args.mentions) ? args.mentions.filter((m: unknown): m is string => typeof m === 'string') : [];
+    return {
+        key: args.key, to: args.to.includes('@') ? args.to : toJid(args.to), kind, text, media, poll, mentions,
+        link_preview: args.link_preview !== false,
+        quoted_id: typeof args.quoted_id === 'string' ? args.quoted_id : null,
+    };
+}
+
+/** Sends through the engine; resolves with the WhatsApp message id. */
+export async function sendMessage(client: WClientLike, factory: ContentFactory, s: SendArgs): Promise<string> {
+    const options: Record<string, unknown> = { linkPreview: s.link_preview };
+    if (s.mentions.length) options.mentions = s.mentions.map(toJid);
+    if (s.quoted_id) options.quotedMessageId = s.quoted_id;
+    let content: unknown;
+    if (s.kind === 'text') {
+        content = s.text;
+    } else if (s.kind === 'poll') {
+        content = factory.poll(s.poll!.question, s.poll!.options, !!s.poll!.multiple);
+    } else {
+        content = factory.media(s.media!.mimetype, s.media!.data_base64, s.media!.filename ?? null);
+        if (s.text) options.caption = s.text;
+        if (s.kind === 'document') options.sendMediaAsDocument = true;
+    }
+    const msg = await client.sendMessage(s.to, content, options);
+    const id = msg?.id?._serialized;
+    if (!id) throw new CommandError('failed', 'WhatsApp did not accept the message (no message id returned)');
+    return id;
+}
+
+export async function chatTyping(client: WClientLike, chatId: string, state: string): Promise<void> {
+    const chat = await client.getChatById(chatId);
+    if (state === 'typing') await chat.sendStateTyping();
+    else if (state === 'recording') await chat.sendStateRecording();
+    else await chat.clearState();
+}
+
+export async function chatSeen(client: WClientLike, chatId: string): Promise<void> {
+    const chat = await client.getChatById(chatId);
+    await chat.sendSeen();
+}

@@ -1,0 +1,95 @@
+// The subset of whatsapp-web.js's Client API that the connector uses. The real Client (webjs engine),
+// the simulated client (sim engine) and the fake client of the unit tests all satisfy it, so the same
+// event-mapping and command code runs against each of them.
+import { EventEmitter } from 'events';
+
+/** whatsapp-web.js serialises ids as objects with `_serialized`; some fields are plain strings. */
+export type WId = string | { _serialized: string; user?: string; server?: string; remote?: any; id?: string; fromMe?: boolean };
+
+export interface WMessage {
+    id: { _serialized: string; fromMe: boolean; remote?: WId; id?: string };
+    from: string;
+    to: string;
+    author?: string | null;
+    body: string;
+    type: string;
+    timestamp: number;          // seconds since epoch
+    fromMe: boolean;
+    hasQuotedMsg?: boolean;
+    mentionedIds?: WId[];
+    isStatus?: boolean;
+    _data?: { quotedStanzaID?: string; quotedParticipant?: WId; quotedRemoteJid?: string; [k: string]: any };
+}
+
+export interface WParticipant { id: WId; isAdmin?: boolean; isSuperAdmin?: boolean }
+
+export interface WChat {
+    id: WId;
+    name: string;
+    isGroup: boolean;
+    unreadCount?: number;
+    timestamp?: number;
+    groupMetadata?: {
+        desc?: string;
+        announce?: boolean;
+        isParentGroup?: boolean;
+        parentGroup?: WId | null;
+        participants?: WParticipant[];
+        [k: string]: any;
+    };
+    getInviteCode?(): Promise<string>;
+    sendStateTyping(): Promise<void>;
+    sendStateRecording(): Promise<void>;
+    clearState(): Promise<void>;
+    sendSeen(): Promise<boolean | void>;
+}
+
+export interface WChannel {
+    id: WId;
+    name: string;
+    description?: string;
+    channelMetadata?: { membershipType?: string; subscribersCount?: number; [k: string]: any };
+}
+
+export interface WClientLike extends EventEmitter {
+    info?: { wid: WId & { user?: string }; pushname?: string };
+    initialize(): Promise<void>;
+    destroy(): Promise<void>;
+    logout(): Promise<void>;
+    getState(): Promise<string | null>;
+    requestPairingCode(phoneNumber: string, showNotification?: boolean): Promise<string>;
+    sendMessage(chatId: string, content: any, options?: Record<string, unknown>): Promise<WMessage | null>;
+    getChats(): Promise<WChat[]>;
+    getChannels(): Promise<WChannel[]>;
+    getChatById(chatId: string): Promise<WChat>;
+    getContactLidAndPhone(userIds: string[]): Promise<Array<{ lid?: string; pn?: string }>>;
+    acceptInvite(inviteCode: string): Promise<string>;
+    createGroup(title: string, participants: string[], options?: Record<string, unknown>): Promise<any>;
+}
+
+/** How an engine builds message contents (whatsapp-web.js checks `instanceof MessageMedia` / `Poll`). */
+export interface ContentFactory {
+    media(mimetype: string, dataBase64: string, filename: string | null): unknown;
+    poll(question: string, options: string[], multiple: boolean): unknown;
+}
+
+export function ser(id: WId | null | undefined): string | null {
+    if (id == null) return null;
+    if (typeof id === 'string') return id;
+    if (typeof id === 'object' && typeof id._serialized === 'string') return id._serialized;
+    return null;
+}
+
+/** '919812345678@c.us' → '+919812345678'; other servers (lid, g.us) → null. */
+export function jidToPhone(jid: string | null | undefined): string | null {
+    if (!jid) return null;
+    const m = /^(\d{6,15})@(c\.us|s\.whatsapp\.net)$/.exec(jid);
+    return m ? `+${m[1]}` : null;
+}
+
+/** '+91 98123-45678' or '919812345678' → '919812345678@c.us'; a jid passes through. */
+export function toJid(idOrPhone: string): string {
+    if (idOrPhone.includes('@')) return idOrPhone;
+    const digits = idOrPhone.replace(/[^\d]/g, '');
+    return `${digits}@c.us`;
+}
