@@ -281,3 +281,27 @@ TEST_P(AccountsTest, ViewersReadButDoNotAct) {
   User stranger{424242, "x@example.com", "X"};
   EXPECT_EQ(code_of([&] { accounts->get(stranger, pid, aid); }), ErrorCode::not_found);
 }
+
+TEST_P(AccountsTest, APairingCodeIsAskedForOnceTheFirstQrShows) {
+  int64_t aid = add("+919800000037");
+  accounts->link(owner, pid, aid, {{"method", "pairing_code"}});
+  EXPECT_EQ(engine.commands_for(aid), std::vector<std::string>{"account.start"});  // too early for a code
+  engine.reply = {{"code", "ABCD-EFGH"}};
+  accounts->on_engine_event(aid, "account.qr", {{"qr", "2@abc"}, {"attempt", 1}});
+  EXPECT_EQ(engine.commands_for(aid).back(), "account.pairing_code");
+  EXPECT_EQ(engine.sent.back().args["phone"], "919800000037");
+  EXPECT_EQ(accounts->qr_history(owner, pid, aid)["items"][0]["value"], "ABCD-EFGH");
+  accounts->on_engine_event(aid, "account.qr", {{"qr", "2@def"}, {"attempt", 2}});
+  EXPECT_EQ(engine.commands_for(aid).size(), 2u);  // asked once
+}
+
+TEST_P(AccountsTest, SimulatorBansOnlyWithBanReasons) {
+  int64_t aid = linked("+919800000038");
+  std::string field;
+  EXPECT_EQ(code_of([&] { accounts->sim(owner, pid, aid, "ban", {{"reason", "e2e"}}); }, &field), ErrorCode::validation_failed);
+  EXPECT_EQ(field, "reason");
+  accounts->sim(owner, pid, aid, "ban", json::object());
+  EXPECT_EQ(engine.sent.back().command, "sim.ban");
+  EXPECT_EQ(engine.sent.back().args["reason"], "TOS_BLOCK");
+  EXPECT_EQ(code_of([&] { accounts->sim(owner, pid, aid, "explode", json::object()); }), ErrorCode::not_found);
+}

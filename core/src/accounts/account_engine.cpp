@@ -33,6 +33,7 @@ void AccountService::on_engine_event(int64_t aid, const std::string& event, cons
       });
       bus_.publish({"account.qr", pid, std::nullopt,
                     {{"account_id", aid}, {"kind", kind}, {"value", value}, {"attempt", data.value("attempt", 1)}}, now});
+      if (kind == "qr") request_pairing_code_if_wanted(aid);
     } else if (event == "account.ready") {
       on_ready(aid, data);
     } else if (event == "account.disconnected") {
@@ -59,6 +60,20 @@ void AccountService::on_engine_event(int64_t aid, const std::string& event, cons
     if (e.code() != ErrorCode::not_found) throw;
     spdlog::warn("event=engine.event_for_unknown_account account={} event={}", aid, event);  // deleted meanwhile
   }
+}
+
+void AccountService::request_pairing_code_if_wanted(int64_t aid) {
+  {
+    std::lock_guard g(pairing_mu_);
+    if (!wants_pairing_code_.erase(aid)) return;
+  }
+  std::string phone = db_.read([&](store::Conn& c) { return load(c, aid).phone; }), digits;
+  for (char ch : phone)
+    if (std::isdigit(static_cast<unsigned char>(ch))) digits.push_back(ch);
+  engine_.command(aid, "account.pairing_code", {{"phone", digits}}, [this, aid](const EngineResult& r) {
+    if (r.ok) on_engine_event(aid, "account.pairing_code", r.data);
+    else on_failure(aid, r.error_code, r.error_message);
+  });
 }
 
 void AccountService::on_ready(int64_t aid, const json& data) {

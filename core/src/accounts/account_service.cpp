@@ -158,17 +158,14 @@ json AccountService::link(const User& u, int64_t pid, int64_t aid, const json& b
     return load(c, aid);
   });
   publish(aid);
-  engine_.command(aid, "account.start", {{"engine", a.engine}, {"phone", a.phone}, {"restore", false}},
-                  [this, aid, method, phone = a.phone](const EngineResult& r) {
-                    if (!r.ok) return on_failure(aid, r.error_code, r.error_message);
-                    if (method != "pairing_code") return;
-                    std::string digits;
-                    for (char ch : phone) if (std::isdigit(static_cast<unsigned char>(ch))) digits.push_back(ch);
-                    engine_.command(aid, "account.pairing_code", {{"phone", digits}}, [this, aid](const EngineResult& pr) {
-                      if (pr.ok) on_engine_event(aid, "account.pairing_code", pr.data);
-                      else on_failure(aid, pr.error_code, pr.error_message);
-                    });
-                  });
+  {
+    // WhatsApp offers a pairing code only once the client shows its first QR code, so the request
+    // waits for that event (on_engine_event).
+    std::lock_guard g(pairing_mu_);
+    if (method == "pairing_code") wants_pairing_code_.insert(aid);
+    else wants_pairing_code_.erase(aid);
+  }
+  start_client(a, false);
   return to_json(a, now);
 }
 
@@ -235,9 +232,14 @@ void AccountService::sim(const User& u, int64_t pid, int64_t aid, const std::str
   json args = json::object();
   if (action == "scan") {
     in.only({});
-  } else if (action == "disconnect" || action == "ban") {
+  } else if (action == "ban") {
     in.only({"reason"});
-    args["reason"] = in.opt_str("reason", 1, 40).value_or(action == "ban" ? "TOS_BLOCK" : "NAVIGATION");
+    args["reason"] = in.has("reason") ? in.one_of("reason", {"TOS_BLOCK", "SMB_TOS_BLOCK"}) : "TOS_BLOCK";
+  } else if (action == "disconnect") {
+    in.only({"reason"});
+    args["reason"] = in.has("reason") ? in.one_of("reason", {"NAVIGATION", "CONFLICT", "UNPAIRED", "LOGOUT", "BROWSER_CRASHED",
+                                                            "TIMEOUT"})
+                                      : "NAVIGATION";
   } else if (action == "incoming") {
     in.only({"from", "body", "chat"});
     args["from"] = in.str("from", 3, 40);

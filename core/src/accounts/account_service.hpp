@@ -11,6 +11,7 @@
 #include "util/events.hpp"
 
 #include <mutex>
+#include <set>
 
 namespace sangam {
 
@@ -58,6 +59,7 @@ class AccountService final : public EngineListener {
   void publish(int64_t aid);
   void start_client(const Account& a, bool restore);
   void on_ready(int64_t aid, const json& data);
+  void request_pairing_code_if_wanted(int64_t aid);
   void on_disconnected(int64_t aid, const std::string& reason);
   void on_failure(int64_t aid, const std::string& kind, const std::string& message);
   void recompute_health(int64_t aid);
@@ -73,6 +75,8 @@ class AccountService final : public EngineListener {
   crypto::SecretKey key_;
   AccountOptions opts_;
   std::mutex tick_mu_;
+  std::mutex pairing_mu_;
+  std::set<int64_t> wants_pairing_code_;  // linking with a code: asked for at the first QR
   int64_t last_keepalive_ = 0, last_health_ = 0, last_inactive_check_ = 0;
 };
 

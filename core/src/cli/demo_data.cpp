@@ -22,10 +22,11 @@ void seed_demo(store::Database& db, ProjectService& projects, AccountService& ac
                         {"personas", {"Textile shop owner", "Wholesaler", "Boutique"}}});
   // The seed's five numbers on the simulated network (1.1): three production numbers, one backup and
   // one in warm-up. They start unlinked: link them from the Accounts page with "Simulate scan".
+  json list = json::parse(projects.list(admin));  // kept alive: the loop below walks into it
   auto pid = [&](const char* slug) {
-    for (auto& p : json::parse(projects.list(admin))["items"])
+    for (auto& p : list["items"])
       if (p["slug"] == slug) return p["id"].get<int64_t>();
-    return int64_t(0);
+    throw std::logic_error(std::string("demo project missing: ") + slug);
   };
   accounts.seed(pid("poultrycare"), "+919800000001", "PoultryCare main", "sim", AccountRole::production);
   accounts.seed(pid("restopi"), "+919800000002", "Restopi main", "sim", AccountRole::production);
