@@ -2,161 +2,31 @@
 //
 //   npm run build && SANGAM_BIN=../build/sangam npm run test:e2e      (from web/)
 //
-// Starts sangam on a free port with a fresh data directory, drives Debian's Chromium with
-// playwright-core, saves screenshots to $SANGAM_ARTIFACTS_DIR (default web/e2e/artifacts/) and
+// Starts sangam on a free port with a fresh data directory (see harness.mjs), drives Debian's Chromium
+// with playwright-core, saves screenshots to $SANGAM_ARTIFACTS_DIR (default web/e2e/artifacts/) and
 // writes docs/screenshots/dashboard.png for the README. The server is always stopped at the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Harness, SCREENSHOTS_DIR, sleep } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const webDir = path.resolve(here, '..');
-const repoDir = path.resolve(webDir, '..');
+const README_SHOT = path.join(SCREENSHOTS_DIR, 'dashboard.png');
 
-const SANGAM_BIN = process.env.SANGAM_BIN ? path.resolve(process.env.SANGAM_BIN) : path.join(repoDir, 'build', 'sangam');
-const ARTIFACTS = process.env.SANGAM_ARTIFACTS_DIR
-  ? path.resolve(process.env.SANGAM_ARTIFACTS_DIR)
-  : path.join(here, 'artifacts');
-const README_SHOT = path.join(repoDir, 'docs', 'screenshots', 'dashboard.png');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const ADMIN_EMAIL = 'admin@example.com';
-const ADMIN_PASSWORD = 'e2e-admin-password-42';
-
-/** @type {import('node:child_process').ChildProcess | null} */
-let server = null;
-let serverLog = '';
-let dataDir = '';
+const h = new Harness();
 let baseUrl = '';
-/** @type {import('playwright-core').Browser | null} */
-let browser = null;
 /** @type {import('playwright-core').Page} */
 let page;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForHealth(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null) throw new Error(`sangam exited early (code ${server?.exitCode}):\n${serverLog}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200) return;
-      last = `status ${res.status}`;
-    } catch (e) {
-      last = String(e?.cause?.code ?? e);
-    }
-    await sleep(150);
-  }
-  throw new Error(`sangam did not answer /healthz within ${timeoutMs} ms (${last}):\n${serverLog}`);
-}
-
-async function stopServer() {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// Last resort if the runner is torn down without running after(): never leave a server behind.
-process.on('exit', () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
-});
-
-async function shot(name) {
-  const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.mouse.move(1200, 880); // no hover highlight in the pictures
-  await page.screenshot({ path: file });
-  return file;
-}
+const shot = (name) => h.shot(name);
 
 before(async () => {
-  assert.ok(existsSync(SANGAM_BIN), `sangam binary not found at ${SANGAM_BIN} (set SANGAM_BIN)`);
-  assert.ok(existsSync(path.join(webDir, 'dist', 'index.html')), 'web/dist is missing: run `npm run build` first');
-  mkdirSync(ARTIFACTS, { recursive: true });
-
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  dataDir = mkdtempSync(path.join(tmpdir(), 'sangam-e2e-'));
-  server = spawn(SANGAM_BIN, ['serve'], {
-    env: {
-      ...process.env,
-      SANGAM_LISTEN: `127.0.0.1:${port}`,
-      SANGAM_DATA_DIR: dataDir,
-      SANGAM_ADMIN_EMAIL: ADMIN_EMAIL,
-      SANGAM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      SANGAM_WEB_DIR: path.join(webDir, 'dist'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (d) => {
-    serverLog += d.toString();
-    if (serverLog.length > 200_000) serverLog = serverLog.slice(-100_000);
-  };
-  server.stdout.on('data', collect);
-  server.stderr.on('data', collect);
-  const child = server;
-  child.once('exit', (code, signal) => {
-    // Stopped by us in after()? Then server is already null. Anything else is worth a loud note.
-    if (server === child) {
-      console.error(`[e2e] sangam exited unexpectedly (code ${code}, signal ${signal}); last log lines:\n${serverLog.slice(-4000)}`);
-    }
-  });
-  await waitForHealth(baseUrl, 30_000);
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (e) => console.error('[browser pageerror]', e.message));
-  page.on('console', (m) => {
-    // 4xx answers the test provokes on purpose are logged by Chromium as "Failed to load resource".
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.error('[browser console]', m.text());
-  });
+  await h.start({ name: 'e2e-dashboard' });
+  baseUrl = h.baseUrl;
+  page = h.page;
 });
 
 after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await stopServer();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }
+  await h.stop();
 });
 
 test('dashboard: login, create a project, edit settings, validation, live updates', async (t) => {

@@ -2,6 +2,9 @@ import { useEffect, type ReactNode } from 'react';
 import { EmptyState, PageLoading } from './components/ui';
 import { Shell } from './components/Shell';
 import { ToastProvider } from './components/Toast';
+import { AccountsPage } from './features/accounts/AccountsPage';
+import { AlertsPage } from './features/alerts/AlertsPage';
+import { AlertsProvider } from './features/alerts/context';
 import { AuditPage } from './features/audit/AuditPage';
 import { LoginPage } from './features/auth/LoginPage';
 import { SessionProvider, useSession } from './features/auth/session';
@@ -46,7 +49,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audit'];
 
 function SignedIn() {
   const path = usePath();
@@ -91,6 +94,8 @@ function SignedIn() {
   else if (pm && PROJECT_SECTIONS.includes(section)) {
     if (!project) page = <NotFound text={error ?? 'This project does not exist, or you are not a member of it.'} />;
     else if (section === '') page = <OverviewPage project={project} />;
+    else if (section === 'accounts') page = <AccountsPage key={project.id} project={project} />;
+    else if (section === 'alerts') page = <AlertsPage key={project.id} project={project} />;
     else if (section === 'settings') page = <SettingsPage project={project} />;
     else if (section === 'members') page = <MembersPage project={project} />;
     else if (project.role === 'owner') page = <AuditPage project={project} />;
@@ -99,9 +104,11 @@ function SignedIn() {
   else page = <NotFound />;
 
   return (
-    <Shell project={sidebarProject} section={section} path={path}>
-      {page}
-    </Shell>
+    <AlertsProvider projectId={sidebarProject?.id ?? null}>
+      <Shell project={sidebarProject} section={section} path={path}>
+        {page}
+      </Shell>
+    </AlertsProvider>
   );
 }
 

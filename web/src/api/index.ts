@@ -1,7 +1,16 @@
 // Typed endpoint functions, one per route of docs/api.md.
 import { api } from './client';
 import type {
+  Account,
+  AccountCreate,
+  AccountHealth,
+  AccountPatch,
+  AccountTransition,
+  Alert,
   AuditPage,
+  LinkMethod,
+  QrItem,
+  SimAction,
   List,
   Me,
   Member,
@@ -62,6 +71,30 @@ export const members = {
 export const audit = {
   list: (projectId: number, before?: number | null, limit = 50) =>
     api.get<AuditPage>(`/projects/${projectId}/audit`, { query: { limit, before: before ?? undefined } }),
+};
+
+export const accounts = {
+  list: (projectId: number) => api.get<List<Account>>(`/projects/${projectId}/accounts`),
+  get: (projectId: number, id: number) => api.get<Account>(`/projects/${projectId}/accounts/${id}`),
+  create: (projectId: number, a: AccountCreate) => api.post<Account>(`/projects/${projectId}/accounts`, a),
+  update: (projectId: number, id: number, patch: AccountPatch) =>
+    api.patch<Account>(`/projects/${projectId}/accounts/${id}`, patch),
+  remove: (projectId: number, id: number) => api.del(`/projects/${projectId}/accounts/${id}`),
+  link: (projectId: number, id: number, method: LinkMethod = 'qr') =>
+    api.post<Account>(`/projects/${projectId}/accounts/${id}/link`, { method }),
+  qrHistory: (projectId: number, id: number) => api.get<List<QrItem>>(`/projects/${projectId}/accounts/${id}/qr`),
+  transition: (projectId: number, id: number, to: AccountTransition) =>
+    api.post<Account>(`/projects/${projectId}/accounts/${id}/transition`, { to }),
+  logout: (projectId: number, id: number) => api.post<Account>(`/projects/${projectId}/accounts/${id}/logout`),
+  health: (projectId: number, id: number) => api.get<AccountHealth>(`/projects/${projectId}/accounts/${id}/health`),
+  sim: (projectId: number, id: number, action: SimAction, body?: Record<string, unknown>) =>
+    api.post<Record<string, never>>(`/projects/${projectId}/accounts/${id}/sim/${action}`, body),
+};
+
+export const alerts = {
+  list: (projectId: number, state: 'open' | 'all' = 'open') =>
+    api.get<List<Alert>>(`/projects/${projectId}/alerts`, { query: { state } }),
+  ack: (projectId: number, id: number) => api.post<Alert>(`/projects/${projectId}/alerts/${id}/ack`),
 };
 
 let tzCache: Promise<string[]> | null = null;

@@ -87,3 +87,126 @@ export interface List<T> {
 export interface AuditPage extends List<AuditItem> {
   next_before: number | null;
 }
+
+// ---------- WhatsApp accounts (issue 3) ----------
+
+export type AccountEngine = 'webjs' | 'sim';
+export const ACCOUNT_ENGINES: AccountEngine[] = ['webjs', 'sim'];
+
+export type AccountRole = 'production' | 'backup' | 'warmup';
+export const ACCOUNT_ROLES: AccountRole[] = ['production', 'backup', 'warmup'];
+
+export type AccountStatus =
+  | 'new'
+  | 'linking'
+  | 'active'
+  | 'standby'
+  | 'warming'
+  | 'cooling'
+  | 'disconnected'
+  | 'banned'
+  | 'retired';
+export const ACCOUNT_STATUSES: AccountStatus[] = [
+  'new',
+  'linking',
+  'active',
+  'standby',
+  'warming',
+  'cooling',
+  'disconnected',
+  'banned',
+  'retired',
+];
+
+export type HealthLevel = 'healthy' | 'warning' | 'critical';
+
+export interface Account {
+  id: number;
+  project_id: number;
+  /** E.164, e.g. "+919876543210". */
+  phone: string;
+  label: string;
+  engine: AccountEngine;
+  role: AccountRole;
+  status: AccountStatus;
+  /** 0–100. */
+  health: number;
+  health_level: HealthLevel;
+  usage_today: number;
+  daily_limit: number;
+  linked_at: string | null;
+  last_activity_at: string | null;
+  warmup_day: number | null;
+  status_reason: string | null;
+  connector_id: string | number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountCreate {
+  phone: string;
+  label?: string;
+  engine?: AccountEngine;
+  role?: AccountRole;
+  daily_limit?: number;
+}
+
+export type AccountPatch = Partial<Pick<Account, 'label' | 'role' | 'daily_limit'>>;
+
+/** Targets of POST …/transition. */
+export type AccountTransition = 'cooling' | 'active' | 'standby' | 'warming' | 'retired';
+
+export type LinkMethod = 'qr' | 'pairing_code';
+
+export interface QrItem {
+  kind: 'qr' | 'pairing_code';
+  value: string;
+  at: string;
+}
+
+export interface AccountHealth {
+  score: number;
+  level: HealthLevel;
+  /** Points out of 40. */
+  connection: number;
+  /** Points out of 30. */
+  delivery: number;
+  /** Points out of 30. */
+  behaviour: number;
+  history: { at: string; score: number }[];
+}
+
+export type SimAction = 'scan' | 'disconnect' | 'ban' | 'incoming';
+
+/** Data of the `account.qr` WebSocket event. */
+export interface AccountQrEvent {
+  account_id: number;
+  kind: 'qr' | 'pairing_code';
+  value: string;
+  attempt: number;
+}
+
+export type AlertSeverity = 'critical' | 'warning' | 'info';
+
+export type AlertKind =
+  | 'account_banned'
+  | 'health_critical'
+  | 'account_disconnected'
+  | 'relink_needed'
+  | 'connector_crashed'
+  | 'account_error'
+  | 'session_corrupt'
+  | 'phone_inactive';
+
+export interface Alert {
+  id: number;
+  project_id: number;
+  account_id: number | null;
+  /** One of AlertKind; kept open to strings so a newer server's kinds still render. */
+  kind: AlertKind | (string & {});
+  severity: AlertSeverity;
+  message: string;
+  created_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: { id: number; email: string } | null;
+}

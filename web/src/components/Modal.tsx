@@ -9,12 +9,14 @@ export function Modal({
   children,
   footer,
   width = 480,
+  testId,
 }: {
   title: ReactNode;
   onClose: () => void;
   children: ReactNode;
   footer?: ReactNode;
   width?: number;
+  testId?: string;
 }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -24,7 +26,7 @@ export function Modal({
 
   return createPortal(
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" style={{ maxWidth: width }}>
+      <div className="modal" role="dialog" aria-modal="true" style={{ maxWidth: width }} data-testid={testId}>
         <div className="modal-header">
           <h2>{title}</h2>
           <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>

@@ -1,17 +1,37 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Project } from '../api';
+import { useAlerts } from '../features/alerts/context';
 import { useSession } from '../features/auth/session';
 import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { useLiveState } from '../live';
 import { Link } from '../router';
-import { IconChevronDown, IconHome, IconKey, IconList, IconLogout, IconSettings, IconUserCog, IconUsers, Logo } from './Icons';
+import { IconBell, IconChevronDown, IconHome, IconPhone, IconKey, IconList, IconLogout, IconSettings, IconUserCog, IconUsers, Logo } from './Icons';
 import { Avatar } from './ui';
 
-function NavItem({ to, icon, children, active, testId }: { to: string; icon: ReactNode; children: ReactNode; active: boolean; testId?: string }) {
+function NavItem({
+  to,
+  icon,
+  children,
+  active,
+  testId,
+  count,
+}: {
+  to: string;
+  icon: ReactNode;
+  children: ReactNode;
+  active: boolean;
+  testId?: string;
+  count?: number;
+}) {
   return (
     <Link to={to} className={`nav-item ${active ? 'active' : ''}`} aria-current={active ? 'page' : undefined} data-testid={testId}>
       {icon}
       <span>{children}</span>
+      {!!count && (
+        <span className="nav-count" data-testid={testId ? `${testId}-count` : undefined} aria-label={`${count} open`}>
+          {count > 99 ? '99+' : count}
+        </span>
+      )}
     </Link>
   );
 }
@@ -74,12 +94,13 @@ export function Shell({
   children,
 }: {
   project: Project | undefined;
-  /** "", "settings", "members", "audit" for project pages; "" elsewhere. */
+  /** "", "accounts", "alerts", "settings", "members", "audit" for project pages; "" elsewhere. */
   section: string;
   path: string;
   children: ReactNode;
 }) {
   const { me } = useSession();
+  const { open: openAlerts } = useAlerts();
   const base = project ? `/projects/${project.id}` : '';
   const projectPage = path.startsWith('/projects/') && !!project;
   return (
@@ -96,6 +117,18 @@ export function Shell({
               <div className="nav-label">Project</div>
               <NavItem to={base} icon={<IconHome />} active={projectPage && section === ''} testId="nav-overview">
                 Overview
+              </NavItem>
+              <NavItem to={`${base}/accounts`} icon={<IconPhone />} active={projectPage && section === 'accounts'} testId="nav-accounts">
+                Accounts
+              </NavItem>
+              <NavItem
+                to={`${base}/alerts`}
+                icon={<IconBell />}
+                active={projectPage && section === 'alerts'}
+                testId="nav-alerts"
+                count={openAlerts?.length}
+              >
+                Alerts
               </NavItem>
               <NavItem to={`${base}/settings`} icon={<IconSettings />} active={projectPage && section === 'settings'} testId="nav-settings">
                 Settings

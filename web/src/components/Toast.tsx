@@ -4,7 +4,7 @@ import { IconAlert, IconCheck } from './Icons';
 interface Toast {
   id: number;
   text: string;
-  tone: 'success' | 'error';
+  tone: 'success' | 'error' | 'warning';
 }
 
 const ToastCtx = createContext<(text: string, tone?: Toast['tone']) => void>(() => {});
@@ -16,14 +16,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const push = useCallback((text: string, tone: Toast['tone'] = 'success') => {
     const id = nextId++;
     setToasts((t) => [...t, { id, text, tone }]);
-    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 3500);
+    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), tone === 'success' ? 3500 : 6000);
   }, []);
   return (
     <ToastCtx.Provider value={push}>
       {children}
       <div className="toasts" aria-live="polite">
         {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.tone}`}>
+          <div key={t.id} className={`toast toast-${t.tone}`} role={t.tone === 'success' ? undefined : 'alert'}>
             {t.tone === 'success' ? <IconCheck size={16} /> : <IconAlert size={16} />}
             {t.text}
           </div>

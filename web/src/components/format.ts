@@ -18,7 +18,9 @@ export function relativeTime(iso: string | null | undefined, now = Date.now()): 
   if (!iso) return 'never';
   const t = new Date(iso).getTime();
   if (Number.isNaN(t)) return iso;
-  const s = Math.round((t - now) / 1000);
+  // A timestamp a little ahead of this browser's clock (skew, or a clock refreshed only every few
+  // seconds) is "now", not "in 5 seconds".
+  const s = t > now && t - now < 60_000 ? 0 : Math.round((t - now) / 1000);
   const abs = Math.abs(s);
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
   if (abs < 45) return rtf.format(s, 'second');

@@ -6,15 +6,8 @@ import { formatDate, hhmmToMinutes, zonedParts } from '../../components/format';
 import { useLiveEvents } from '../../live';
 import { Link } from '../../router';
 import { HoursBar } from './ProjectForm';
-
-function useNow(intervalMs = 1000): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const t = setInterval(() => setNow(new Date()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
-}
+import { useNow } from '../../components/useNow';
+import { AccountsSummaryCard } from '../accounts/AccountsSummaryCard';
 
 function windowStatus(p: Project, minutes: number): { open: boolean; text: string } {
   const ws = p.working_hours
@@ -103,6 +96,8 @@ export function OverviewPage({ project }: { project: Project }) {
           </div>
         </div>
       </div>
+
+      <AccountsSummaryCard project={project} />
 
       <div className="grid-2">
         <Card

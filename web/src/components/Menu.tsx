@@ -1,0 +1,120 @@
+// A small action menu ("⋯") rendered in a portal with fixed positioning, so table cards that
+// clip their overflow do not cut it off.
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+import { IconMore, IconX } from './Icons';
+
+export interface MenuItem {
+  label: string;
+  icon?: ReactNode;
+  onSelect: () => void;
+  danger?: boolean;
+  hidden?: boolean;
+  testId?: string;
+}
+
+export function ActionMenu({ items, label = 'More actions', testId }: { items: MenuItem[]; label?: string; testId?: string }) {
+  const [open, setOpen] = useState(false);
+  const [pos, setPos] = useState<{ top: number; left: number; up: boolean } | null>(null);
+  const btnRef = useRef<HTMLButtonElement>(null);
+  const popRef = useRef<HTMLDivElement>(null);
+  const shown = items.filter((i) => !i.hidden);
+
+  useLayoutEffect(() => {
+    if (!open || !btnRef.current) return;
+    const r = btnRef.current.getBoundingClientRect();
+    const approxH = shown.length * 36 + 12;
+    const up = r.bottom + approxH > window.innerHeight - 8;
+    setPos({ top: up ? r.top - 6 : r.bottom + 6, left: r.right, up });
+  }, [open, shown.length]);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = () => setOpen(false);
+    const onDoc = (e: MouseEvent) => {
+      const t = e.target as Node;
+      if (popRef.current?.contains(t) || btnRef.current?.contains(t)) return;
+      close();
+    };
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    document.addEventListener('mousedown', onDoc);
+    document.addEventListener('keydown', onKey);
+    window.addEventListener('scroll', close, true);
+    window.addEventListener('resize', close);
+    return () => {
+      document.removeEventListener('mousedown', onDoc);
+      document.removeEventListener('keydown', onKey);
+      window.removeEventListener('scroll', close, true);
+      window.removeEventListener('resize', close);
+    };
+  }, [open]);
+
+  if (shown.length === 0) return null;
+  return (
+    <>
+      <button
+        ref={btnRef}
+        type="button"
+        className="icon-btn"
+        aria-label={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        data-testid={testId}
+      >
+        <IconMore />
+      </button>
+      {open &&
+        pos &&
+        createPortal(
+          <div
+            ref={popRef}
+            className="action-menu"
+            role="menu"
+            style={{ top: pos.top, left: pos.left, transform: `translate(-100%, ${pos.up ? '-100%' : '0'})` }}
+          >
+            {shown.map((i) => (
+              <button
+                key={i.label}
+                type="button"
+                role="menuitem"
+                className={`menu-item ${i.danger ? 'danger-text' : ''}`}
+                data-testid={i.testId}
+                onClick={() => {
+                  setOpen(false);
+                  i.onSelect();
+                }}
+              >
+                {i.icon}
+                {i.label}
+              </button>
+            ))}
+          </div>,
+          document.body,
+        )}
+    </>
+  );
+}
+
+/** A panel sliding in from the right (account details). */
+export function Drawer({ title, onClose, children, width = 520 }: { title: ReactNode; onClose: () => void; children: ReactNode; width?: number }) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return createPortal(
+    <div className="drawer-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <aside className="drawer" role="dialog" aria-modal="true" style={{ width }} data-testid="account-drawer">
+        <div className="drawer-header">
+          <div className="drawer-title">{title}</div>
+          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
+            <IconX />
+          </button>
+        </div>
+        <div className="drawer-body">{children}</div>
+      </aside>
+    </div>,
+    document.body,
+  );
+}
