@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: HTTP throughput of GET /api/v1/projects with token auth (wrk, keep-alive, 64
-# connections), idle RSS of `sangam serve`, and the core micro-benchmarks (Google Benchmark).
+# connections), idle RSS of `sangam serve`, the core micro-benchmarks (Google Benchmark), and the
+# WhatsApp accounts figures of issue 3: `sangam serve` RSS with 100 linked sim accounts through the
+# account pool, and sangam_bridge_bench (bridge round trip, core/connector RSS; real connector).
 # Loopback only; every loop is bounded in time. Results go to stdout; docs/performance.md records them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +11,8 @@ CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_WRK_THREADS:-2}
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-ninja -C build sangam sangam_bench >/dev/null
+ninja -C build sangam sangam_bench sangam_bridge_bench >/dev/null
+[ -f connector/dist/main.js ] || (cd connector && npm run --silent build)
 
 bench_backend() {
   local label=$1 db_url=${2:-}
@@ -60,3 +63,68 @@ scripts/with-postgres.sh bash -c "$(declare -f bench_backend); THREADS=$THREADS 
 echo
 echo "Core micro-benchmarks (Google Benchmark):"
 build/core/bench/sangam_bench --benchmark_min_time=0.5 2>/dev/null
+
+# `sangam serve` (spawned connector, sim at speed 1000) before and after linking 100 sim accounts through
+# the API, so the core figure includes the account pool: rows, encrypted sessions, health, timers.
+bench_accounts() {
+  local n=100 dir port pid token cj api hdr project conn_pid
+  dir=$(mktemp -d /tmp/sangam-bench.XXXXXX)
+  port=$((20000 + RANDOM % 20000))
+  SANGAM_DATA_DIR=$dir SANGAM_LISTEN=127.0.0.1:$port SANGAM_ADMIN_EMAIL=bench@example.com \
+    SANGAM_ADMIN_PASSWORD=bench-password SANGAM_SIM_SPEED=1000 SANGAM_LOG_LEVEL=warn \
+    build/sangam serve >"$dir/server.log" 2>&1 &
+  pid=$!
+  trap "kill $pid 2>/dev/null; rm -rf $dir" EXIT  # a failed step (set -e) leaves no server behind
+  api="http://127.0.0.1:$port/api/v1"
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  cj=$dir/cookies
+  curl -sf -c "$cj" -H "Origin: http://127.0.0.1:$port" -X POST "$api/auth/login" \
+    -d '{"email":"bench@example.com","password":"bench-password"}' >/dev/null
+  token=$(curl -sf -b "$cj" -H "Origin: http://127.0.0.1:$port" -X POST "$api/tokens" -d '{"name":"bench"}' | jq -r .token)
+  hdr="Authorization: Bearer $token"
+  # every wait below is bounded: 100 × 0.1 s for the connector, 600 × 0.1 s for QR codes and links
+  for _ in $(seq 100); do [ "$(curl -sf -H "$hdr" "$api/connectors" | jq '.items | length')" -ge 1 ] && break; sleep 0.1; done
+  sleep 1
+  conn_pid=$(pgrep -P "$pid" -f connector/dist/main.js | head -1 || true)
+  local core_idle conn_idle core_n conn_n link_s t0 ids=() id
+  rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+  core_idle=$(rss "$pid"); conn_idle=$(rss "$conn_pid")
+  project=$(curl -sf -H "$hdr" -X POST "$api/projects" -d '{"name":"Accounts bench","slug":"accounts-bench"}' | jq .id)
+  t0=$(date +%s.%N)
+  for i in $(seq 0 $((n - 1))); do
+    id=$(curl -sf -H "$hdr" -X POST "$api/projects/$project/accounts" \
+      -d "$(printf '{"phone":"+9198000002%02d","engine":"sim"}' "$i")" | jq .id)
+    ids+=("$id")
+    curl -sf -H "$hdr" -X POST "$api/projects/$project/accounts/$id/link" -d '{}' >/dev/null
+  done
+  for id in "${ids[@]}"; do  # sim.scan needs the QR on screen
+    for _ in $(seq 600); do
+      [ "$(curl -sf -H "$hdr" "$api/projects/$project/accounts/$id/qr" | jq '.items | length')" -ge 1 ] && break; sleep 0.1
+    done
+    curl -sf -H "$hdr" -X POST "$api/projects/$project/accounts/$id/sim/scan" -d '{}' >/dev/null
+  done
+  local active=0
+  for _ in $(seq 600); do
+    active=$(curl -sf -H "$hdr" "$api/projects/$project/accounts" | jq '[.items[] | select(.status == "active")] | length')
+    [ "$active" -ge "$n" ] && break; sleep 0.1
+  done
+  link_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+  sleep 1
+  core_n=$(rss "$pid"); conn_n=$(rss "$conn_pid")
+  kill "$pid"; wait "$pid" 2>/dev/null || true  # SIGTERM: sangam stops its connector too
+  mb() { awk -v k="$1" 'BEGIN{printf "%.1f MB", k/1024}'; }
+  echo "| sangam serve (SQLite, account pool) | $(mb "$core_idle") | $(mb "$core_n") | $(awk -v a="$core_idle" -v b="$core_n" -v n="$n" 'BEGIN{printf "%.0f KB", (b-a)/n}') |"
+  echo "| its connector (sim) | $(mb "$conn_idle") | $(mb "$conn_n") | $(awk -v a="$conn_idle" -v b="$conn_n" -v n="$n" 'BEGIN{printf "%.0f KB", (b-a)/n}') |"
+  echo "$active of $n accounts active, created + linked + scanned over the API in $link_s s"
+  rm -rf "$dir"
+  trap - EXIT
+}
+
+echo
+echo "WhatsApp accounts (issue 3): RSS idle (connector connected) and with 100 linked sim accounts"
+echo "| process | idle | 100 linked sim accounts | per account |"
+echo "|---|---|---|---|"
+bench_accounts
+echo
+# in-process core + real connector: bridge round trip; bounded (60 s per wait, 300 s overall)
+timeout 300 build/core/bench/sangam_bridge_bench
