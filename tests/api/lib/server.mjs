@@ -87,27 +87,100 @@ function tail(buf) {
   return buf.length > LOG_TAIL_BYTES ? buf.slice(-LOG_TAIL_BYTES) : buf;
 }
 
+function spawnSangam(env, cwd) {
+  const child = spawn(SANGAM_BIN, ['serve'], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  return child;
+}
+
+/** `ss` lines for sockets on a local port, with their processes (diagnostics for "address in use"). */
+async function portHolders(port) {
+  try {
+    const { stdout } = await execFileP('ss', ['-tanp'], { timeout: 5000 });
+    return stdout.split('\n').filter((l) => l.includes(`:${port} `)).join('\n') || '(no socket)';
+  } catch (err) {
+    return `(ss failed: ${err.message})`;
+  }
+}
+
 export class Server {
   constructor({ backend, port, child, dataDir, db, env }) {
-    Object.assign(this, { backend, port, child, dataDir, db, env });
+    Object.assign(this, { backend, port, dataDir, db, env });
     this.base = `http://127.0.0.1:${port}`;
     this.origin = this.base;
     this.wsBase = `ws://127.0.0.1:${port}`;
     this.stdout = '';
     this.stderr = '';
-    this.exited = null; // {code, signal} once the process has exited
     this.stopping = false;
+    this.restarts = 0;
+    this.attach(child);
+  }
+
+  /** Follows a (new) sangam process: its output is appended to the logs, its exit recorded. */
+  attach(child) {
+    this.child = child;
+    this.exited = null; // {code, signal} once the process has exited
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => { this.stdout = tail(this.stdout + d); });
     child.stderr.on('data', (d) => { this.stderr = tail(this.stderr + d); });
     this.exitPromise = new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
-        this.exited = { code, signal };
+      const done = (code, signal) => {
+        if (this.child === child && !this.exited) this.exited = { code, signal };
         live.delete(child);
-        resolve(this.exited);
-      });
+        resolve({ code, signal });
+      };
+      child.on('exit', done);
+      // a failed spawn (e.g. the binary being rebuilt: ETXTBSY) may emit no 'exit'
+      child.on('error', (err) => { this.stderr += `\nspawn error: ${err.message}`; if (child.pid === undefined) done(null, null); });
     });
+  }
+
+  /** SIGTERM (then SIGKILL after STOP_TIMEOUT_MS); resolves with {code, signal}. */
+  async terminate() {
+    if (!this.exited) {
+      this.child.kill('SIGTERM');
+      const t = setTimeout(() => { if (!this.exited) this.child.kill('SIGKILL'); }, STOP_TIMEOUT_MS);
+      await this.exitPromise;
+      clearTimeout(t);
+    }
+    return this.exited;
+  }
+
+  /**
+   * Stops the sangam process and starts a new one with the same environment: same port, same data
+   * directory and (PostgreSQL) same database, so cookies, tokens and stored objects survive and
+   * every Client bound to this Server keeps working. Throws if the old process had crashed, or if
+   * the new one does not become healthy. Resolves with the old process's exit {code, signal}.
+   */
+  async restart() {
+    if (this.exited) {
+      throw new Error(`sangam had exited before restart() (code ${this.exited.code}, signal ${this.exited.signal})\n${this.logs()}`);
+    }
+    const oldChild = this.child;
+    const old = await this.terminate();
+    // (its connector may still log its shutdown for a while; then the pipes must not hold us)
+    setTimeout(() => { oldChild.stdout.destroy(); oldChild.stderr.destroy(); }, 15_000).unref();
+    this.restarts += 1;
+    this.stdout += `\n--- restart ${this.restarts} (old process exited: code ${old.code}, signal ${old.signal}) ---\n`;
+    this.stderr += `\n--- restart ${this.restarts} ---\n`;
+    // The port was just released; a TIME_WAIT socket does not matter (SO_REUSEADDR), but retry a
+    // bind failure briefly all the same.
+    let lastErr;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      this.attach(spawnSangam(this.env, this.dataDir));
+      try {
+        await this.waitHealthy();
+        return old;
+      } catch (err) {
+        lastErr = err;
+        await this.terminate();
+        if (!/address (already )?in use|EADDRINUSE|bind/i.test(this.stderr)) break;
+        lastErr = new Error(`${err.message}\n--- who holds port ${this.port} ---\n${await portHolders(this.port)}`);
+        await sleep(300);
+      }
+    }
+    throw lastErr;
   }
 
   logs() {
@@ -138,12 +211,11 @@ export class Server {
     if (this.stopping) return;
     this.stopping = true;
     const crashed = this.exited;
-    if (!this.exited) {
-      this.child.kill('SIGTERM');
-      const t = setTimeout(() => { if (!this.exited) this.child.kill('SIGKILL'); }, STOP_TIMEOUT_MS);
-      await this.exitPromise;
-      clearTimeout(t);
-    }
+    await this.terminate();
+    // A process sangam started (its connector) inherits these pipes; should it outlive sangam, it
+    // must not keep the test process alive.
+    this.child.stdout.destroy();
+    this.child.stderr.destroy();
     await rm(this.dataDir, { recursive: true, force: true });
     if (this.db) await dropPgDatabase(this.db);
     if (crashed) {
@@ -176,10 +248,8 @@ export async function startServer({ backend = 'sqlite', env: extraEnv = {} } = {
       SANGAM_ADMIN_EMAIL: ADMIN_EMAIL,
       SANGAM_ADMIN_PASSWORD: ADMIN_PASSWORD,
     }, db ? { SANGAM_DATABASE_URL: db.url } : {}, extraEnv);
-    const child = spawn(SANGAM_BIN, ['serve'], { env, cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(child);
+    const child = spawnSangam(env, dataDir);
     const server = new Server({ backend, port, child, dataDir, db: null, env });
-    child.on('error', (err) => { server.stderr += `\nspawn error: ${err.message}`; });
     try {
       await server.waitHealthy();
       server.db = db;
