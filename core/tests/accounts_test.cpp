@@ -129,6 +129,9 @@ TEST_P(AccountsTest, TransitionsGoThroughTheStateMachine) {
 
 TEST_P(AccountsTest, ChangingTheRoleMovesALinkedAccount) {
   int64_t aid = linked("+919800000024");
+  json w = accounts->update(owner, pid, aid, {{"role", "warmup"}});
+  EXPECT_EQ(w["status"], "warming");
+  EXPECT_EQ(w["warmup_day"], 1);
   EXPECT_EQ(accounts->update(owner, pid, aid, {{"role", "backup"}})["status"], "standby");
   EXPECT_EQ(accounts->update(owner, pid, aid, {{"role", "production"}, {"label", "Main"}})["status"], "active");
   EXPECT_EQ(account(aid)["label"], "Main");

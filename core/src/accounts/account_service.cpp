@@ -43,6 +43,8 @@ void AccountService::set_status(store::Conn& c, const Account& a, AccountStatus 
     throw conflict("to", std::string("an account cannot move from ") + status_name(a.status) + " to " + status_name(to));
   c.run("account-set-status", {a.id, std::string(status_name(to)), reason ? store::Value(*reason) : store::Value(nullptr),
                                clock_.now_ms()});
+  // Warm-up days count from the first day in warm-up, however the account got there (link, role change).
+  if (to == AccountStatus::warming) c.run("account-start-warmup", {a.id, clock_.now_ms()});
   spdlog::info("event=account.status project={} account={} from={} to={} reason=\"{}\"", a.project_id, a.id,
                status_name(a.status), status_name(to), reason.value_or(""));
 }

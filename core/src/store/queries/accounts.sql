@@ -101,3 +101,6 @@ SELECT count(*) AS n FROM account_sessions WHERE account_id = $1;
 
 -- name: session-archive-delete
 DELETE FROM account_sessions WHERE account_id = $1;
+
+-- name: account-start-warmup
+UPDATE accounts SET warmup_started_at = COALESCE(warmup_started_at, $2) WHERE id = $1;
