@@ -215,4 +215,27 @@ test('accounts: add a simulated number, link it through the QR dialog, alerts', 
     await page.getByTestId('overview-accounts').waitFor();
     await h.shot('28-overview-accounts');
   });
+
+  await t.test('Connectors (admins): the local connector is listed and refreshed every 10 s', async () => {
+    const list = await api('GET', '/connectors');
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    assert.ok(list.body.items.length >= 1, 'the spawned local connector is connected');
+    const c = list.body.items[0];
+
+    await page.getByTestId('nav-connectors').click();
+    await page.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
+    const row = page.locator(`[data-testid="connectors-table"] tr[data-connector-id="${c.id}"]`);
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, /Connected/);
+    assert.match(text, /Simulated/, 'the sim engine is shown by its label');
+    assert.match(text, new RegExp(`\\b${c.pid}\\b`), 'the pid is shown');
+    assert.match(text, new RegExp(`\\b${c.accounts}\\b`), 'the number of hosted accounts is shown');
+
+    // The page polls the list again after 10 s.
+    const again = await page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/connectors', { timeout: 15_000 });
+    assert.equal(again.status(), 200);
+    await sleep(300);
+    await h.shot('29-connectors', { readme: 'connectors.png' });
+  });
 });

@@ -6,6 +6,7 @@ import { AccountsPage } from './features/accounts/AccountsPage';
 import { AlertsPage } from './features/alerts/AlertsPage';
 import { AlertsProvider } from './features/alerts/context';
 import { AuditPage } from './features/audit/AuditPage';
+import { ConnectorsPage } from './features/connectors/ConnectorsPage';
 import { LoginPage } from './features/auth/LoginPage';
 import { SessionProvider, useSession } from './features/auth/session';
 import { MembersPage } from './features/members/MembersPage';
@@ -91,6 +92,8 @@ function SignedIn() {
   else if (path === '/tokens') page = <TokensPage />;
   else if (path === '/users')
     page = me?.user.is_admin ? <UsersPage /> : <NotFound text="Only administrators can manage users." />;
+  else if (path === '/connectors')
+    page = me?.user.is_admin ? <ConnectorsPage /> : <NotFound text="Only administrators can see the connectors." />;
   else if (pm && PROJECT_SECTIONS.includes(section)) {
     if (!project) page = <NotFound text={error ?? 'This project does not exist, or you are not a member of it.'} />;
     else if (section === '') page = <OverviewPage project={project} />;

@@ -8,6 +8,7 @@ import type {
   AccountTransition,
   Alert,
   AuditPage,
+  Connector,
   LinkMethod,
   QrItem,
   SimAction,
@@ -95,6 +96,10 @@ export const alerts = {
   list: (projectId: number, state: 'open' | 'all' = 'open') =>
     api.get<List<Alert>>(`/projects/${projectId}/alerts`, { query: { state } }),
   ack: (projectId: number, id: number) => api.post<Alert>(`/projects/${projectId}/alerts/${id}/ack`),
+};
+
+export const connectors = {
+  list: () => api.get<List<Connector>>('/connectors'),
 };
 
 let tzCache: Promise<string[]> | null = null;

@@ -210,3 +210,16 @@ export interface Alert {
   acknowledged_at: string | null;
   acknowledged_by: { id: number; email: string } | null;
 }
+
+/** A connector process attached to the core's bridge (GET /connectors, admins only). */
+export interface Connector {
+  id: string;
+  connected: boolean;
+  pid: number;
+  version: string;
+  /** Engines it hosts, e.g. ["webjs", "sim"]. */
+  engines: string[];
+  /** How many accounts it hosts now. */
+  accounts: number;
+  connected_at: string;
+}

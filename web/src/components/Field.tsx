@@ -39,6 +39,28 @@ export function Field({
   );
 }
 
+/** The submit button of an `inline-form`, aligned with the fields' controls (an empty label above it). */
+export function InlineSubmit({ disabled, children }: { disabled: boolean; children: ReactNode }) {
+  return (
+    <div className="field">
+      <span className="field-label">&nbsp;</span>
+      <button type="submit" className="btn btn-primary" disabled={disabled}>
+        {children}
+      </button>
+    </div>
+  );
+}
+
+/** A form-wide error line (nothing when there is no message). */
+export function FormError({ children, testId, className }: { children: ReactNode; testId?: string; className?: string }) {
+  if (!children) return null;
+  return (
+    <div className={className ? `form-error ${className}` : 'form-error'} role="alert" data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
 /**
  * The server's messages start with the field path ("slug: must be …"); next to the field itself
  * that prefix is noise, so it is dropped there (the banner keeps the full text).

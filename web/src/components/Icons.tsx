@@ -230,3 +230,10 @@ export function Logo({ size = 30 }: { size?: number }) {
     </svg>
   );
 }
+export const IconPlug = (p: P) => (
+  <Svg {...p}>
+    <path d="M9 2v6M15 2v6" />
+    <path d="M6 8h12v3a6 6 0 0 1-12 0z" />
+    <path d="M12 17v5" />
+  </Svg>
+);

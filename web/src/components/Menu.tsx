@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { IconMore, IconX } from './Icons';
+import { useEscapeKey } from './Modal';
 
 export interface MenuItem {
   label: string;
@@ -98,11 +99,7 @@ export function ActionMenu({ items, label = 'More actions', testId }: { items: M
 
 /** A panel sliding in from the right (account details). */
 export function Drawer({ title, onClose, children, width = 520 }: { title: ReactNode; onClose: () => void; children: ReactNode; width?: number }) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeKey(onClose);
   return createPortal(
     <div className="drawer-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <aside className="drawer" role="dialog" aria-modal="true" style={{ width }} data-testid="account-drawer">

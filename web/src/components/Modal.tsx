@@ -1,7 +1,17 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { errorMessage } from '../api';
+import { FormError } from './Field';
 import { IconX } from './Icons';
+
+/** Calls `onClose` when Escape is pressed anywhere on the page (dialogs, drawers, menus). */
+export function useEscapeKey(onClose: () => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+}
 
 export function Modal({
   title,
@@ -18,11 +28,7 @@ export function Modal({
   width?: number;
   testId?: string;
 }) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeKey(onClose);
 
   return createPortal(
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
@@ -107,7 +113,52 @@ export function ConfirmDialog({
           <input id="confirm-type" className="input" value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
         </div>
       )}
-      {error && <div className="form-error" role="alert">{error}</div>}
+      <FormError>{error}</FormError>
     </Modal>
+  );
+}
+
+/**
+ * A dialog footer for a form: Cancel, then the submit button of the form `form` (busy: both disabled and
+ * the label becomes `busyLabel`), then any `children` (further buttons).
+ */
+export function FormFooter({
+  form,
+  busy,
+  onCancel,
+  label,
+  busyLabel = 'Saving…',
+  primary = true,
+  disabled,
+  testId,
+  children,
+}: {
+  form: string;
+  busy: boolean;
+  onCancel: () => void;
+  label: ReactNode;
+  busyLabel?: ReactNode;
+  /** false: the submit button is secondary (another button is the primary one). */
+  primary?: boolean;
+  disabled?: boolean;
+  testId?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <>
+      <button type="button" className="btn btn-ghost" onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+      <button
+        type="submit"
+        form={form}
+        className={primary ? 'btn btn-primary' : 'btn btn-secondary'}
+        disabled={busy || disabled}
+        data-testid={testId}
+      >
+        {busy ? busyLabel : label}
+      </button>
+      {children}
+    </>
   );
 }

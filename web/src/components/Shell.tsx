@@ -5,7 +5,7 @@ import { useSession } from '../features/auth/session';
 import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { useLiveState } from '../live';
 import { Link } from '../router';
-import { IconBell, IconChevronDown, IconHome, IconPhone, IconKey, IconList, IconLogout, IconSettings, IconUserCog, IconUsers, Logo } from './Icons';
+import { IconBell, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconSettings, IconUserCog, IconUsers, Logo } from './Icons';
 import { Avatar } from './ui';
 
 function NavItem({
@@ -147,6 +147,11 @@ export function Shell({
           {me?.user.is_admin && (
             <NavItem to="/users" icon={<IconUserCog />} active={path === '/users'} testId="nav-users">
               Users
+            </NavItem>
+          )}
+          {me?.user.is_admin && (
+            <NavItem to="/connectors" icon={<IconPlug />} active={path === '/connectors'} testId="nav-connectors">
+              Connectors
             </NavItem>
           )}
           <NavItem to="/tokens" icon={<IconKey />} active={path === '/tokens'} testId="nav-tokens">

@@ -1,4 +1,4 @@
-// Small shared widgets: badges, spinners, banners, empty states, page headers, avatars.
+// Small shared widgets: badges, spinners, banners, empty states, page headers, avatars, list tables.
 import type { ReactNode } from 'react';
 import type { Role } from '../api';
 import { IconAlert } from './Icons';
@@ -139,5 +139,58 @@ export function Avatar({ name, size = 28 }: { name: string; size?: number }) {
     >
       {initials}
     </span>
+  );
+}
+
+/** A person in a table cell: avatar, name (with a "you" tag) and a grey second line. */
+export function PersonCell({ avatar, name, sub, you }: { avatar: string; name: ReactNode; sub: ReactNode; you?: boolean }) {
+  return (
+    <div className="person">
+      <Avatar name={avatar} />
+      <div>
+        <div className="person-name">
+          {name}
+          {you && <span className="you">you</span>}
+        </div>
+        <div className="person-sub">{sub}</div>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A flush card holding a list as a table: a spinner while `items` is null, `empty` when there are none,
+ * otherwise the header cells `head` and one row per item from `row`.
+ */
+export function TableCard<T>({
+  items,
+  title,
+  empty,
+  testId,
+  head,
+  row,
+}: {
+  items: T[] | null;
+  title?: ReactNode;
+  empty: ReactNode;
+  testId: string;
+  head: ReactNode;
+  row: (item: T) => ReactNode;
+}) {
+  return (
+    <Card flush title={title}>
+      {items === null ? (
+        <PageLoading />
+      ) : items.length === 0 ? (
+        empty
+      ) : (
+        <table className="table" data-testid={testId}>
+          <thead>
+            <tr>{head}</tr>
+          </thead>
+          <tbody>{items.map(row)}</tbody>
+        </table>
+      )}
+    </Card>
   );
 }

@@ -13,8 +13,9 @@ import {
   type AccountRole,
   type Project,
 } from '../../api';
-import { Field, errorFor } from '../../components/Field';
-import { Modal } from '../../components/Modal';
+import { Field, FormError, errorFor } from '../../components/Field';
+import { FormFooter, Modal } from '../../components/Modal';
+import { useSubmit } from '../../components/useSubmit';
 import { engineInfo, formatPhone, labelOf, roleInfo } from './meta';
 
 const KNOWN_FIELDS = ['phone', 'label', 'engine', 'role', 'daily_limit'];
@@ -32,6 +33,39 @@ function parseLimit(s: string): number | undefined | 'invalid' {
   return Number(t);
 }
 
+/** A select of `choices` labelled from `info`, with the chosen one's help text as the hint. */
+function ChoiceField<T extends string>({
+  label,
+  name,
+  error,
+  value,
+  choices,
+  info,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  error: unknown;
+  value: T;
+  choices: T[];
+  info: Record<T, { label: string; help: string }>;
+  onChange: (v: T) => void;
+}) {
+  return (
+    <Field label={label} name={name} error={errorFor(error, name)} hint={info[value].help}>
+      {(id) => (
+        <select id={id} className="select" value={value} onChange={(e) => onChange(e.target.value as T)}>
+          {choices.map((x) => (
+            <option key={x} value={x}>
+              {info[x].label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 export function AddAccountDialog({
   project,
   onClose,
@@ -46,8 +80,7 @@ export function AddAccountDialog({
   const [engine, setEngine] = useState<AccountEngine>('webjs');
   const [role, setRole] = useState<AccountRole>('production');
   const [limit, setLimit] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useSubmit();
 
   const submit = async (e: FormEvent, linkNow: boolean) => {
     e.preventDefault();
@@ -60,14 +93,7 @@ export function AddAccountDialog({
     const body: AccountCreate = { phone: phone.trim(), engine, role };
     if (label.trim()) body.label = label.trim();
     if (daily !== undefined) body.daily_limit = daily;
-    setBusy(true);
-    try {
-      const a = await accountsApi.create(project.id, body);
-      onCreated(a, linkNow);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    await run(async () => onCreated(await accountsApi.create(project.id, body), linkNow));
   };
 
   const general = generalError(error);
@@ -78,13 +104,16 @@ export function AddAccountDialog({
       onClose={onClose}
       width={540}
       footer={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="account-form" className="btn btn-secondary" disabled={busy || !phone.trim()} data-testid="add-account-submit">
-            {busy ? 'Adding…' : 'Add account'}
-          </button>
+        <FormFooter
+          form="account-form"
+          busy={busy}
+          onCancel={onClose}
+          label="Add account"
+          busyLabel="Adding…"
+          primary={false}
+          disabled={!phone.trim()}
+          testId="add-account-submit"
+        >
           <button
             type="button"
             className="btn btn-primary"
@@ -94,15 +123,11 @@ export function AddAccountDialog({
           >
             Add and link
           </button>
-        </>
+        </FormFooter>
       }
     >
       <form id="account-form" className="stack" noValidate onSubmit={(e) => void submit(e, false)} data-testid="account-form">
-        {general && (
-          <div className="form-error" role="alert">
-            {general}
-          </div>
-        )}
+        <FormError>{general}</FormError>
         <Field
           label="Phone number"
           name="phone"
@@ -132,28 +157,8 @@ export function AddAccountDialog({
           {(id) => <input id={id} className="input" maxLength={100} value={label} onChange={(e) => setLabel(e.target.value)} />}
         </Field>
         <div className="form-row-2">
-          <Field label="Engine" name="engine" error={errorFor(error, 'engine')} hint={engineInfo[engine].help}>
-            {(id) => (
-              <select id={id} className="select" value={engine} onChange={(e) => setEngine(e.target.value as AccountEngine)}>
-                {ACCOUNT_ENGINES.map((x) => (
-                  <option key={x} value={x}>
-                    {engineInfo[x].label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Role" name="role" error={errorFor(error, 'role')} hint={roleInfo[role].help}>
-            {(id) => (
-              <select id={id} className="select" value={role} onChange={(e) => setRole(e.target.value as AccountRole)}>
-                {ACCOUNT_ROLES.map((x) => (
-                  <option key={x} value={x}>
-                    {roleInfo[x].label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <ChoiceField label="Engine" name="engine" error={error} value={engine} choices={ACCOUNT_ENGINES} info={engineInfo} onChange={setEngine} />
+          <ChoiceField label="Role" name="role" error={error} value={role} choices={ACCOUNT_ROLES} info={roleInfo} onChange={setRole} />
         </div>
         <Field label="Daily limit" name="daily_limit" error={errorFor(error, 'daily_limit')} hint="Most messages this number may send per day. Leave empty for the server’s default.">
           {(id) => (
@@ -179,8 +184,7 @@ export function EditAccountDialog({
   const [label, setLabel] = useState(labelOf(account));
   const [role, setRole] = useState<AccountRole>(account.role);
   const [limit, setLimit] = useState(String(account.daily_limit ?? ''));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useSubmit();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -198,14 +202,10 @@ export function EditAccountDialog({
       onClose();
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       onSaved(await accountsApi.update(project.id, account.id, patch));
       onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   const general = generalError(error);
@@ -213,37 +213,14 @@ export function EditAccountDialog({
     <Modal
       title={`Edit ${formatPhone(account.phone)}`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="account-edit-form" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
-      }
+      footer={<FormFooter form="account-edit-form" busy={busy} onCancel={onClose} label="Save" />}
     >
       <form id="account-edit-form" className="stack" noValidate onSubmit={(e) => void submit(e)}>
-        {general && (
-          <div className="form-error" role="alert">
-            {general}
-          </div>
-        )}
+        <FormError>{general}</FormError>
         <Field label="Label" name="label" error={errorFor(error, 'label')}>
           {(id) => <input id={id} className="input" maxLength={100} value={label} autoFocus onChange={(e) => setLabel(e.target.value)} />}
         </Field>
-        <Field label="Role" name="role" error={errorFor(error, 'role')} hint={roleInfo[role].help}>
-          {(id) => (
-            <select id={id} className="select" value={role} onChange={(e) => setRole(e.target.value as AccountRole)}>
-              {ACCOUNT_ROLES.map((x) => (
-                <option key={x} value={x}>
-                  {roleInfo[x].label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField label="Role" name="role" error={error} value={role} choices={ACCOUNT_ROLES} info={roleInfo} onChange={setRole} />
         <Field label="Daily limit" name="daily_limit" error={errorFor(error, 'daily_limit')} hint="Most messages this number may send per day.">
           {(id) => <input id={id} className="input limit-input" inputMode="numeric" value={limit} onChange={(e) => setLimit(e.target.value)} />}
         </Field>

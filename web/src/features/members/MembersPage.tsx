@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import {
   ApiError,
   ROLES,
@@ -10,11 +10,13 @@ import {
   type Role,
   type User,
 } from '../../api';
+import { FormError, InlineSubmit } from '../../components/Field';
 import { ConfirmDialog } from '../../components/Modal';
 import { IconTrash } from '../../components/Icons';
-import { Avatar, Card, EmptyState, ErrorBanner, PageHeader, PageLoading, RoleBadge } from '../../components/ui';
+import { Card, EmptyState, ErrorBanner, PageHeader, PersonCell, RoleBadge, TableCard } from '../../components/ui';
 import { useToast } from '../../components/Toast';
 import { formatDate } from '../../components/format';
+import { useList } from '../../components/useList';
 import { useLiveEvents } from '../../live';
 import { useMe } from '../auth/session';
 import { can } from '../projects/context';
@@ -29,25 +31,9 @@ export function MembersPage({ project }: { project: Project }) {
   const me = useMe();
   const toast = useToast();
   const manage = can(project).manageMembers;
-  const [items, setItems] = useState<Member[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { items, error: loadError, load } = useList(() => membersApi.list(project.id), [project.id]);
   const [actionError, setActionError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const r = await membersApi.list(project.id);
-      setItems(r.items);
-      setLoadError(null);
-    } catch (e) {
-      setLoadError(errorMessage(e));
-    }
-  }, [project.id]);
-
-  useEffect(() => {
-    setItems(null);
-    void load();
-  }, [load]);
 
   useLiveEvents((ev) => {
     if (ev.project_id === project.id && ev.event.startsWith('member.')) void load();
@@ -74,73 +60,54 @@ export function MembersPage({ project }: { project: Project }) {
       {actionError && <ErrorBanner title="Could not change the member.">{actionError}</ErrorBanner>}
       {loadError && <ErrorBanner>{loadError}</ErrorBanner>}
 
-      <Card flush title={`${items?.length ?? ''} ${items?.length === 1 ? 'member' : 'members'}`}>
-        {items === null ? (
-          <PageLoading />
-        ) : items.length === 0 ? (
-          <EmptyState title="No members" />
-        ) : (
-          <table className="table" data-testid="members-table">
-            <thead>
-              <tr>
-                <th>Member</th>
-                <th>Role</th>
-                <th>Added</th>
-                {manage && <th className="right">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((m) => (
-                <tr key={m.user_id}>
-                  <td>
-                    <div className="person">
-                      <Avatar name={m.name || m.email} />
-                      <div>
-                        <div className="person-name">
-                          {m.name || m.email}
-                          {m.user_id === me.user.id && <span className="you">you</span>}
-                        </div>
-                        <div className="person-sub">{m.email}</div>
-                      </div>
-                    </div>
-                  </td>
-                  <td>
-                    {manage ? (
-                      <select
-                        className="select select-sm"
-                        value={m.role}
-                        aria-label={`Role of ${m.email}`}
-                        onChange={(e) => void changeRole(m, e.target.value as Role)}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <RoleBadge role={m.role} />
-                    )}
-                  </td>
-                  <td className="muted">{formatDate(m.added_at)}</td>
-                  {manage && (
-                    <td className="right">
-                      <button
-                        type="button"
-                        className="btn btn-ghost btn-sm danger-text"
-                        onClick={() => setRemoving(m)}
-                        aria-label={`Remove ${m.email}`}
-                      >
-                        <IconTrash size={15} /> Remove
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <TableCard
+        items={items}
+        title={`${items?.length ?? ''} ${items?.length === 1 ? 'member' : 'members'}`}
+        testId="members-table"
+        empty={<EmptyState title="No members" />}
+        head={
+          <>
+            <th>Member</th>
+            <th>Role</th>
+            <th>Added</th>
+            {manage && <th className="right">Actions</th>}
+          </>
+        }
+        row={(m) => (
+          <tr key={m.user_id}>
+            <td>
+              <PersonCell avatar={m.name || m.email} name={m.name || m.email} you={m.user_id === me.user.id} sub={m.email} />
+            </td>
+            <td>
+              {manage ? (
+                <select
+                  className="select select-sm"
+                  value={m.role}
+                  aria-label={`Role of ${m.email}`}
+                  onChange={(e) => void changeRole(m, e.target.value as Role)}
+                >
+                  <RoleOptions />
+                </select>
+              ) : (
+                <RoleBadge role={m.role} />
+              )}
+            </td>
+            <td className="muted">{formatDate(m.added_at)}</td>
+            {manage && (
+              <td className="right">
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm danger-text"
+                  onClick={() => setRemoving(m)}
+                  aria-label={`Remove ${m.email}`}
+                >
+                  <IconTrash size={15} /> Remove
+                </button>
+              </td>
+            )}
+          </tr>
         )}
-      </Card>
+      />
 
       <div className="role-legend">
         {ROLES.map((r) => (
@@ -251,25 +218,20 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
             Role
           </label>
           <select id="member-role" className="select" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </div>
-        <div className="field">
-          <span className="field-label">&nbsp;</span>
-          <button type="submit" className="btn btn-primary" disabled={busy || !userId.trim()}>
-            {busy ? 'Adding…' : 'Add member'}
-          </button>
-        </div>
+        <InlineSubmit disabled={busy || !userId.trim()}>{busy ? 'Adding…' : 'Add member'}</InlineSubmit>
       </form>
-      {error && (
-        <div className="form-error" role="alert">
-          {error}
-        </div>
-      )}
+      <FormError>{error}</FormError>
     </Card>
   );
+}
+
+function RoleOptions() {
+  return ROLES.map((r) => (
+    <option key={r} value={r}>
+      {r}
+    </option>
+  ));
 }

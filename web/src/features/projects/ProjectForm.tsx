@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, timezones, type Project, type ProjectInput, type WorkingWindow } from '../../api';
 import { Combobox } from '../../components/Combobox';
 import { Field, errorFor, errorUnder } from '../../components/Field';
@@ -189,6 +189,23 @@ export function ProjectForm({
     set('working_hours', [...f.working_hours, next]);
   };
 
+  // The audience lists: one tag input each.
+  const tagField = (key: 'regions' | 'personas', label: string, placeholder: string) => (
+    <Field label={label} name={key} error={errorUnder(error, key)} hint="Press Enter or comma to add.">
+      {(id) => (
+        <TagInput
+          id={id}
+          testId={key}
+          value={f[key]}
+          onChange={(v) => set(key, v)}
+          disabled={readOnly}
+          invalid={!!errorUnder(error, key)}
+          placeholder={placeholder}
+        />
+      )}
+    </Field>
+  );
+
   const apiErr = error instanceof ApiError ? error : null;
   const fieldKnown = !!apiErr?.field && KNOWN_FIELDS.some((k) => apiErr.field === k || apiErr.field!.startsWith(k + '.'));
   const generalError = error && !fieldKnown ? (error instanceof Error ? error.message : String(error)) : null;
@@ -221,248 +238,193 @@ export function ProjectForm({
         <ErrorBanner title="Please check the highlighted field.">{apiErr.message}</ErrorBanner>
       )}
 
-      <section className="form-section">
-        <div className="form-section-intro">
-          <h3>General</h3>
-          <p>The name your team sees, and the short identifier used in links and the API.</p>
-        </div>
-        <div className="form-section-fields">
-          <Field label="Project name" name="name" error={errorFor(error, 'name')}>
-            {(id) => (
+      <FormSection title="General" intro="The name your team sees, and the short identifier used in links and the API.">
+        <Field label="Project name" name="name" error={errorFor(error, 'name')}>
+          {(id) => (
+            <input
+              id={id}
+              name="name"
+              className="input"
+              value={f.name}
+              disabled={readOnly}
+              maxLength={100}
+              placeholder="e.g. PoultryCare"
+              onChange={(e) => {
+                const name = e.target.value;
+                setF((s) => ({ ...s, name, slug: slugTouched ? s.slug : slugify(name) }));
+              }}
+            />
+          )}
+        </Field>
+        <Field
+          label="Slug"
+          name="slug"
+          error={errorFor(error, 'slug')}
+          hint="2–50 characters: lowercase letters, digits and dashes, starting with a letter."
+        >
+          {(id) => (
+            <div className="input-group">
+              <span className="input-addon">/</span>
               <input
                 id={id}
-                name="name"
-                className="input"
-                value={f.name}
+                name="slug"
+                className="input mono"
+                value={f.slug}
                 disabled={readOnly}
-                maxLength={100}
-                placeholder="e.g. PoultryCare"
+                maxLength={60}
+                spellCheck={false}
+                placeholder="poultrycare"
                 onChange={(e) => {
-                  const name = e.target.value;
-                  setF((s) => ({ ...s, name, slug: slugTouched ? s.slug : slugify(name) }));
+                  setSlugTouched(true);
+                  set('slug', e.target.value);
                 }}
               />
-            )}
-          </Field>
-          <Field
-            label="Slug"
-            name="slug"
-            error={errorFor(error, 'slug')}
-            hint="2–50 characters: lowercase letters, digits and dashes, starting with a letter."
-          >
-            {(id) => (
-              <div className="input-group">
-                <span className="input-addon">/</span>
+            </div>
+          )}
+        </Field>
+      </FormSection>
+
+      <FormSection title="Locale" intro="Sending windows are computed in this time zone; phone numbers without a country code use the default region." twoCol>
+        <Field label="Time zone" name="time_zone" error={errorFor(error, 'time_zone')}>
+          {(id) => (
+            <Combobox
+              id={id}
+              testId="time-zone"
+              value={f.time_zone}
+              options={zones.length ? zones : [f.time_zone]}
+              onChange={(v) => set('time_zone', v)}
+              disabled={readOnly}
+              invalid={!!errorFor(error, 'time_zone')}
+              placeholder="Search time zones…"
+            />
+          )}
+        </Field>
+        <Field
+          label="Default phone region"
+          name="default_region"
+          error={errorFor(error, 'default_region')}
+          hint="Two-letter ISO code, e.g. IN, AE, GB."
+        >
+          {(id) => (
+            <input
+              id={id}
+              name="default_region"
+              className="input mono region-input"
+              value={f.default_region}
+              disabled={readOnly}
+              maxLength={2}
+              spellCheck={false}
+              onChange={(e) => set('default_region', e.target.value.toUpperCase())}
+            />
+          )}
+        </Field>
+      </FormSection>
+
+      <FormSection title="Sending calendar" intro="Messages go out only inside these windows (local time). Up to six windows, sorted and not overlapping.">
+        <div className={`field ${whGeneral ? 'has-error' : ''}`} data-field="working_hours">
+          <span className="field-label">Working hours</span>
+          <div className="wh-list">
+            {f.working_hours.map((w, i) => {
+              const errRow = errorFor(error, `working_hours.${i}`);
+              const rowErr = errorUnder(error, `working_hours.${i}`);
+              const timeInput = (key: 'start' | 'end') => (
                 <input
-                  id={id}
-                  name="slug"
-                  className="input mono"
-                  value={f.slug}
+                  type="time"
+                  className={`input ${errorFor(error, `working_hours.${i}.${key}`) || errRow ? 'invalid' : ''}`}
+                  aria-label={`Window ${i + 1} ${key}`}
+                  name={`working_hours.${i}.${key}`}
+                  value={w[key]}
                   disabled={readOnly}
-                  maxLength={60}
-                  spellCheck={false}
-                  placeholder="poultrycare"
-                  onChange={(e) => {
-                    setSlugTouched(true);
-                    set('slug', e.target.value);
-                  }}
+                  onChange={(e) => setWindow(i, key, e.target.value)}
                 />
-              </div>
-            )}
-          </Field>
-        </div>
-      </section>
-
-      <section className="form-section">
-        <div className="form-section-intro">
-          <h3>Locale</h3>
-          <p>Sending windows are computed in this time zone; phone numbers without a country code use the default region.</p>
-        </div>
-        <div className="form-section-fields two-col">
-          <Field label="Time zone" name="time_zone" error={errorFor(error, 'time_zone')}>
-            {(id) => (
-              <Combobox
-                id={id}
-                testId="time-zone"
-                value={f.time_zone}
-                options={zones.length ? zones : [f.time_zone]}
-                onChange={(v) => set('time_zone', v)}
-                disabled={readOnly}
-                invalid={!!errorFor(error, 'time_zone')}
-                placeholder="Search time zones…"
-              />
-            )}
-          </Field>
-          <Field
-            label="Default phone region"
-            name="default_region"
-            error={errorFor(error, 'default_region')}
-            hint="Two-letter ISO code, e.g. IN, AE, GB."
-          >
-            {(id) => (
-              <input
-                id={id}
-                name="default_region"
-                className="input mono region-input"
-                value={f.default_region}
-                disabled={readOnly}
-                maxLength={2}
-                spellCheck={false}
-                onChange={(e) => set('default_region', e.target.value.toUpperCase())}
-              />
-            )}
-          </Field>
-        </div>
-      </section>
-
-      <section className="form-section">
-        <div className="form-section-intro">
-          <h3>Sending calendar</h3>
-          <p>Messages go out only inside these windows (local time). Up to six windows, sorted and not overlapping.</p>
-        </div>
-        <div className="form-section-fields">
-          <div className={`field ${whGeneral ? 'has-error' : ''}`} data-field="working_hours">
-            <span className="field-label">Working hours</span>
-            <div className="wh-list">
-              {f.working_hours.map((w, i) => {
-                const errStart = errorFor(error, `working_hours.${i}.start`);
-                const errEnd = errorFor(error, `working_hours.${i}.end`);
-                const errRow = errorFor(error, `working_hours.${i}`);
-                const rowErr = errorUnder(error, `working_hours.${i}`);
-                return (
-                  <div key={i} className={`wh-row ${rowErr ? 'has-error' : ''}`} data-field={`working_hours.${i}`}>
-                    <div className="wh-inputs">
-                      <span className="wh-index">{i + 1}</span>
-                      <input
-                        type="time"
-                        className={`input ${errStart || errRow ? 'invalid' : ''}`}
-                        aria-label={`Window ${i + 1} start`}
-                        name={`working_hours.${i}.start`}
-                        value={w.start}
-                        disabled={readOnly}
-                        onChange={(e) => setWindow(i, 'start', e.target.value)}
-                      />
-                      <span className="wh-sep">to</span>
-                      <input
-                        type="time"
-                        className={`input ${errEnd || errRow ? 'invalid' : ''}`}
-                        aria-label={`Window ${i + 1} end`}
-                        name={`working_hours.${i}.end`}
-                        value={w.end}
-                        disabled={readOnly}
-                        onChange={(e) => setWindow(i, 'end', e.target.value)}
-                      />
-                      {!readOnly && (
-                        <button
-                          type="button"
-                          className="icon-btn"
-                          aria-label={`Remove window ${i + 1}`}
-                          title="Remove window"
-                          disabled={f.working_hours.length <= 1}
-                          onClick={() =>
-                            set(
-                              'working_hours',
-                              f.working_hours.filter((_, j) => j !== i),
-                            )
-                          }
-                        >
-                          <IconTrash size={16} />
-                        </button>
-                      )}
-                    </div>
-                    {rowErr && (
-                      <div className="field-error" role="alert" data-error-for={`working_hours.${i}`}>
-                        {rowErr}
-                      </div>
+              );
+              return (
+                <div key={i} className={`wh-row ${rowErr ? 'has-error' : ''}`} data-field={`working_hours.${i}`}>
+                  <div className="wh-inputs">
+                    <span className="wh-index">{i + 1}</span>
+                    {timeInput('start')}
+                    <span className="wh-sep">to</span>
+                    {timeInput('end')}
+                    {!readOnly && (
+                      <button
+                        type="button"
+                        className="icon-btn"
+                        aria-label={`Remove window ${i + 1}`}
+                        title="Remove window"
+                        disabled={f.working_hours.length <= 1}
+                        onClick={() =>
+                          set(
+                            'working_hours',
+                            f.working_hours.filter((_, j) => j !== i),
+                          )
+                        }
+                      >
+                        <IconTrash size={16} />
+                      </button>
                     )}
                   </div>
-                );
-              })}
-            </div>
-            <HoursBar windows={f.working_hours} />
-            {!readOnly && (
-              <button
-                type="button"
-                className="btn btn-ghost btn-sm add-row"
-                onClick={addWindow}
-                disabled={f.working_hours.length >= MAX_WINDOWS}
-              >
-                <IconPlus size={15} /> Add window
-              </button>
-            )}
-            {whGeneral && (
-              <div className="field-error" role="alert" data-error-for="working_hours">
-                {whGeneral}
-              </div>
-            )}
+                  {rowErr && (
+                    <div className="field-error" role="alert" data-error-for={`working_hours.${i}`}>
+                      {rowErr}
+                    </div>
+                  )}
+                </div>
+              );
+            })}
           </div>
-          <Field
-            label="Weekend volume factor"
-            name="weekend_factor"
-            error={errorFor(error, 'weekend_factor')}
-            hint="Share of the weekday volume sent on weekends: 0 sends nothing, 1 sends as on weekdays."
-          >
-            {(id) => (
-              <div className="range-row">
-                <input
-                  type="range"
-                  min={0}
-                  max={1}
-                  step={0.05}
-                  aria-label="Weekend volume factor slider"
-                  value={Number.isFinite(Number(f.weekend_factor)) ? Number(f.weekend_factor) : 0}
-                  disabled={readOnly}
-                  onChange={(e) => set('weekend_factor', e.target.value)}
-                />
-                <input
-                  id={id}
-                  name="weekend_factor"
-                  className="input range-value"
-                  inputMode="decimal"
-                  value={f.weekend_factor}
-                  disabled={readOnly}
-                  onChange={(e) => set('weekend_factor', e.target.value)}
-                />
-              </div>
-            )}
-          </Field>
+          <HoursBar windows={f.working_hours} />
+          {!readOnly && (
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm add-row"
+              onClick={addWindow}
+              disabled={f.working_hours.length >= MAX_WINDOWS}
+            >
+              <IconPlus size={15} /> Add window
+            </button>
+          )}
+          {whGeneral && (
+            <div className="field-error" role="alert" data-error-for="working_hours">
+              {whGeneral}
+            </div>
+          )}
         </div>
-      </section>
+        <Field
+          label="Weekend volume factor"
+          name="weekend_factor"
+          error={errorFor(error, 'weekend_factor')}
+          hint="Share of the weekday volume sent on weekends: 0 sends nothing, 1 sends as on weekdays."
+        >
+          {(id) => (
+            <div className="range-row">
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                aria-label="Weekend volume factor slider"
+                value={Number.isFinite(Number(f.weekend_factor)) ? Number(f.weekend_factor) : 0}
+                disabled={readOnly}
+                onChange={(e) => set('weekend_factor', e.target.value)}
+              />
+              <input
+                id={id}
+                name="weekend_factor"
+                className="input range-value"
+                inputMode="decimal"
+                value={f.weekend_factor}
+                disabled={readOnly}
+                onChange={(e) => set('weekend_factor', e.target.value)}
+              />
+            </div>
+          )}
+        </Field>
+      </FormSection>
 
-      <section className="form-section">
-        <div className="form-section-intro">
-          <h3>Audience</h3>
-          <p>Regions and personas you target. Contacts and campaigns pick from these lists.</p>
-        </div>
-        <div className="form-section-fields">
-          <Field label="Regions" name="regions" error={errorUnder(error, 'regions')} hint="Press Enter or comma to add.">
-            {(id) => (
-              <TagInput
-                id={id}
-                testId="regions"
-                value={f.regions}
-                onChange={(v) => set('regions', v)}
-                disabled={readOnly}
-                invalid={!!errorUnder(error, 'regions')}
-                placeholder="e.g. Telangana, Andhra Pradesh"
-              />
-            )}
-          </Field>
-          <Field label="Personas" name="personas" error={errorUnder(error, 'personas')} hint="Press Enter or comma to add.">
-            {(id) => (
-              <TagInput
-                id={id}
-                testId="personas"
-                value={f.personas}
-                onChange={(v) => set('personas', v)}
-                disabled={readOnly}
-                invalid={!!errorUnder(error, 'personas')}
-                placeholder="e.g. Farmer, Dealer, Veterinarian"
-              />
-            )}
-          </Field>
-        </div>
-      </section>
+      <FormSection title="Audience" intro="Regions and personas you target. Contacts and campaigns pick from these lists.">
+        {tagField('regions', 'Regions', 'e.g. Telangana, Andhra Pradesh')}
+        {tagField('personas', 'Personas', 'e.g. Farmer, Dealer, Veterinarian')}
+      </FormSection>
 
       {!readOnly && (
         <div className="form-actions">
@@ -491,6 +453,18 @@ export function ProjectForm({
         </div>
       )}
     </form>
+  );
+}
+
+function FormSection({ title, intro, twoCol, children }: { title: string; intro: string; twoCol?: boolean; children: ReactNode }) {
+  return (
+    <section className="form-section">
+      <div className="form-section-intro">
+        <h3>{title}</h3>
+        <p>{intro}</p>
+      </div>
+      <div className={twoCol ? 'form-section-fields two-col' : 'form-section-fields'}>{children}</div>
+    </section>
   );
 }
 

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { errorMessage, tokens as tokensApi, type Token } from '../../api';
-import { Field, errorFor } from '../../components/Field';
+import { Field, FormError, InlineSubmit, errorFor } from '../../components/Field';
 import { IconAlert, IconCopy, IconCheck, IconKey } from '../../components/Icons';
 import { ConfirmDialog } from '../../components/Modal';
-import { Badge, Card, EmptyState, ErrorBanner, PageHeader, PageLoading } from '../../components/ui';
+import { Badge, Card, EmptyState, ErrorBanner, PageHeader, TableCard } from '../../components/ui';
 import { useToast } from '../../components/Toast';
 import { formatDate, relativeTime } from '../../components/format';
+import { useList } from '../../components/useList';
 
 const EXPIRY_CHOICES: { label: string; days: number | undefined }[] = [
   { label: '30 days', days: 30 },
@@ -16,24 +17,9 @@ const EXPIRY_CHOICES: { label: string; days: number | undefined }[] = [
 
 export function TokensPage() {
   const toast = useToast();
-  const [items, setItems] = useState<Token[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { items, error: loadError, load } = useList(tokensApi.list, []);
   const [created, setCreated] = useState<Token | null>(null);
   const [revoking, setRevoking] = useState<Token | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const r = await tokensApi.list();
-      setItems(r.items);
-      setLoadError(null);
-    } catch (e) {
-      setLoadError(errorMessage(e));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const now = Date.now();
 
@@ -60,57 +46,51 @@ export function TokensPage() {
 
       {loadError && <ErrorBanner>{loadError}</ErrorBanner>}
 
-      <Card flush title="Your tokens">
-        {items === null ? (
-          <PageLoading />
-        ) : items.length === 0 ? (
-          <EmptyState title="No tokens yet">Create one above to use the API from a script.</EmptyState>
-        ) : (
-          <table className="table" data-testid="tokens-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Token</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>Expires</th>
-                <th className="right">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => {
-                const expired = t.expires_at !== null && new Date(t.expires_at).getTime() < now;
-                return (
-                  <tr key={t.id}>
-                    <td className="strong">{t.name}</td>
-                    <td>
-                      <code className="token-prefix">{t.prefix}…</code>
-                    </td>
-                    <td className="muted">{formatDate(t.created_at)}</td>
-                    <td className="muted" title={t.last_used_at ?? undefined}>
-                      {t.last_used_at ? relativeTime(t.last_used_at) : 'Never'}
-                    </td>
-                    <td>
-                      {t.expires_at === null ? (
-                        <span className="muted">Never</span>
-                      ) : expired ? (
-                        <Badge tone="red">Expired</Badge>
-                      ) : (
-                        <span className="muted">{formatDate(t.expires_at)}</span>
-                      )}
-                    </td>
-                    <td className="right">
-                      <button type="button" className="btn btn-ghost btn-sm danger-text" onClick={() => setRevoking(t)}>
-                        Revoke
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
-      </Card>
+      <TableCard
+        items={items}
+        title="Your tokens"
+        testId="tokens-table"
+        empty={<EmptyState title="No tokens yet">Create one above to use the API from a script.</EmptyState>}
+        head={
+          <>
+            <th>Name</th>
+            <th>Token</th>
+            <th>Created</th>
+            <th>Last used</th>
+            <th>Expires</th>
+            <th className="right">Actions</th>
+          </>
+        }
+        row={(t) => {
+          const expired = t.expires_at !== null && new Date(t.expires_at).getTime() < now;
+          return (
+            <tr key={t.id}>
+              <td className="strong">{t.name}</td>
+              <td>
+                <code className="token-prefix">{t.prefix}…</code>
+              </td>
+              <td className="muted">{formatDate(t.created_at)}</td>
+              <td className="muted" title={t.last_used_at ?? undefined}>
+                {t.last_used_at ? relativeTime(t.last_used_at) : 'Never'}
+              </td>
+              <td>
+                {t.expires_at === null ? (
+                  <span className="muted">Never</span>
+                ) : expired ? (
+                  <Badge tone="red">Expired</Badge>
+                ) : (
+                  <span className="muted">{formatDate(t.expires_at)}</span>
+                )}
+              </td>
+              <td className="right">
+                <button type="button" className="btn btn-ghost btn-sm danger-text" onClick={() => setRevoking(t)}>
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          );
+        }}
+      />
 
       {revoking && (
         <ConfirmDialog
@@ -184,18 +164,11 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: Token) => Promise<void>
             </select>
           )}
         </Field>
-        <div className="field">
-          <span className="field-label">&nbsp;</span>
-          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
-            <IconKey size={16} /> {busy ? 'Creating…' : 'Create token'}
-          </button>
-        </div>
+        <InlineSubmit disabled={busy || !name.trim()}>
+          <IconKey size={16} /> {busy ? 'Creating…' : 'Create token'}
+        </InlineSubmit>
       </form>
-      {general && (
-        <div className="form-error" role="alert">
-          {general}
-        </div>
-      )}
+      <FormError>{general}</FormError>
     </Card>
   );
 }

@@ -1,35 +1,22 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError, errorMessage, users as usersApi, type User } from '../../api';
-import { Field, errorFor } from '../../components/Field';
+import { Field, FormError, errorFor } from '../../components/Field';
 import { IconEdit, IconPlus, IconTrash } from '../../components/Icons';
-import { ConfirmDialog, Modal } from '../../components/Modal';
-import { Avatar, Badge, Card, EmptyState, ErrorBanner, PageHeader, PageLoading } from '../../components/ui';
+import { ConfirmDialog, FormFooter, Modal } from '../../components/Modal';
+import { Badge, EmptyState, ErrorBanner, PageHeader, PersonCell, TableCard } from '../../components/ui';
 import { useToast } from '../../components/Toast';
 import { formatDate } from '../../components/format';
+import { useList } from '../../components/useList';
+import { useSubmit } from '../../components/useSubmit';
 import { useMe } from '../auth/session';
 
 export function UsersPage() {
   const me = useMe();
   const toast = useToast();
-  const [items, setItems] = useState<User[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items, error, setError, load } = useList(usersApi.list, []);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [deleting, setDeleting] = useState<User | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const r = await usersApi.list();
-      setItems(r.items);
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const toggleDisabled = async (u: User) => {
     setError(null);
@@ -54,95 +41,71 @@ export function UsersPage() {
         }
       />
       {error && <ErrorBanner>{error}</ErrorBanner>}
-      <Card flush>
-        {items === null ? (
-          <PageLoading />
-        ) : items.length === 0 ? (
-          <EmptyState title="No users" />
-        ) : (
-          <table className="table" data-testid="users-table">
-            <thead>
-              <tr>
-                <th>User</th>
-                <th>Access</th>
-                <th>Status</th>
-                <th>Created</th>
-                <th className="right">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((u) => (
-                <tr key={u.id} className={u.disabled ? 'row-muted' : ''}>
-                  <td>
-                    <div className="person">
-                      <Avatar name={u.name || u.email} />
-                      <div>
-                        <div className="person-name">
-                          {u.name}
-                          {u.id === me.user.id && <span className="you">you</span>}
-                        </div>
-                        <div className="person-sub">
-                          {u.email} · id {u.id}
-                        </div>
-                      </div>
-                    </div>
-                  </td>
-                  <td>{u.is_admin ? <Badge tone="amber">Administrator</Badge> : <Badge>User</Badge>}</td>
-                  <td>
-                    {u.disabled ? (
-                      <Badge tone="red" dot>
-                        Disabled
-                      </Badge>
-                    ) : (
-                      <Badge tone="green" dot>
-                        Active
-                      </Badge>
-                    )}
-                  </td>
-                  <td className="muted">{formatDate(u.created_at)}</td>
-                  <td className="right nowrap">
-                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(u)}>
-                      <IconEdit size={15} /> Edit
-                    </button>
-                    {u.id !== me.user.id && (
-                      <>
-                        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggleDisabled(u)}>
-                          {u.disabled ? 'Enable' : 'Disable'}
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn-ghost btn-sm danger-text"
-                          onClick={() => setDeleting(u)}
-                          aria-label={`Delete ${u.email}`}
-                        >
-                          <IconTrash size={15} />
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <TableCard
+        items={items}
+        testId="users-table"
+        empty={<EmptyState title="No users" />}
+        head={
+          <>
+            <th>User</th>
+            <th>Access</th>
+            <th>Status</th>
+            <th>Created</th>
+            <th className="right">Actions</th>
+          </>
+        }
+        row={(u) => (
+          <tr key={u.id} className={u.disabled ? 'row-muted' : ''}>
+            <td>
+              <PersonCell
+                avatar={u.name || u.email}
+                name={u.name}
+                you={u.id === me.user.id}
+                sub={
+                  <>
+                    {u.email} · id {u.id}
+                  </>
+                }
+              />
+            </td>
+            <td>{u.is_admin ? <Badge tone="amber">Administrator</Badge> : <Badge>User</Badge>}</td>
+            <td>
+              <Badge tone={u.disabled ? 'red' : 'green'} dot>
+                {u.disabled ? 'Disabled' : 'Active'}
+              </Badge>
+            </td>
+            <td className="muted">{formatDate(u.created_at)}</td>
+            <td className="right nowrap">
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(u)}>
+                <IconEdit size={15} /> Edit
+              </button>
+              {u.id !== me.user.id && (
+                <>
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void toggleDisabled(u)}>
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-sm danger-text"
+                    onClick={() => setDeleting(u)}
+                    aria-label={`Delete ${u.email}`}
+                  >
+                    <IconTrash size={15} />
+                  </button>
+                </>
+              )}
+            </td>
+          </tr>
         )}
-      </Card>
+      />
 
-      {creating && (
+      {(creating || editing) && (
         <UserDialog
-          onClose={() => setCreating(false)}
+          user={editing ?? undefined}
+          isSelf={editing?.id === me.user.id}
+          onClose={() => (editing ? setEditing(null) : setCreating(false))}
           onSaved={async (u) => {
-            toast(`User ${u.email} created`);
-            await load();
-          }}
-        />
-      )}
-      {editing && (
-        <UserDialog
-          user={editing}
-          isSelf={editing.id === me.user.id}
-          onClose={() => setEditing(null)}
-          onSaved={async (u) => {
-            toast(`User ${u.email} saved`);
+            toast(`User ${u.email} ${editing ? 'saved' : 'created'}`);
             await load();
           }}
         />
@@ -183,14 +146,12 @@ function UserDialog({
   const [password, setPassword] = useState('');
   const [isAdmin, setIsAdmin] = useState(user?.is_admin ?? false);
   const [disabled, setDisabled] = useState(user?.disabled ?? false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useSubmit();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
     setError(null);
-    try {
+    await run(async () => {
       let saved: User;
       if (user) {
         const patch: Record<string, unknown> = {};
@@ -204,10 +165,7 @@ function UserDialog({
       }
       await onSaved(saved);
       onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   const general = error && !(error instanceof ApiError && error.field) ? errorMessage(error) : null;
@@ -216,19 +174,10 @@ function UserDialog({
     <Modal
       title={user ? `Edit ${user.email}` : 'New user'}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="user-form" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : user ? 'Save' : 'Create user'}
-          </button>
-        </>
-      }
+      footer={<FormFooter form="user-form" busy={busy} onCancel={onClose} label={user ? 'Save' : 'Create user'} />}
     >
       <form id="user-form" onSubmit={submit} noValidate className="stack">
-        {general && <div className="form-error" role="alert">{general}</div>}
+        <FormError>{general}</FormError>
         <Field label="Email" name="email" error={errorFor(error, 'email')} hint={user ? 'The email cannot be changed.' : undefined}>
           {(id) => (
             <input
