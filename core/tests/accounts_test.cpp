@@ -308,3 +308,14 @@ TEST_P(AccountsTest, SimulatorBansOnlyWithBanReasons) {
   EXPECT_EQ(engine.sent.back().args["reason"], "TOS_BLOCK");
   EXPECT_EQ(code_of([&] { accounts->sim(owner, pid, aid, "explode", json::object()); }), ErrorCode::not_found);
 }
+
+TEST_P(AccountsTest, OldHealthFactsArePurged) {
+  int64_t aid = linked("+919800000039");
+  accounts->on_engine_event(aid, "account.disconnected", {{"reason", "NAVIGATION"}});
+  auto count = [&] { return db->read([&](store::Conn& c) { return c.run("account-event-count", {aid, std::string("reconnect"), int64_t(0)})[0].i64("n"); }); };
+  EXPECT_EQ(count(), 1);
+  accounts->on_engine_event(aid, "account.ready", json::object());
+  clock.advance(hours(24 * 31));
+  accounts->tick();
+  EXPECT_EQ(count(), 0);
+}

@@ -124,3 +124,17 @@ TEST(Bridge, ShutdownIsNotACrash) {
   hub.closed(c.id);
   EXPECT_TRUE(l.down.empty());
 }
+
+TEST(Bridge, AccountsGoToAConnectorOfferingTheirEngine) {
+  ManualClock clock(test::at("2026-11-24T10:00:00Z"));
+  BridgeHub hub(clock);
+  FakeConnector sim_only{hub}, both{hub};
+  sim_only.hello("sim-only");
+  both.say({{"type", "hello"}, {"protocol", 1}, {"connector_id", "both"}, {"engines", {"webjs", "sim"}}});
+  hub.command(1, "account.start", {{"engine", "webjs"}}, nullptr);
+  hub.command(2, "account.start", {{"engine", "sim"}}, nullptr);  // the least loaded: sim-only
+  hub.command(1, "account.state", json::object(), nullptr);       // stays where it runs
+  EXPECT_EQ(sim_only.received.size(), 2u);                         // welcome + account 2's start
+  EXPECT_EQ(both.received.size(), 3u);                             // welcome + account 1's start and state
+  EXPECT_EQ(both.received[1]["account_id"], 1);
+}

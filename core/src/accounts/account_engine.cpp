@@ -254,7 +254,15 @@ void AccountService::tick() {
   int64_t now = clock_.now_ms();
   retry_due(now);
   if (now - last_keepalive_ >= opts_.keepalive_ms) keepalive(now), last_keepalive_ = now;
-  if (now - last_inactive_check_ >= 3600000) check_inactive(now), last_inactive_check_ = now;
+  if (now - last_inactive_check_ >= 3600000) {
+    check_inactive(now);
+    constexpr int64_t day = 86400000;
+    db_.write([&](store::Conn& c) {
+      c.run("account-events-purge", {now - 30 * day});
+      c.run("account-health-purge", {now - 90 * day});
+    });
+    last_inactive_check_ = now;
+  }
   if (now - last_health_ >= opts_.health_interval_ms) {
     auto rows = db_.read([](store::Conn& c) { return c.run("account-list-running"); });
     for (size_t i = 0; i < rows.size(); ++i) recompute_health(rows[i].i64("id"));

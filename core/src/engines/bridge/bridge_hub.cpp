@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace sangam {
 
 namespace {
@@ -148,13 +150,14 @@ void BridgeHub::closed(uint64_t conn) {
   }
 }
 
-std::optional<uint64_t> BridgeHub::route(int64_t account_id) {
+std::optional<uint64_t> BridgeHub::route(int64_t account_id, const std::string& engine) {
   if (auto it = placement_.find(account_id); it != placement_.end() && conns_.count(it->second)) return it->second;
-  // New placement: the connector hosting the fewest accounts.
   std::optional<uint64_t> best;
   size_t best_load = SIZE_MAX;
   for (auto& [id, c] : conns_) {
     if (!c.info) continue;
+    auto& engines = c.info->engines;
+    if (!engine.empty() && std::find(engines.begin(), engines.end(), engine) == engines.end()) continue;
     size_t load = 0;
     for (auto& [_, conn] : placement_) load += conn == id;
     if (load < best_load) best = id, best_load = load;
@@ -168,7 +171,8 @@ void BridgeHub::command(int64_t account_id, const std::string& command, const js
   std::string id;
   {
     std::lock_guard g(mu_);
-    if (auto conn = route(account_id)) {
+    std::string engine = args.is_object() ? args.value("engine", "") : "";
+    if (auto conn = route(account_id, engine)) {
       id = "c-" + std::to_string(next_cmd_++);
       int64_t timeout = command == "account.start" ? kStartTimeoutMs : kCommandTimeoutMs;
       pending_[id] = Pending{*conn, account_id, clock_.now_ms() + timeout, std::move(cb)};

@@ -62,7 +62,9 @@ class BridgeHub final : public Engine {
   void on_hello(uint64_t conn, const json& m);
   void on_result(const json& m);
   void on_request(uint64_t conn, const json& m);
-  std::optional<uint64_t> route(int64_t account_id);  // called with mu_ held
+  // The connector for an account: where it runs, else the least loaded one offering `engine`
+  // (empty: any). Called with mu_ held.
+  std::optional<uint64_t> route(int64_t account_id, const std::string& engine);
 
   const Clock& clock_;
   EngineListener* listener_;

@@ -104,3 +104,11 @@ DELETE FROM account_sessions WHERE account_id = $1;
 
 -- name: account-start-warmup
 UPDATE accounts SET warmup_started_at = COALESCE(warmup_started_at, $2) WHERE id = $1;
+
+-- name: account-events-purge
+-- The health score looks back 7 days; 30 days of facts leave room for reports.
+DELETE FROM account_events WHERE at < $1;
+
+-- name: account-health-purge
+-- Health history for charts: 90 days.
+DELETE FROM account_health WHERE at < $1;
