@@ -9,18 +9,9 @@
 using namespace sangam;
 using namespace std::chrono;
 using json = nlohmann::json;
+using test::code_of;
+using test::failure_of;
 
-namespace {
-ErrorCode code_of(const std::function<void()>& fn, std::string* field = nullptr) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    if (field) *field = e.field();
-    return e.code();
-  }
-  return ErrorCode::internal;
-}
-}  // namespace
 
 class AccountsTest : public test::BothBackends {
  protected:

@@ -5,17 +5,9 @@
 using namespace sangam;
 using namespace std::chrono;
 using json = nlohmann::json;
+using test::code_of;
+using test::failure_of;
 
-namespace {
-ErrorCode code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::internal;
-}
-}  // namespace
 
 class AuthTest : public test::BothBackends {
  protected:

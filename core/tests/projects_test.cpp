@@ -5,21 +5,9 @@
 
 using namespace sangam;
 using json = nlohmann::json;
+using test::code_of;
+using test::failure_of;
 
-namespace {
-struct Failure {
-  ErrorCode code = ErrorCode::internal;
-  std::string field;
-};
-Failure failure_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return {e.code(), e.field()};
-  }
-  return {};
-}
-}  // namespace
 
 class ProjectsTest : public test::BothBackends {
  protected:

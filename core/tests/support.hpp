@@ -4,10 +4,12 @@
 // throwaway cluster when it is unset).
 #include "store/db.hpp"
 #include "util/clock.hpp"
+#include "util/errors.hpp"
 #include "util/events.hpp"
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +47,25 @@ class BothBackends : public ::testing::TestWithParam<store::Backend> {
   std::unique_ptr<store::Database> db;
   ManualClock clock{at("2026-11-24T05:30:00Z")};
 };
+
+// What a call failed with (code internal when it did not fail), for assertions on error codes and fields.
+struct Failure {
+  ErrorCode code = ErrorCode::internal;
+  std::string field;
+};
+inline Failure failure_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return {e.code(), e.field()};
+  }
+  return {};
+}
+inline ErrorCode code_of(const std::function<void()>& fn, std::string* field = nullptr) {
+  Failure f = failure_of(fn);
+  if (field) *field = f.field;
+  return f.code;
+}
 
 std::string backend_label(const ::testing::TestParamInfo<store::Backend>& info);
 
