@@ -142,6 +142,11 @@ std::variant<WsPeer, Response> App::upgrade(const Request& req) {
   }
 }
 
+bool App::cpu_heavy(const Request& req) const {
+  auto m = router_.match(req.method, req.path);
+  return m.route && m.route->cpu_heavy;
+}
+
 Response App::handle(const Request& req) {
   auto start = std::chrono::steady_clock::now();
   std::string route = "unmatched", user = "-";

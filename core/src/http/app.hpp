@@ -39,6 +39,8 @@ class App {
   App(const Config& cfg, Services s, Hub& hub);
 
   Response handle(const Request& req);
+  // Whether the request's handler should run on the worker pool (Route::cpu_heavy).
+  bool cpu_heavy(const Request& req) const;
   // WebSocket upgrade: the endpoint to attach, or the error response to send instead.
   std::variant<WsPeer, Response> upgrade(const Request& req);
 

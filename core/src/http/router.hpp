@@ -32,6 +32,9 @@ struct Route {
   int success = 200;
   std::string tag;
   Handler handler;
+  // Runs on the worker pool instead of an I/O thread: argon2id hashing takes ~75 ms of CPU, which on an
+  // I/O thread would stall every other connection of that thread for as long.
+  bool cpu_heavy = false;
   std::vector<std::string> segments;
 };
 

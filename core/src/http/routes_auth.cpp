@@ -21,14 +21,16 @@ std::string session_cookie(const std::string& value, int64_t max_age, bool secur
 void add_auth_routes(Router& r, App& app) {
   auto& auth = app.services().auth;
   bool secure = app.config().secure_cookies;
-  r.add({"POST", "/api/v1/auth/login", "Sign in with email and password; sets the session cookie", Access::anyone,
-         kLoginSchema, 200, "auth", [&auth, secure](Ctx& c) {
-           auto ua = c.req.header("user-agent").value_or("");
-           auto login = auth.login(c.body(), c.req.remote_ip, std::string(ua));
-           auto res = Response::json_body(200, {{"user", to_json(login.user)}});
-           res.headers.emplace_back("Set-Cookie", session_cookie(login.session_token, login.max_age_s, secure));
-           return res;
-         }});
+  Route login{"POST", "/api/v1/auth/login", "Sign in with email and password; sets the session cookie", Access::anyone,
+              kLoginSchema, 200, "auth", [&auth, secure](Ctx& c) {
+                auto ua = c.req.header("user-agent").value_or("");
+                auto login = auth.login(c.body(), c.req.remote_ip, std::string(ua));
+                auto res = Response::json_body(200, {{"user", to_json(login.user)}});
+                res.headers.emplace_back("Set-Cookie", session_cookie(login.session_token, login.max_age_s, secure));
+                return res;
+              }};
+  login.cpu_heavy = true;
+  r.add(std::move(login));
   r.add({"POST", "/api/v1/auth/logout", "Sign out (ends the session)", Access::user, nullptr, 204, "auth",
          [&auth, secure](Ctx& c) {
            if (auto cookie = c.req.cookie("sangam_session")) auth.logout(*cookie);

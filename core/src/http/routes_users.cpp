@@ -17,13 +17,17 @@ void add_user_routes(Router& r, App& app) {
   auto& auth = app.services().auth;
   r.add({"GET", "/api/v1/users", "List users", Access::admin, nullptr, 200, "users",
          [&auth](Ctx&) { return Response::json_body(200, auth.list_users()); }});
-  r.add({"POST", "/api/v1/users", "Create a user", Access::admin, kCreateSchema, 201, "users",
-         [&auth](Ctx& c) { return Response::json_body(201, auth.create_user(c.user(), c.body())); }});
+  Route create{"POST", "/api/v1/users", "Create a user", Access::admin, kCreateSchema, 201, "users",
+               [&auth](Ctx& c) { return Response::json_body(201, auth.create_user(c.user(), c.body())); }};
+  create.cpu_heavy = true;  // hashes the password
+  r.add(std::move(create));
   r.add({"GET", "/api/v1/users/{id}", "Get a user", Access::admin, nullptr, 200, "users",
          [&auth](Ctx& c) { return Response::json_body(200, auth.get_user(c.id("id"))); }});
-  r.add({"PATCH", "/api/v1/users/{id}", "Change a user's name, password, admin flag or disabled flag", Access::admin,
-         kUpdateSchema, 200, "users",
-         [&auth](Ctx& c) { return Response::json_body(200, auth.update_user(c.user(), c.id("id"), c.body())); }});
+  Route update{"PATCH", "/api/v1/users/{id}", "Change a user's name, password, admin flag or disabled flag", Access::admin,
+               kUpdateSchema, 200, "users",
+               [&auth](Ctx& c) { return Response::json_body(200, auth.update_user(c.user(), c.id("id"), c.body())); }};
+  update.cpu_heavy = true;  // may hash a new password
+  r.add(std::move(update));
   r.add({"DELETE", "/api/v1/users/{id}", "Delete a user", Access::admin, nullptr, 204, "users", [&auth](Ctx& c) {
            auth.delete_user(c.user(), c.id("id"));
            return Response::no_content();

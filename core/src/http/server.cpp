@@ -145,7 +145,22 @@ awaitable<void> websocket_session(beast::tcp_stream stream, bhttp::request<bhttp
   spdlog::debug("event=ws.close path={} reason=\"{}\"", std::string(req.target()), ec.message());
 }
 
-awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body) {
+// Runs the handler on the worker pool and resumes the session on its own I/O thread afterwards.
+awaitable<Response> on_pool(net::thread_pool& pool, App& app, const Request& request) {
+  Response res;
+  co_await net::async_initiate<decltype(use_awaitable), void()>(
+      [&](auto handler) {
+        net::post(pool, [&, handler = std::move(handler)]() mutable {
+          res = app.handle(request);
+          auto ex = net::get_associated_executor(handler);
+          net::post(ex, std::move(handler));
+        });
+      },
+      use_awaitable);
+  co_return res;
+}
+
+awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body, net::thread_pool& pool) {
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ec;
   std::string ip = stream.socket().remote_endpoint(ec).address().to_string();
@@ -182,7 +197,11 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body) {
       co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));
       break;
     }
-    Response res = app.handle(to_request(req, ip));
+    Request request = to_request(req, ip);
+    Response res;
+    // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (crashed here).
+    if (app.cpu_heavy(request)) res = co_await on_pool(pool, app, request);
+    else res = app.handle(request);
     bool keep = req.keep_alive();
     auto out = to_beast(res, req.version(), keep, req.method() == bhttp::verb::head);
     co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));
@@ -191,14 +210,14 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-awaitable<void> accept_loop(tcp::acceptor& acceptor, App& app, size_t max_body) {
+awaitable<void> accept_loop(tcp::acceptor& acceptor, App& app, size_t max_body, net::thread_pool& pool) {
   for (;;) {
     beast::error_code ec;
     tcp::socket s = co_await acceptor.async_accept(net::redirect_error(use_awaitable, ec));
     if (ec == net::error::operation_aborted) co_return;
     if (ec) continue;  // EMFILE and friends: keep serving the connections we have
     s.set_option(tcp::no_delay(true), ec);
-    net::co_spawn(acceptor.get_executor(), http_session(std::move(s), app, max_body), net::detached);
+    net::co_spawn(acceptor.get_executor(), http_session(std::move(s), app, max_body, pool), net::detached);
   }
 }
 
@@ -210,10 +229,14 @@ struct Server::Impl {
   std::vector<std::unique_ptr<net::io_context>> iocs;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   unsigned short port = 0;
+  // Password hashing (argon2id, 64 MiB each): two at a time bounds memory at 128 MiB under a login
+  // storm. Declared last so it is joined before the I/O contexts its jobs post back to are destroyed.
+  net::thread_pool pool{2};
+  Impl(App& a, size_t mb) : app(a), max_body(mb) {}
 };
 
 Server::Server(App& app, const std::string& host, unsigned short port, unsigned threads, size_t max_body)
-    : impl_(std::make_unique<Impl>(Impl{app, max_body, {}, {}, 0})) {
+    : impl_(std::make_unique<Impl>(app, max_body)) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   beast::error_code ec;
   auto addr = net::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
@@ -252,7 +275,8 @@ unsigned short Server::port() const { return impl_->port; }
 
 void Server::run() {
   for (size_t i = 0; i < impl_->iocs.size(); ++i)
-    net::co_spawn(*impl_->iocs[i], accept_loop(*impl_->acceptors[i], impl_->app, impl_->max_body), net::detached);
+    net::co_spawn(*impl_->iocs[i], accept_loop(*impl_->acceptors[i], impl_->app, impl_->max_body, impl_->pool),
+                  net::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([ioc = impl_->iocs[i].get()] { ioc->run(); });
   impl_->iocs[0]->run();
@@ -261,6 +285,7 @@ void Server::run() {
 
 void Server::stop() {
   for (auto& ioc : impl_->iocs) ioc->stop();
+  impl_->pool.stop();
 }
 
 }  // namespace sangam::http
