@@ -310,3 +310,46 @@ TEST_P(AccountsTest, OldHealthFactsArePurged) {
   accounts->tick();
   EXPECT_EQ(count(), 0);
 }
+
+// Scale-out: two sangam processes share one database; each account's client runs under one of them.
+TEST_P(AccountsTest, ADeadNodesAccountsMoveToAnotherNode) {
+  int64_t aid = linked("+919800000040");  // node "local" (the fixture's) runs it
+  FakeEngine other_engine;
+  other_engine.reply = {{"state", "CONNECTED"}};
+  AccountOptions other_opts;
+  other_opts.node_id = "node-b";
+  AccountService node_b(*db, clock, bus, other_engine, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, other_opts);
+  accounts->tick();
+  node_b.tick();
+  EXPECT_TRUE(other_engine.commands_for(aid).empty());  // the lease is held
+  std::string field;
+  EXPECT_EQ(code_of([&] { node_b.link(owner, pid, aid, json::object()); }, &field), ErrorCode::conflict);
+  EXPECT_EQ(field, "engine");
+  // The first node stops renewing (it died); after the lease's 60 s the other node adopts the account.
+  clock.advance(seconds(61));
+  node_b.tick();
+  EXPECT_EQ(other_engine.commands_for(aid), std::vector<std::string>{"account.start"});
+  EXPECT_EQ(other_engine.sent.back().args["restore"], true);
+  auto holder = db->read([&](store::Conn& c) { return c.run("account-lease-holder", {aid}); });
+  EXPECT_EQ(holder[0].str("lease_node"), "node-b");
+  // and the old node, back from the dead, does not start it twice
+  engine.sent.clear();
+  accounts->on_connector_up("local");
+  EXPECT_TRUE(engine.commands_for(aid).empty());
+}
+
+TEST_P(AccountsTest, ALeaseIsHeldWhileTheNodeRenewsIt) {
+  int64_t aid = linked("+919800000041");
+  FakeEngine other_engine;
+  AccountOptions other_opts;
+  other_opts.node_id = "node-b";
+  AccountService node_b(*db, clock, bus, other_engine, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, other_opts);
+  for (int i = 0; i < 10; ++i) {  // 10 minutes of both nodes ticking every 30 s
+    clock.advance(seconds(30));
+    accounts->tick();
+    node_b.tick();
+  }
+  EXPECT_TRUE(other_engine.commands_for(aid).empty());
+  accounts->transition(owner, pid, aid, {{"to", "retired"}});
+  EXPECT_TRUE(db->read([&](store::Conn& c) { return c.run("account-lease-holder", {aid}); })[0].is_null("lease_node"));
+}

@@ -94,6 +94,8 @@ Account account_from_row(const store::Row& r) {
   a.last_rtt_ms = r.opt_i64("last_rtt_ms");
   a.reconnect_attempts = static_cast<int>(r.i64("reconnect_attempts"));
   a.connector_id = r.opt_str("connector_id");
+  a.lease_node = r.opt_str("lease_node");
+  a.lease_until = r.opt_i64("lease_until");
   a.created_at = r.i64("created_at");
   a.updated_at = r.i64("updated_at");
   return a;

@@ -36,6 +36,8 @@ struct Account {
   std::optional<int64_t> linked_at, last_activity_at, phone_seen_at, warmup_started_at, next_retry_at, last_rtt_ms;
   int reconnect_attempts = 0;
   std::optional<std::string> connector_id;
+  std::optional<std::string> lease_node;  // the sangam process running its client
+  std::optional<int64_t> lease_until;
   int64_t created_at = 0, updated_at = 0;
 };
 

@@ -115,6 +115,7 @@ void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
       c.run("account-health-insert", {aid, now, int64_t(0), int64_t(0), int64_t(0), int64_t(0)});
     });
     engine_.command(aid, "account.stop", json::object(), nullptr);
+    release(aid);
     alerts_.raise(a.project_id, aid, "account_banned", "critical",
                   a.phone + " was banned by WhatsApp (" + reason + "); its queued work must move to another number");
     publish(aid);
@@ -131,6 +132,7 @@ void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
       if (is_unlinked(reason)) c.run("session-archive-delete", {aid});
     });
     engine_.command(aid, "account.stop", json::object(), nullptr);
+    release(aid);
     if (is_unlinked(reason))
       alerts_.raise(a.project_id, aid, "relink_needed", "warning", a.phone + " was unlinked by WhatsApp (" + reason + "); link it again");
     publish(aid);
@@ -168,6 +170,7 @@ void AccountService::on_failure(int64_t aid, const std::string& kind, const std:
       else c.run("account-set-status", {aid, std::string(status_name(to)), message, now});
     });
     engine_.command(aid, "account.stop", json::object(), nullptr);
+    release(aid);
   }
   alerts_.raise(a.project_id, aid, kind == "auth_failure" ? "relink_needed" : "account_error", "warning", a.phone + ": " + message);
   publish(aid);
@@ -235,6 +238,7 @@ void AccountService::on_connector_down(const std::string& connector_id, const st
   std::set<int64_t> projects;
   for (size_t i = 0; i < rows.size(); ++i) {
     Account a = account_from_row(rows[i]);
+    if (!ours(a)) continue;  // clients of other sangam processes run on their connectors
     projects.insert(a.project_id);
     if (a.status == AccountStatus::linking || a.next_retry_at) continue;
     db_.write([&](store::Conn& c) {
@@ -252,6 +256,11 @@ void AccountService::on_connector_down(const std::string& connector_id, const st
 void AccountService::tick() {
   std::lock_guard g(tick_mu_);
   int64_t now = clock_.now_ms();
+  if (now - last_lease_renewal_ >= opts_.lease_ttl_ms / 3) {
+    db_.write([&](store::Conn& c) { c.run("account-lease-renew", {opts_.node_id, now + opts_.lease_ttl_ms}); });
+    last_lease_renewal_ = now;
+    adopt_orphans(now);
+  }
   retry_due(now);
   if (now - last_keepalive_ >= opts_.keepalive_ms) keepalive(now), last_keepalive_ = now;
   if (now - last_inactive_check_ >= 3600000) {
@@ -270,10 +279,22 @@ void AccountService::tick() {
   }
 }
 
+void AccountService::adopt_orphans(int64_t now) {
+  if (!engine_.available()) return;
+  auto rows = db_.read([&](store::Conn& c) { return c.run("account-list-orphaned", {now}); });
+  for (size_t i = 0; i < rows.size(); ++i) {
+    int64_t aid = rows[i].i64("id");
+    Account a = db_.read([&](store::Conn& c) { return load(c, aid); });
+    spdlog::warn("event=account.adopt account={} from_node={} node={}", aid, a.lease_node.value_or(""), opts_.node_id);
+    start_client(a, true);  // claims the expired lease, then restores the stored session
+  }
+}
+
 void AccountService::retry_due(int64_t now) {
   auto due = db_.read([&](store::Conn& c) { return c.run("account-list-retry-due", {now}); });
   for (size_t i = 0; i < due.size(); ++i) {
     int64_t aid = due[i].i64("id");
+    if (!claim(aid)) continue;  // another sangam process runs this account and restores it
     Account a = db_.read([&](store::Conn& c) { return load(c, aid); });
     if (a.reconnect_attempts >= opts_.max_reconnects) {
       std::string why = "the session could not be restored after " + std::to_string(opts_.max_reconnects) + " attempts";
@@ -283,6 +304,7 @@ void AccountService::retry_due(int64_t now) {
         c.run("account-schedule-retry", {aid, int64_t(0), nullptr, why, now});
       });
       engine_.command(aid, "account.stop", json::object(), nullptr);
+      release(aid);
       alerts_.raise(a.project_id, aid, "account_disconnected", "critical", a.phone + ": " + why + "; scan a new QR code");
       recompute_health(aid);
       publish(aid);
@@ -307,7 +329,7 @@ void AccountService::keepalive(int64_t now) {
   auto rows = db_.read([](store::Conn& c) { return c.run("account-list-running"); });
   for (size_t i = 0; i < rows.size(); ++i) {
     Account a = account_from_row(rows[i]);
-    if (a.status == AccountStatus::linking || a.next_retry_at) continue;
+    if (a.status == AccountStatus::linking || a.next_retry_at || !ours(a)) continue;
     engine_.command(a.id, "account.state", json::object(), [this, aid = a.id, sent = now](const EngineResult& r) {
       int64_t at = clock_.now_ms();
       if (r.ok && r.data.value("state", "") == "CONNECTED") {

@@ -56,7 +56,24 @@ void AccountService::publish(int64_t aid) {
   bus_.publish({"account.updated", a.project_id, std::nullopt, to_json(a, clock_.now_ms()), clock_.now_ms()});
 }
 
+bool AccountService::claim(store::Conn& c, int64_t aid) {
+  int64_t now = clock_.now_ms();
+  return c.run("account-lease-claim", {aid, opts_.node_id, now + opts_.lease_ttl_ms, now}).affected == 1;
+}
+
+bool AccountService::claim(int64_t aid) {
+  return db_.write([&](store::Conn& c) { return claim(c, aid); });
+}
+
+void AccountService::release(int64_t aid) {
+  db_.write([&](store::Conn& c) { c.run("account-lease-release", {aid, opts_.node_id}); });
+}
+
 void AccountService::start_client(const Account& a, bool restore) {
+  if (!claim(a.id)) {
+    spdlog::info("event=account.held_elsewhere account={} node={}", a.id, opts_.node_id);
+    return;
+  }
   engine_.command(a.id, "account.start", {{"engine", a.engine}, {"phone", a.phone}, {"restore", restore}},
                   [this, aid = a.id](const EngineResult& r) {
                     if (!r.ok) on_failure(aid, r.error_code, r.error_message);
@@ -155,6 +172,8 @@ json AccountService::link(const User& u, int64_t pid, int64_t aid, const json& b
   Account a = db_.write([&](store::Conn& c) {
     Account a = require(c, u, pid, aid, kManager);
     if (!engine_.available()) throw conflict("engine", "no connector is connected; check the server log");
+    if (!claim(c, aid))
+      throw conflict("engine", "this number's client runs under another Sangam process (" + a.lease_node.value_or("?") + ")");
     if (a.status != AccountStatus::linking) set_status(c, a, AccountStatus::linking, "waiting for the QR code to be scanned");
     audit(c, now, pid, {u.id, u.email}, "account.link_started", target(aid), nullptr, {{"method", method}});
     return load(c, aid);
@@ -197,7 +216,10 @@ json AccountService::transition(const User& u, int64_t pid, int64_t aid, const j
     audit(c, now, pid, {u.id, u.email}, "account.status_changed", target(aid), {{"status", status_name(a.status)}},
           {{"status", status_name(to)}});
   });
-  if (to == AccountStatus::retired) engine_.command(aid, "account.stop", json::object(), nullptr);
+  if (to == AccountStatus::retired) {
+    engine_.command(aid, "account.stop", json::object(), nullptr);
+    release(aid);
+  }
   publish(aid);
   return db_.read([&](store::Conn& c) { return to_json(load(c, aid), now); });
 }
@@ -214,6 +236,7 @@ json AccountService::logout(const User& u, int64_t pid, int64_t aid) {
     audit(c, now, pid, {u.id, u.email}, "account.logged_out", target(aid), nullptr, nullptr);
   });
   engine_.command(aid, "account.logout", json::object(), nullptr);
+  release(aid);
   publish(aid);
   return db_.read([&](store::Conn& c) { return to_json(load(c, aid), now); });
 }

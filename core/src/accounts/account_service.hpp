@@ -21,6 +21,8 @@ struct AccountOptions {
   int64_t keepalive_ms = 15 * 60 * 1000;            // seed 1.2: keepalive every 15 minutes
   int64_t health_interval_ms = 5 * 60 * 1000;       // recompute health at least this often
   int64_t phone_inactive_ms = 12LL * 86400 * 1000;  // WhatsApp unlinks after 14 idle days; warn at 12
+  std::string node_id = "local";                    // this sangam process, for account leases
+  int64_t lease_ttl_ms = 60000;                     // renewed every 20 s; a dead node's accounts move after 60 s
 };
 
 class AccountService final : public EngineListener {
@@ -58,6 +60,12 @@ class AccountService final : public EngineListener {
   void set_status(store::Conn& c, const Account& a, AccountStatus to, const std::optional<std::string>& reason);
   void publish(int64_t aid);
   void start_client(const Account& a, bool restore);
+  // Leases: one sangam process runs an account's client at a time (docs/accounts.md, scale-out).
+  bool claim(store::Conn& c, int64_t aid);
+  bool claim(int64_t aid);
+  void release(int64_t aid);
+  bool ours(const Account& a) const { return a.lease_node == opts_.node_id; }
+  void adopt_orphans(int64_t now);
   void on_ready(int64_t aid, const json& data);
   void request_pairing_code_if_wanted(int64_t aid);
   void on_disconnected(int64_t aid, const std::string& reason);
@@ -77,7 +85,7 @@ class AccountService final : public EngineListener {
   std::mutex tick_mu_;
   std::mutex pairing_mu_;
   std::set<int64_t> wants_pairing_code_;  // linking with a code: asked for at the first QR
-  int64_t last_keepalive_ = 0, last_health_ = 0, last_inactive_check_ = 0;
+  int64_t last_keepalive_ = 0, last_health_ = 0, last_inactive_check_ = 0, last_lease_renewal_ = 0;
 };
 
 }  // namespace sangam

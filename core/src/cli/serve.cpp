@@ -7,9 +7,11 @@
 #include "http/server.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -22,6 +24,20 @@ bool user_can_see(store::Database& db, int64_t user_id, int64_t project_id) {
     if (u.empty() || u[0].boolean("disabled")) return false;
     return ProjectService::role_of(c, user_from_row(u[0]), project_id).has_value();
   });
+}
+
+// This process's name in account leases. Kept in the data dir, so a restarted sangam is the same node
+// and takes its accounts back at once instead of waiting 60 s for its old leases to expire; the data
+// dir lock makes it unique among live processes.
+std::string node_id(const std::string& data_dir) {
+  std::string path = data_dir + "/node.id", id;
+  std::ifstream(path) >> id;
+  if (!id.empty()) return id;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  id = std::string(host) + "-" + crypto::random_token(6);
+  std::ofstream(path) << id << "\n";
+  return id;
 }
 
 // connector/dist/main.js next to the binary (build/sangam → ../connector/dist) or the working dir.
@@ -74,6 +90,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   AccountOptions account_opts;
   account_opts.reconnect_delay_ms = cfg.reconnect_delay_ms;
   account_opts.keepalive_ms = cfg.keepalive_ms;
+  account_opts.node_id = node_id(cfg.data_dir);
   AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
   bridge.set_listener(&accounts);
 

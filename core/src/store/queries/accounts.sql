@@ -6,20 +6,20 @@ RETURNING id;
 -- name: account-columns
 SELECT id, project_id, phone, label, engine, role, status, status_reason, health, health_connection,
        health_delivery, health_behaviour, daily_limit, usage_today, linked_at, last_activity_at, phone_seen_at,
-       warmup_started_at, reconnect_attempts, next_retry_at, last_rtt_ms, connector_id, created_at, updated_at
+       warmup_started_at, reconnect_attempts, next_retry_at, last_rtt_ms, connector_id, lease_node, lease_until, created_at, updated_at
 FROM accounts WHERE id = $1;
 
 -- name: account-list
 SELECT id, project_id, phone, label, engine, role, status, status_reason, health, health_connection,
        health_delivery, health_behaviour, daily_limit, usage_today, linked_at, last_activity_at, phone_seen_at,
-       warmup_started_at, reconnect_attempts, next_retry_at, last_rtt_ms, connector_id, created_at, updated_at
+       warmup_started_at, reconnect_attempts, next_retry_at, last_rtt_ms, connector_id, lease_node, lease_until, created_at, updated_at
 FROM accounts WHERE project_id = $1 ORDER BY id;
 
 -- name: account-list-running
 -- Accounts whose WhatsApp client should be up: restarted after a connector (re)connects.
 SELECT id, project_id, phone, label, engine, role, status, status_reason, health, health_connection,
        health_delivery, health_behaviour, daily_limit, usage_today, linked_at, last_activity_at, phone_seen_at,
-       warmup_started_at, reconnect_attempts, next_retry_at, last_rtt_ms, connector_id, created_at, updated_at
+       warmup_started_at, reconnect_attempts, next_retry_at, last_rtt_ms, connector_id, lease_node, lease_until, created_at, updated_at
 FROM accounts WHERE status IN ('linking', 'active', 'standby', 'warming', 'cooling') ORDER BY id;
 
 -- name: account-list-retry-due
@@ -112,3 +112,25 @@ DELETE FROM account_events WHERE at < $1;
 -- name: account-health-purge
 -- Health history for charts: 90 days.
 DELETE FROM account_health WHERE at < $1;
+
+-- name: account-lease-claim
+-- Takes the lease when it is free, expired, or already ours; affected = 1 means we hold it.
+UPDATE accounts SET lease_node = $2, lease_until = $3
+WHERE id = $1 AND (lease_node IS NULL OR lease_node = $2 OR lease_until < $4);
+
+-- name: account-lease-renew
+UPDATE accounts SET lease_until = $2
+WHERE lease_node = $1 AND status IN ('linking', 'active', 'standby', 'warming', 'cooling');
+
+-- name: account-lease-release
+UPDATE accounts SET lease_node = NULL, lease_until = NULL WHERE id = $1 AND lease_node = $2;
+
+-- name: account-lease-holder
+SELECT lease_node, lease_until FROM accounts WHERE id = $1;
+
+-- name: account-list-orphaned
+-- Accounts that should run but whose lease expired: their process died.
+SELECT id FROM accounts
+WHERE status IN ('active', 'standby', 'warming', 'cooling') AND next_retry_at IS NULL
+  AND lease_node IS NOT NULL AND lease_until < $1
+ORDER BY id;
