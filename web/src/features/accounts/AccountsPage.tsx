@@ -190,7 +190,7 @@ export function AccountsPage({ project }: { project: Project }) {
                       </button>
                     </td>
                     <td>
-                      {perms.write && a.status !== 'retired' ? (
+                      {perms.write && a.status !== 'retired' && a.status !== 'banned' ? (
                         <select
                           className="select select-sm role-select"
                           value={a.role}
