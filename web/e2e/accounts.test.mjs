@@ -4,7 +4,7 @@
 //
 //   npm run build && npm run test:e2e      (from web/; SANGAM_BIN overrides ../build/sangam)
 //
-// Screenshots go to $SANGAM_ARTIFACTS_DIR (default web/e2e/artifacts/) and docs/screenshots/accounts.png.
+// Screenshots go to $SANGAM_ARTIFACTS_DIR (default web/e2e/artifacts/) and, with SANGAM_UPDATE_SCREENSHOTS=1, docs/screenshots/accounts.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, sleep } from './harness.mjs';

@@ -4,7 +4,7 @@
 //
 // Starts sangam on a free port with a fresh data directory (see harness.mjs), drives Debian's Chromium
 // with playwright-core, saves screenshots to $SANGAM_ARTIFACTS_DIR (default web/e2e/artifacts/) and
-// writes docs/screenshots/dashboard.png for the README. The server is always stopped at the end.
+// (with SANGAM_UPDATE_SCREENSHOTS=1) writes docs/screenshots/dashboard.png for the README. The server is always stopped at the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';

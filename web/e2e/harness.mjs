@@ -150,12 +150,15 @@ export class Harness {
     }
   }
 
-  /** Saves `${name}.png` in the artifacts directory (and optionally docs/screenshots/<readme>). */
+  /**
+   * Saves `${name}.png` in the artifacts directory, and docs/screenshots/<readme> when
+   * SANGAM_UPDATE_SCREENSHOTS=1 (so that a test run does not change tracked files).
+   */
   async shot(name, { readme } = {}) {
     const file = path.join(ARTIFACTS, `${name}.png`);
     await this.page.mouse.move(1200, 880); // no hover highlight in the pictures
     await this.page.screenshot({ path: file });
-    if (readme) {
+    if (readme && process.env.SANGAM_UPDATE_SCREENSHOTS === '1') {
       mkdirSync(SCREENSHOTS_DIR, { recursive: true });
       await this.page.screenshot({ path: path.join(SCREENSHOTS_DIR, readme) });
     }
