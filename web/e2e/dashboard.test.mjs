@@ -7,11 +7,7 @@
 // (with SANGAM_UPDATE_SCREENSHOTS=1) writes docs/screenshots/dashboard.png for the README. The server is always stopped at the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Harness, SCREENSHOTS_DIR, sleep } from './harness.mjs';
-
-const README_SHOT = path.join(SCREENSHOTS_DIR, 'dashboard.png');
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Harness, sleep } from './harness.mjs';
 
 const h = new Harness();
 let baseUrl = '';
@@ -197,10 +193,7 @@ test('dashboard: login, create a project, edit settings, validation, live update
     await page.goto(`${baseUrl}/projects/${projectId}`);
     await page.getByRole('heading', { name: 'PoultryCare', level: 1 }).waitFor();
     await page.locator('[data-testid="live-indicator"].live-open').waitFor();
-    mkdirSync(path.dirname(README_SHOT), { recursive: true });
-    await page.mouse.move(1200, 880);
-    await page.screenshot({ path: README_SHOT });
-    await shot('12-dashboard');
+    await h.shot('12-dashboard', { readme: 'dashboard.png' });
   });
 
   await t.test('log out', async () => {
