@@ -92,6 +92,23 @@ TEST_P(AppTest, CookieRequestsThatChangeStateNeedOurOrigin) {
   EXPECT_EQ(r.status, 201);
 }
 
+TEST_P(AppTest, TheOriginMustMatchSchemeHostAndPort) {
+  // Our origin here is http://sangam.test (Host sangam.test, cookies not Secure).
+  for (std::string foreign : {"https://sangam.test", "evil://sangam.test", "http://sangam.test:81", "http://sangam.tes",
+                              "http://evil.sangam.test", "sangam.test", "null", ""}) {
+    auto r = call("POST", "/api/v1/projects", R"({"name":"X","slug":"xx"})", true, foreign);
+    EXPECT_EQ(r.status, 403) << foreign;
+  }
+  EXPECT_EQ(body(call("GET", "/api/v1/projects"))["items"].size(), 0u);
+  EXPECT_EQ(call("POST", "/api/v1/projects", R"({"name":"X","slug":"xx"})", true, "http://sangam.test").status, 201);
+}
+
+TEST_P(AppTest, BehindTlsOnlyTheHttpsOriginIsOurs) {
+  cfg.secure_cookies = true;
+  EXPECT_EQ(call("POST", "/api/v1/projects", R"({"name":"X","slug":"xx"})", true, "http://sangam.test").status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/projects", R"({"name":"X","slug":"xx"})", true, "https://sangam.test").status, 201);
+}
+
 TEST_P(AppTest, BearerTokensNeedNoOrigin) {
   auto t = body(call("POST", "/api/v1/tokens", R"({"name":"script"})"));
   Request r;

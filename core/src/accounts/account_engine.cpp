@@ -5,6 +5,7 @@
 #include "accounts/health.hpp"
 #include "contacts/phone.hpp"
 #include "util/errors.hpp"
+#include "util/log_text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -145,7 +146,8 @@ void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
                                        std::string("connection lost (" + reason + "); restoring the session"), now});
       c.run("account-event-insert", {aid, now, "reconnect"});
     });
-    spdlog::warn("event=account.disconnected account={} reason={} retry_in_ms={}", aid, reason, opts_.reconnect_delay_ms);
+    spdlog::warn("event=account.disconnected account={} reason={} retry_in_ms={}", aid,
+                 log_value(mask_phones(reason)), opts_.reconnect_delay_ms);
   }
   recompute_health(aid);
   publish(aid);
@@ -159,7 +161,8 @@ void AccountService::on_failure(int64_t aid, const std::string& kind, const std:
   } catch (const Error&) {
     return;
   }
-  spdlog::warn("event=account.engine_failure account={} kind={} message=\"{}\"", aid, kind, message);
+  spdlog::warn("event=account.engine_failure account={} kind={} message={}", aid, log_value(kind),
+               log_value(mask_phones(message)));
   if (a.next_retry_at) return;  // a restore attempt failed: retry_due schedules the next one
   if (kind == "timeout" && a.status != AccountStatus::linking) return;
   if (a.status == AccountStatus::linking || client_should_run(a.status)) {

@@ -5,6 +5,7 @@
 #include "projects/audit.hpp"
 #include "projects/project_service.hpp"
 #include "util/errors.hpp"
+#include "util/log_text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -45,8 +46,8 @@ void AccountService::set_status(store::Conn& c, const Account& a, AccountStatus 
                                clock_.now_ms()});
   // Warm-up days count from the first day in warm-up, however the account got there (link, role change).
   if (to == AccountStatus::warming) c.run("account-start-warmup", {a.id, clock_.now_ms()});
-  spdlog::info("event=account.status project={} account={} from={} to={} reason=\"{}\"", a.project_id, a.id,
-               status_name(a.status), status_name(to), reason.value_or(""));
+  spdlog::info("event=account.status project={} account={} from={} to={} reason={}", a.project_id, a.id,
+               status_name(a.status), status_name(to), log_value(mask_phones(reason.value_or(""))));
 }
 
 void AccountService::publish(int64_t aid) {
@@ -277,7 +278,8 @@ void AccountService::sim(const User& u, int64_t pid, int64_t aid, const std::str
   if (!capabilities_of(a.engine).sim_controls)
     throw conflict("engine", "simulator controls work only on accounts with the sim engine");
   engine_.command(aid, "sim." + action, args, [aid, action](const EngineResult& r) {
-    if (!r.ok) spdlog::warn("event=sim.command_failed account={} action={} error=\"{}\"", aid, action, r.error_message);
+    if (!r.ok) spdlog::warn("event=sim.command_failed account={} action={} error={}", aid, action,
+                          log_value(mask_phones(r.error_message)));
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include "projects/project_service.hpp"
 #include "util/errors.hpp"
+#include "util/log_text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -38,8 +39,8 @@ json AlertService::raise(int64_t project_id, std::optional<int64_t> account_id, 
     return alert_json(c.run("alert-get", {id, project_id})[0]);
   });
   if (!alert.is_null()) {
-    spdlog::warn("event=alert.raised project={} account={} kind={} severity={} message=\"{}\"", project_id,
-                 account_id.value_or(0), kind, severity, message);
+    spdlog::warn("event=alert.raised project={} account={} kind={} severity={} message={}", project_id,
+                 account_id.value_or(0), kind, severity, log_value(mask_phones(message)));
     bus_.publish({"alert.created", project_id, std::nullopt, alert, now});
   }
   return alert;

@@ -4,6 +4,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "util/log_text.hpp"
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -47,7 +49,7 @@ void setup_logging(const std::string& level) {
   // One line per event, key=value pairs, UTC timestamps; stdout so that systemd/journald collects it.
   auto logger = spdlog::stdout_logger_mt("sangam");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  spdlog::set_formatter(make_log_formatter("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v"));
   spdlog::set_level(spdlog::level::from_str(level));
   spdlog::flush_on(spdlog::level::warn);
   spdlog::flush_every(std::chrono::seconds(1));

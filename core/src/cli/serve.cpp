@@ -141,7 +141,13 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   } else if (created) {
     std::cout << "First start: created the administrator " << normalize_email(admin_email) << "\n";
   }
-  if (opts.demo) std::cout << "Log in as " << normalize_email(admin_email) << " / " << admin_password << "\n";
+  // The password only when this start created the account: a later start does not know whether it was
+  // changed since, and the terminal (or a log collector reading stdout) is no place to repeat it.
+  if (opts.demo && created && !generated) {
+    std::cout << "Log in as " << normalize_email(admin_email) << " / " << admin_password << "\n";
+  } else if (opts.demo) {
+    std::cout << "Log in as " << normalize_email(admin_email) << " with the password set on the first start\n";
+  }
   std::cout << std::flush;
 
   // The scheduler: command time-outs, session restores, keepalive, health (once a second).

@@ -1,6 +1,7 @@
 #include "http/app.hpp"
 
 #include "util/errors.hpp"
+#include "util/log_text.hpp"
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +15,7 @@ namespace {
 
 int status_of(ErrorCode c) {
   switch (c) {
+    case ErrorCode::bad_request:
     case ErrorCode::invalid_json:
     case ErrorCode::validation_failed: return 400;
     case ErrorCode::unauthorized:
@@ -44,28 +46,15 @@ std::string find_web_dir(const Config& cfg) {
   return {};
 }
 
-const char* mime_type(const std::string& ext) {
-  if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
-  if (ext == ".css") return "text/css; charset=utf-8";
-  if (ext == ".json") return "application/json";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".png") return "image/png";
-  if (ext == ".ico") return "image/x-icon";
-  if (ext == ".woff2") return "font/woff2";
-  if (ext == ".txt") return "text/plain; charset=utf-8";
-  return "application/octet-stream";
-}
-
 }  // namespace
 
-App::App(const Config& cfg, Services s, Hub& hub) : cfg_(cfg), s_(s), hub_(hub), web_dir_(find_web_dir(cfg)) {
+App::App(const Config& cfg, Services s, Hub& hub) : cfg_(cfg), s_(s), hub_(hub), static_(find_web_dir(cfg)) {
   add_meta_routes(router_, *this);
   add_auth_routes(router_, *this);
   add_user_routes(router_, *this);
   add_project_routes(router_, *this);
   if (s_.accounts) add_account_routes(router_, *this);
-  if (web_dir_.empty()) spdlog::warn("event=web.missing hint=\"run make build to build the dashboard (web/dist)\"");
+  if (static_.empty()) spdlog::warn("event=web.missing hint=\"run make build to build the dashboard (web/dist)\"");
 }
 
 Response App::error_response(const Error& e) {
@@ -92,12 +81,15 @@ std::optional<Principal> App::authenticate(const Request& req) {
 bool App::origin_allowed(const Request& req) const {
   auto origin = req.header("origin");
   if (!origin) return false;
-  std::string o(*origin);
   for (auto& a : cfg_.allowed_origins)
-    if (a == o) return true;
+    if (a == *origin) return true;
+  // Our own origin is scheme, host and port: the scheme we are served over (https when the cookie is
+  // Secure, i.e. behind TLS) and the Host the browser addressed. "evil://" or a plain-http page must
+  // not pass for an https dashboard, nor the reverse.
   auto host = req.header("host");
-  auto scheme_end = o.find("://");
-  return host && scheme_end != std::string::npos && o.substr(scheme_end + 3) == *host;
+  if (!host || host->empty()) return false;
+  std::string own = std::string(cfg_.secure_cookies ? "https://" : "http://") + std::string(*host);
+  return *origin == own;
 }
 
 std::variant<WsPeer, Response> App::upgrade(const Request& req) {
@@ -156,13 +148,14 @@ Response App::handle(const Request& req) {
   } catch (const Error& e) {
     res = error_response(e);
   } catch (const std::exception& e) {
-    spdlog::error("event=http.internal_error method={} path={} error=\"{}\"", req.method, req.path, e.what());
+    spdlog::error("event=http.internal_error method={} path={} error={}", log_value(req.method),
+                  log_value(req.path), log_value(e.what()));
     res = error_response(Error(ErrorCode::internal, "internal error; the server log has the details"));
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.observe(req.method, route, res.status, secs);
-  spdlog::info("event=http.request method={} route={} path={} status={} duration_ms={:.3f} user={} ip={}", req.method,
-               route, req.path, res.status, secs * 1000, user, req.remote_ip);
+  spdlog::info("event=http.request method={} route={} path={} status={} duration_ms={:.3f} user={} ip={}",
+               log_value(req.method), route, log_value(req.path), res.status, secs * 1000, user, req.remote_ip);
   return res;
 }
 
@@ -206,31 +199,23 @@ Response App::dispatch(const Request& req, std::string& route_label, std::string
 }
 
 Response App::serve_static(const Request& req) const {
-  if (web_dir_.empty()) {
+  if (static_.empty()) {
     Response r;
     r.status = req.path == "/" ? 200 : 404;
     r.content_type = "text/html; charset=utf-8";
     r.body = "<!doctype html><title>Sangam</title><p>The dashboard is not built. Run <code>make build</code>.</p>";
     return r;
   }
-  namespace fs = std::filesystem;
-  std::string rel = req.path.substr(1);
-  if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos) throw not_found();
-  fs::path p = fs::path(web_dir_) / rel;
-  std::error_code ec;
-  bool asset = !rel.empty() && fs::is_regular_file(p, ec);
-  if (!asset) {
-    // Client-side routes (/projects/3/settings) get the app; a missing file with an extension is a 404.
-    if (fs::path(rel).has_extension()) throw not_found("no such file: " + req.path);
-    p = fs::path(web_dir_) / "index.html";
-  }
-  std::ifstream f(p, std::ios::binary);
-  if (!f) throw not_found();
+  auto found = static_.find(req.path);
+  if (found.kind == StaticFiles::Kind::missing) throw not_found("no such file");
+  std::ifstream f(found.path, std::ios::binary);
+  if (!f) throw not_found("no such file");
   Response r;
-  r.content_type = mime_type(p.extension().string());
+  r.content_type = StaticFiles::mime_type(found.path.extension().string());
   r.body.assign(std::istreambuf_iterator<char>(f), {});
   // Vite names assets by content hash, so they never change; index.html must always be revalidated.
-  r.headers.emplace_back("Cache-Control", rel.rfind("assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
+  bool immutable = found.kind == StaticFiles::Kind::file && req.path.rfind("/assets/", 0) == 0;
+  r.headers.emplace_back("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include "http/hub.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "http/static_files.hpp"
 #include "projects/project_service.hpp"
 
 #include <memory>
@@ -62,7 +63,7 @@ class App {
   Hub& hub_;
   Router router_;
   Metrics metrics_;
-  std::string web_dir_;
+  StaticFiles static_;
   std::vector<std::string> extra_bridge_secrets_;
 };
 

@@ -45,10 +45,27 @@ void add_common_headers(bhttp::response<bhttp::string_body>& out, const Response
   }
 }
 
+// The request head's problems that close the connection: framing a proxy might read differently
+// (types.hpp, framing_error) and a target that is not a path.
+std::optional<Error> refusal_of(const bhttp::request<bhttp::string_body>& in) {
+  std::vector<std::pair<std::string, std::string>> framing;
+  for (const auto& f : in) {
+    std::string name(f.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    if (name == "transfer-encoding" || name == "content-length" || name == "host")
+      framing.emplace_back(std::move(name), std::string(f.value()));
+  }
+  if (auto why = framing_error(in.version(), framing)) return Error(ErrorCode::bad_request, *why);
+  std::string target(in.target());
+  if (!normalize_target(target)) return Error(ErrorCode::bad_request, "the request target must be a path starting with /");
+  return std::nullopt;
+}
+
 Request to_request(const bhttp::request<bhttp::string_body>& in, const std::string& ip) {
   Request r;
   r.method = std::string(in.method_string());
   r.target = std::string(in.target());
+  normalize_target(r.target);
   split_target(r);
   r.headers.reserve(8);
   for (const auto& f : in) {
@@ -170,7 +187,17 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body, net:
     parser.body_limit(max_body);
     parser.header_limit(16 * 1024);
     stream.expires_after(kIdleTimeout);
-    co_await bhttp::async_read(stream, buf, parser, net::redirect_error(use_awaitable, ec));
+    // The head first: its framing is checked before a body is read the way an attacker meant it.
+    co_await bhttp::async_read_header(stream, buf, parser, net::redirect_error(use_awaitable, ec));
+    if (!ec) {
+      if (auto refused = refusal_of(parser.get())) {
+        app.metrics().observe(std::string(parser.get().method_string()), "unparsed", 400, 0);
+        auto out = to_beast(App::error_response(*refused), 11, false, false);
+        co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));
+        break;
+      }
+      if (!parser.is_done()) co_await bhttp::async_read(stream, buf, parser, net::redirect_error(use_awaitable, ec));
+    }
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
         ec == net::error::connection_reset || ec == net::error::eof)
       break;
@@ -179,7 +206,7 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body, net:
       bool too_big = ec == bhttp::error::body_limit;
       auto res = App::error_response(too_big ? Error(ErrorCode::payload_too_large, "the request body is larger than " +
                                                                                       std::to_string(max_body) + " bytes")
-                                             : Error(ErrorCode::invalid_json, "malformed HTTP request: " + ec.message()));
+                                             : Error(ErrorCode::bad_request, "malformed HTTP request: " + ec.message()));
       app.metrics().observe(std::string(parser.get().method_string()), "unparsed", res.status, 0);
       auto out = to_beast(res, 11, false, false);
       co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));

@@ -39,6 +39,14 @@ struct Response {
 };
 
 void split_target(Request& r);  // fills path and query from target
-std::string url_decode(std::string_view s);
+// Origin-form ("/path?q") stays; absolute-form ("http://host/path?q", which RFC 9112 says a server must
+// accept) becomes origin-form. False for anything else ("x/etc/passwd", "*", "").
+bool normalize_target(std::string& target);
+// Why the request's framing is refused, or nullopt when it is fine. Behind a proxy, a body the two
+// sides frame differently becomes a smuggled second request (RFC 9112 section 6.3), so we accept
+// exactly one Transfer-Encoding, "chunked", never together with Content-Length, never on HTTP/1.0,
+// and HTTP/1.1 needs exactly one Host. `headers` have lower-case names.
+std::optional<std::string> framing_error(unsigned version, const std::vector<std::pair<std::string, std::string>>& headers);
+std::string url_decode(std::string_view s, bool plus_is_space);
 
 }  // namespace sangam::http

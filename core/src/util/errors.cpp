@@ -4,6 +4,7 @@ namespace sangam {
 
 const char* error_code_name(ErrorCode c) {
   switch (c) {
+    case ErrorCode::bad_request: return "bad_request";
     case ErrorCode::invalid_json: return "invalid_json";
     case ErrorCode::validation_failed: return "validation_failed";
     case ErrorCode::unauthorized: return "unauthorized";

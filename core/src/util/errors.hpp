@@ -6,6 +6,7 @@
 namespace sangam {
 
 enum class ErrorCode {
+  bad_request,  // the HTTP message itself: framing, target, Host
   invalid_json,
   validation_failed,
   unauthorized,
