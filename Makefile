@@ -3,7 +3,7 @@ SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build core web connector demo serve test test-asan bench clean
+.PHONY: all deps build core web connector demo serve test test-asan bench fuzz clean
 
 all: build
 
@@ -41,5 +41,10 @@ bench:
 	@scripts/deps.sh --test
 	@scripts/bench.sh
 
+# libFuzzer on every parser of outside input, 60 s each (SANGAM_FUZZ_SECONDS); see docs/operations.md.
+fuzz:
+	@scripts/deps.sh --test
+	@scripts/fuzz.sh
+
 clean:
-	rm -rf $(BUILD) build-asan web/dist connector/dist
+	rm -rf $(BUILD) build-asan build-fuzz web/dist connector/dist
