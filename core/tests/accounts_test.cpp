@@ -6,6 +6,10 @@
 
 #include "support.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 using namespace sangam;
 using namespace std::chrono;
 using json = nlohmann::json;
@@ -352,4 +356,65 @@ TEST_P(AccountsTest, ALeaseIsHeldWhileTheNodeRenewsIt) {
   EXPECT_TRUE(other_engine.commands_for(aid).empty());
   accounts->transition(owner, pid, aid, {{"to", "retired"}});
   EXPECT_TRUE(db->read([&](store::Conn& c) { return c.run("account-lease-holder", {aid}); })[0].is_null("lease_node"));
+}
+
+// ---- races (PostgreSQL runs READ COMMITTED: a check and the write after it are two statements) ----
+
+TEST_P(AccountsTest, AStatusWriteFromAStaleReadChangesNothing) {
+  int64_t aid = add("+919800000071");
+  accounts->link(owner, pid, aid, json::object());
+  accounts->transition(owner, pid, aid, {{"to", "retired"}});
+  // What a late `account.ready` that read the account while it was still linking would write.
+  auto r = db->write([&](store::Conn& c) {
+    return c.run("account-set-status", {aid, std::string("active"), nullptr, int64_t(1), std::string("linking")});
+  });
+  EXPECT_EQ(r.affected, 0);
+  EXPECT_EQ(account(aid)["status"], "retired");
+}
+
+TEST_P(AccountsTest, ALateReadyRacingARetireNeverOverwritesRetired) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 24; ++i) {
+    int64_t aid = add("+9198000001" + std::to_string(10 + i));
+    accounts->link(owner, pid, aid, json::object());
+    ids.push_back(aid);
+  }
+  std::vector<char> retired(ids.size(), 0);
+  std::thread ready([&] {
+    for (auto aid : ids) {
+      try {
+        accounts->on_engine_event(aid, "account.ready", {{"phone", ""}});
+      } catch (const Error&) {
+        // refused: the account moved meanwhile
+      }
+    }
+  });
+  std::thread retire([&] {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      try {
+        accounts->transition(owner, pid, ids[i], {{"to", "retired"}});
+        retired[i] = 1;
+      } catch (const Error&) {
+      }
+    }
+  });
+  ready.join();
+  retire.join();
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (retired[i]) EXPECT_EQ(account(ids[i])["status"], "retired") << "account " << ids[i];
+}
+
+TEST_P(AccountsTest, AnAlertRaisedConcurrentlyIsOpenOnce) {
+  int64_t aid = add("+919800000081");
+  std::vector<std::thread> threads;
+  std::atomic<int> raised{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i)
+        if (!alerts->raise(pid, aid, "health_critical", "critical", "health dropped").is_null()) ++raised;
+    });
+  for (auto& t : threads) t.join();
+  auto kinds = alert_kinds();
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "health_critical"), 1);
+  EXPECT_EQ(raised.load(), 1);
 }

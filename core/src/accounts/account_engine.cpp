@@ -91,8 +91,9 @@ void AccountService::on_ready(int64_t aid, const json& data) {
       to = status_for_role(a.role);
     if (to != a.status) set_status(c, a, to, std::nullopt);
     std::string connector = data.value("connector_id", "");
-    c.run("account-linked", {aid, std::string(status_name(to)), now,
-                             connector.empty() ? store::Value(nullptr) : store::Value(connector)});
+    expect_status(c.run("account-linked", {aid, std::string(status_name(to)), now,
+                                           connector.empty() ? store::Value(nullptr) : store::Value(connector)}),
+                  aid, to);
     c.run("account-event-insert", {aid, now, "connected"});
   });
   if (mismatch) {
@@ -129,7 +130,7 @@ void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
       std::string why = is_unlinked(reason) ? "WhatsApp unlinked this device (" + reason + "); scan a new QR code"
                                             : "the link was interrupted (" + reason + ")";
       if (cur.status != to) set_status(c, cur, to, why);
-      c.run("account-unlinked", {aid, std::string(status_name(to)), why, now});
+      expect_status(c.run("account-unlinked", {aid, std::string(status_name(to)), why, now}), aid, to);
       if (is_unlinked(reason)) c.run("session-archive-delete", {aid});
     });
     engine_.command(aid, "account.stop", json::object(), nullptr);
@@ -170,7 +171,8 @@ void AccountService::on_failure(int64_t aid, const std::string& kind, const std:
       Account cur = load(c, aid);
       AccountStatus to = cur.linked_at ? AccountStatus::disconnected : AccountStatus::new_;
       if (cur.status != to) set_status(c, cur, to, message);
-      else c.run("account-set-status", {aid, std::string(status_name(to)), message, now});
+      else expect_status(c.run("account-set-status", {aid, std::string(status_name(to)), message, now,
+                                                      std::string(status_name(to))}), aid, to);
     });
     engine_.command(aid, "account.stop", json::object(), nullptr);
     release(aid);

@@ -42,12 +42,20 @@ Account AccountService::require(store::Conn& c, const User& u, int64_t pid, int6
 void AccountService::set_status(store::Conn& c, const Account& a, AccountStatus to, const std::optional<std::string>& reason) {
   if (!can_transition(a.status, to))
     throw conflict("to", std::string("an account cannot move from ") + status_name(a.status) + " to " + status_name(to));
-  c.run("account-set-status", {a.id, std::string(status_name(to)), reason ? store::Value(*reason) : store::Value(nullptr),
-                               clock_.now_ms()});
+  auto r = c.run("account-set-status", {a.id, std::string(status_name(to)),
+                                        reason ? store::Value(*reason) : store::Value(nullptr), clock_.now_ms(),
+                                        std::string(status_name(a.status))});
+  expect_status(r, a.id, to);
   // Warm-up days count from the first day in warm-up, however the account got there (link, role change).
   if (to == AccountStatus::warming) c.run("account-start-warmup", {a.id, clock_.now_ms()});
   spdlog::info("event=account.status project={} account={} from={} to={} reason={}", a.project_id, a.id,
                status_name(a.status), status_name(to), log_value(mask_phones(reason.value_or(""))));
+}
+
+void AccountService::expect_status(const store::Result& r, int64_t aid, AccountStatus to) {
+  if (r.affected == 1) return;
+  spdlog::warn("event=account.status_race account={} to={}", aid, status_name(to));
+  throw conflict("status", std::string("the account changed meanwhile; it was not moved to ") + status_name(to));
 }
 
 void AccountService::publish(int64_t aid) {
@@ -232,7 +240,8 @@ json AccountService::logout(const User& u, int64_t pid, int64_t aid) {
     if (a.status == AccountStatus::banned || a.status == AccountStatus::retired)
       throw conflict("status", std::string("a ") + status_name(a.status) + " account cannot be logged out");
     if (a.status != AccountStatus::new_) set_status(c, a, AccountStatus::new_, "logged out");
-    c.run("account-unlinked", {aid, std::string("new"), std::string("logged out"), now});
+    expect_status(c.run("account-unlinked", {aid, std::string("new"), std::string("logged out"), now}), aid,
+                  AccountStatus::new_);
     c.run("session-archive-delete", {aid});
     audit(c, now, pid, {u.id, u.email}, "account.logged_out", target(aid), nullptr, nullptr);
   });

@@ -58,6 +58,8 @@ class AccountService final : public EngineListener {
   Account require(store::Conn& c, const User& u, int64_t pid, int64_t aid, int min_role);
   // Moves through the state machine or throws conflict (field "to").
   void set_status(store::Conn& c, const Account& a, AccountStatus to, const std::optional<std::string>& reason);
+  // A status write touched no row: the account moved under us (conditional update); conflict.
+  static void expect_status(const store::Result& r, int64_t aid, AccountStatus to);
   void publish(int64_t aid);
   void start_client(const Account& a, bool restore);
   // Leases: one sangam process runs an account's client at a time (docs/accounts.md, scale-out).

@@ -35,7 +35,9 @@ json AlertService::raise(int64_t project_id, std::optional<int64_t> account_id, 
     auto open = account_id ? c.run("alert-open-exists", {project_id, acct, kind})
                            : c.run("alert-open-exists-project", {project_id, kind});
     if (!open.empty()) return nullptr;
-    int64_t id = c.run("alert-insert", {project_id, acct, kind, severity, message, now})[0].i64("id");
+    auto inserted = c.run("alert-insert", {project_id, acct, kind, severity, message, now});
+    if (inserted.empty()) return nullptr;  // raised concurrently by another transaction
+    int64_t id = inserted[0].i64("id");
     return alert_json(c.run("alert-get", {id, project_id})[0]);
   });
   if (!alert.is_null()) {

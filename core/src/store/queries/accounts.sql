@@ -33,18 +33,20 @@ WHERE linked_at IS NOT NULL AND status IN ('active', 'standby', 'warming', 'cool
 UPDATE accounts SET label = $2, role = $3, daily_limit = $4, updated_at = $5 WHERE id = $1;
 
 -- name: account-set-status
-UPDATE accounts SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1;
+-- Conditional on the status the caller read ($5): on PostgreSQL (READ COMMITTED) another transaction
+-- may have moved the account meanwhile (a retire racing a late ready); no row changed means conflict.
+UPDATE accounts SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1 AND status = $5;
 
 -- name: account-linked
 UPDATE accounts SET status = $2, status_reason = NULL, linked_at = COALESCE(linked_at, $3), phone_seen_at = $3,
        last_activity_at = $3, warmup_started_at = CASE WHEN $2 = 'warming' THEN COALESCE(warmup_started_at, $3)
        ELSE warmup_started_at END, reconnect_attempts = 0, next_retry_at = NULL, connector_id = $4, updated_at = $3
-WHERE id = $1;
+WHERE id = $1 AND status = $2;
 
 -- name: account-unlinked
 UPDATE accounts SET status = $2, status_reason = $3, linked_at = NULL, reconnect_attempts = 0, next_retry_at = NULL,
        updated_at = $4
-WHERE id = $1;
+WHERE id = $1 AND status = $2;
 
 -- name: account-schedule-retry
 UPDATE accounts SET reconnect_attempts = $2, next_retry_at = $3, status_reason = $4, updated_at = $5 WHERE id = $1;

@@ -1,5 +1,7 @@
 -- name: alert-insert
+-- No row back when the same alert is already open (index alerts_one_open).
 INSERT INTO alerts (project_id, account_id, kind, severity, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING
 RETURNING id;
 
 -- name: alert-open-exists
