@@ -316,46 +316,112 @@ TEST_P(AccountsTest, OldHealthFactsArePurged) {
 }
 
 // Scale-out: two sangam processes share one database; each account's client runs under one of them.
+// Leases are timed by the database's clock and the nodes' monotonic clocks, so these tests wait for
+// real (a 300 ms lease) instead of advancing the manual clock.
+constexpr int64_t kTestLeaseMs = 300;
+
 TEST_P(AccountsTest, ADeadNodesAccountsMoveToAnotherNode) {
-  int64_t aid = linked("+919800000040");  // node "local" (the fixture's) runs it
+  AccountOptions opts;
+  opts.lease_ttl_ms = kTestLeaseMs;
+  FakeEngine engine_a;
+  engine_a.reply = {{"state", "CONNECTED"}};
+  AccountService node_a(*db, clock, bus, engine_a, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, opts);
+  int64_t aid = add("+919800000040");
+  node_a.link(owner, pid, aid, json::object());
+  node_a.on_engine_event(aid, "account.ready", {{"phone", "+919800000040"}});
   FakeEngine other_engine;
   other_engine.reply = {{"state", "CONNECTED"}};
-  AccountOptions other_opts;
+  AccountOptions other_opts = opts;
   other_opts.node_id = "node-b";
   AccountService node_b(*db, clock, bus, other_engine, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, other_opts);
-  accounts->tick();
+  node_a.tick();
   node_b.tick();
   EXPECT_TRUE(other_engine.commands_for(aid).empty());  // the lease is held
   std::string field;
   EXPECT_EQ(code_of([&] { node_b.link(owner, pid, aid, json::object()); }, &field), ErrorCode::conflict);
   EXPECT_EQ(field, "engine");
-  // The first node stops renewing (it died); after the lease's 60 s the other node adopts the account.
-  clock.advance(seconds(61));
+  // The first node stops renewing (it died); after the lease's lifetime the other node adopts it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(kTestLeaseMs + 150));
   node_b.tick();
   EXPECT_EQ(other_engine.commands_for(aid), std::vector<std::string>{"account.start"});
   EXPECT_EQ(other_engine.sent.back().args["restore"], true);
   auto holder = db->read([&](store::Conn& c) { return c.run("account-lease-holder", {aid}); });
   EXPECT_EQ(holder[0].str("lease_node"), "node-b");
   // and the old node, back from the dead, does not start it twice
-  engine.sent.clear();
-  accounts->on_connector_up("local");
-  EXPECT_TRUE(engine.commands_for(aid).empty());
+  engine_a.sent.clear();
+  node_a.on_connector_up("local");
+  EXPECT_TRUE(engine_a.commands_for(aid).empty());
+}
+
+TEST_P(AccountsTest, AStalledNodeStopsTheClientItLostAtOnce) {
+  AccountOptions opts;
+  opts.lease_ttl_ms = kTestLeaseMs;
+  FakeEngine engine_a, engine_b;
+  engine_a.reply = engine_b.reply = {{"state", "CONNECTED"}};
+  AccountService node_a(*db, clock, bus, engine_a, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, opts);
+  AccountOptions opts_b = opts;
+  opts_b.node_id = "node-b";
+  AccountService node_b(*db, clock, bus, engine_b, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, opts_b);
+  int64_t aid = add("+919800000042");
+  node_a.link(owner, pid, aid, json::object());
+  node_a.on_engine_event(aid, "account.ready", {{"phone", "+919800000042"}});
+  node_a.tick();
+  EXPECT_TRUE(node_a.holds_lease(aid));
+  // node A stalls (no tick) past its lease; node B adopts the account.
+  std::this_thread::sleep_for(std::chrono::milliseconds(kTestLeaseMs + 150));
+  EXPECT_FALSE(node_a.holds_lease(aid)) << "a node that has not renewed for a lease lifetime must not act";
+  node_b.tick();
+  EXPECT_EQ(engine_b.commands_for(aid), std::vector<std::string>{"account.start"});
+  EXPECT_TRUE(node_b.holds_lease(aid));
+  // node A runs again: its first renewal finds the lease gone and stops its client.
+  engine_a.sent.clear();
+  node_a.tick();
+  EXPECT_EQ(engine_a.commands_for(aid), std::vector<std::string>{"account.stop"});
+  EXPECT_FALSE(node_a.holds_lease(aid));
+  std::this_thread::sleep_for(std::chrono::milliseconds(kTestLeaseMs / 3 + 20));
+  engine_a.sent.clear();
+  node_a.tick();
+  node_b.tick();
+  EXPECT_TRUE(engine_a.commands_for(aid).empty()) << "and never acts for it again";
+  EXPECT_TRUE(node_b.holds_lease(aid));
 }
 
 TEST_P(AccountsTest, ALeaseIsHeldWhileTheNodeRenewsIt) {
-  int64_t aid = linked("+919800000041");
+  AccountOptions opts;
+  opts.lease_ttl_ms = kTestLeaseMs;
+  FakeEngine engine_a;
+  engine_a.reply = {{"state", "CONNECTED"}};
+  AccountService node_a(*db, clock, bus, engine_a, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, opts);
+  int64_t aid = add("+919800000041");
+  node_a.link(owner, pid, aid, json::object());
+  node_a.on_engine_event(aid, "account.ready", {{"phone", "+919800000041"}});
   FakeEngine other_engine;
-  AccountOptions other_opts;
+  AccountOptions other_opts = opts;
   other_opts.node_id = "node-b";
   AccountService node_b(*db, clock, bus, other_engine, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, other_opts);
-  for (int i = 0; i < 10; ++i) {  // 10 minutes of both nodes ticking every 30 s
-    clock.advance(seconds(30));
-    accounts->tick();
+  for (int i = 0; i < 10; ++i) {  // three lease lifetimes of both nodes ticking every 90 ms
+    std::this_thread::sleep_for(std::chrono::milliseconds(90));
+    node_a.tick();
     node_b.tick();
   }
   EXPECT_TRUE(other_engine.commands_for(aid).empty());
-  accounts->transition(owner, pid, aid, {{"to", "retired"}});
+  EXPECT_TRUE(node_a.holds_lease(aid));
+  node_a.transition(owner, pid, aid, {{"to", "retired"}});
   EXPECT_TRUE(db->read([&](store::Conn& c) { return c.run("account-lease-holder", {aid}); })[0].is_null("lease_node"));
+  EXPECT_FALSE(node_a.holds_lease(aid));
+}
+
+TEST_P(AccountsTest, AConnectorGoingDownRestoresOnlyTheAccountsItRan) {
+  int64_t on_a = linked("+919800000043");
+  int64_t on_b = linked("+919800000044");
+  accounts->on_engine_event(on_a, "account.ready", {{"connector_id", "conn-a"}});
+  accounts->on_engine_event(on_b, "account.ready", {{"connector_id", "conn-b"}});
+  accounts->on_connector_down("conn-a", "the connection was lost");
+  auto retry_at = [&](int64_t aid) {
+    return db->read([&](store::Conn& c) { return c.run("account-columns", {aid}); })[0].is_null("next_retry_at");
+  };
+  EXPECT_FALSE(retry_at(on_a)) << "the account on the lost connector is being restored";
+  EXPECT_TRUE(retry_at(on_b)) << "the client on the other connector still runs";
 }
 
 // ---- races (PostgreSQL runs READ COMMITTED: a check and the write after it are two statements) ----

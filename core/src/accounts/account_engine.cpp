@@ -244,6 +244,8 @@ void AccountService::on_connector_down(const std::string& connector_id, const st
   for (size_t i = 0; i < rows.size(); ++i) {
     Account a = account_from_row(rows[i]);
     if (!ours(a)) continue;  // clients of other sangam processes run on their connectors
+    // Only what ran on the connector that went away: clients on this node's other connectors are fine.
+    if (a.connector_id && *a.connector_id != connector_id) continue;
     projects.insert(a.project_id);
     if (a.status == AccountStatus::linking || a.next_retry_at) continue;
     db_.write([&](store::Conn& c) {
@@ -261,11 +263,7 @@ void AccountService::on_connector_down(const std::string& connector_id, const st
 void AccountService::tick() {
   std::lock_guard g(tick_mu_);
   int64_t now = clock_.now_ms();
-  if (now - last_lease_renewal_ >= opts_.lease_ttl_ms / 3) {
-    db_.write([&](store::Conn& c) { c.run("account-lease-renew", {opts_.node_id, now + opts_.lease_ttl_ms}); });
-    last_lease_renewal_ = now;
-    adopt_orphans(now);
-  }
+  if (renew_leases()) adopt_orphans();
   retry_due(now);
   if (now - last_keepalive_ >= opts_.keepalive_ms) keepalive(now), last_keepalive_ = now;
   if (now - last_inactive_check_ >= 3600000) {
@@ -281,17 +279,6 @@ void AccountService::tick() {
     auto rows = db_.read([](store::Conn& c) { return c.run("account-list-running"); });
     for (size_t i = 0; i < rows.size(); ++i) recompute_health(rows[i].i64("id"));
     last_health_ = now;
-  }
-}
-
-void AccountService::adopt_orphans(int64_t now) {
-  if (!engine_.available()) return;
-  auto rows = db_.read([&](store::Conn& c) { return c.run("account-list-orphaned", {now}); });
-  for (size_t i = 0; i < rows.size(); ++i) {
-    int64_t aid = rows[i].i64("id");
-    Account a = db_.read([&](store::Conn& c) { return load(c, aid); });
-    spdlog::warn("event=account.adopt account={} from_node={} node={}", aid, a.lease_node.value_or(""), opts_.node_id);
-    start_client(a, true);  // claims the expired lease, then restores the stored session
   }
 }
 

@@ -65,24 +65,12 @@ void AccountService::publish(int64_t aid) {
   bus_.publish({"account.updated", a.project_id, std::nullopt, to_json(a, clock_.now_ms()), clock_.now_ms()});
 }
 
-bool AccountService::claim(store::Conn& c, int64_t aid) {
-  int64_t now = clock_.now_ms();
-  return c.run("account-lease-claim", {aid, opts_.node_id, now + opts_.lease_ttl_ms, now}).affected == 1;
-}
-
-bool AccountService::claim(int64_t aid) {
-  return db_.write([&](store::Conn& c) { return claim(c, aid); });
-}
-
-void AccountService::release(int64_t aid) {
-  db_.write([&](store::Conn& c) { c.run("account-lease-release", {aid, opts_.node_id}); });
-}
-
 void AccountService::start_client(const Account& a, bool restore) {
   if (!claim(a.id)) {
     spdlog::info("event=account.held_elsewhere account={} node={}", a.id, opts_.node_id);
     return;
   }
+  note_local_client(a.id);
   engine_.command(a.id, "account.start", {{"engine", a.engine}, {"phone", a.phone}, {"restore", restore}},
                   [this, aid = a.id](const EngineResult& r) {
                     if (!r.ok) on_failure(aid, r.error_code, r.error_message);

@@ -10,7 +10,9 @@
 #include "util/crypto.hpp"
 #include "util/events.hpp"
 
+#include <chrono>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace sangam {
@@ -49,6 +51,9 @@ class AccountService final : public EngineListener {
   void on_connector_down(const std::string& connector_id, const std::string& reason) override;
 
   void tick();
+  // Whether this process may act for the account now: it runs its client and its lease was renewed
+  // less than a lease lifetime ago. The dispatcher asks before every send (fencing).
+  bool holds_lease(int64_t aid) const;
 
   // Demo seeding: creates an account unless its phone exists (no permission checks).
   void seed(int64_t pid, const std::string& phone, const std::string& label, const std::string& engine, AccountRole role);
@@ -63,11 +68,16 @@ class AccountService final : public EngineListener {
   void publish(int64_t aid);
   void start_client(const Account& a, bool restore);
   // Leases: one sangam process runs an account's client at a time (docs/accounts.md, scale-out).
+  // Implemented in leases.cpp.
   bool claim(store::Conn& c, int64_t aid);
   bool claim(int64_t aid);
   void release(int64_t aid);
   bool ours(const Account& a) const { return a.lease_node == opts_.node_id; }
-  void adopt_orphans(int64_t now);
+  void note_local_client(int64_t aid);
+  // Renews this node's leases when a third of their lifetime has passed (by the monotonic clock) and
+  // stops the client of every account whose lease another node took meanwhile. True when it renewed.
+  bool renew_leases();
+  void adopt_orphans();
   void on_ready(int64_t aid, const json& data);
   void request_pairing_code_if_wanted(int64_t aid);
   void on_disconnected(int64_t aid, const std::string& reason);
@@ -87,7 +97,10 @@ class AccountService final : public EngineListener {
   std::mutex tick_mu_;
   std::mutex pairing_mu_;
   std::set<int64_t> wants_pairing_code_;  // linking with a code: asked for at the first QR
-  int64_t last_keepalive_ = 0, last_health_ = 0, last_inactive_check_ = 0, last_lease_renewal_ = 0;
+  int64_t last_keepalive_ = 0, last_health_ = 0, last_inactive_check_ = 0;
+  mutable std::mutex lease_mu_;
+  std::set<int64_t> local_clients_;  // accounts whose client this process started and has not stopped
+  std::optional<std::chrono::steady_clock::time_point> last_renewal_;  // the last renewal that answered
 };
 
 }  // namespace sangam

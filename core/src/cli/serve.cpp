@@ -90,6 +90,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   AccountOptions account_opts;
   account_opts.reconnect_delay_ms = cfg.reconnect_delay_ms;
   account_opts.keepalive_ms = cfg.keepalive_ms;
+  account_opts.lease_ttl_ms = cfg.lease_ttl_ms;
   account_opts.node_id = node_id(cfg.data_dir);
   AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
   bridge.set_listener(&accounts);

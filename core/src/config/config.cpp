@@ -144,6 +144,7 @@ Config load_config(const EnvLookup& raw_env) {
   if (const char* v = env("SANGAM_RECONNECT_DELAY_MS"))
     c.reconnect_delay_ms = parse_uint("SANGAM_RECONNECT_DELAY_MS", v, 10, 3600000);
   if (const char* v = env("SANGAM_KEEPALIVE_MS")) c.keepalive_ms = parse_uint("SANGAM_KEEPALIVE_MS", v, 1000, 86400000);
+  if (const char* v = env("SANGAM_LEASE_TTL_MS")) c.lease_ttl_ms = parse_uint("SANGAM_LEASE_TTL_MS", v, 1000, 3600000);
   if (const char* v = env("SANGAM_SECRET_KEY"); v && *v) {
     auto key = crypto::from_hex(v);
     if (!key || key->size() != 32)

@@ -41,6 +41,7 @@ struct Config {
   double sim_speed = 1.0;                   // SANGAM_SIM_SPEED: divides the simulator's delays (tests use 50)
   int64_t reconnect_delay_ms = 30000;       // SANGAM_RECONNECT_DELAY_MS: wait before restoring a lost session
   int64_t keepalive_ms = 15 * 60 * 1000;    // SANGAM_KEEPALIVE_MS: how often every client is asked for its state
+  int64_t lease_ttl_ms = 60000;             // SANGAM_LEASE_TTL_MS: a stalled or dead node's accounts move after this
 
   bool uses_postgres() const { return !database_url.empty(); }
   std::string sqlite_path() const { return data_dir + "/sangam.db"; }

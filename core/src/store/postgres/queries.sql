@@ -7,3 +7,25 @@ SELECT pg_advisory_xact_lock(727001) IS NOT NULL AS locked;
 
 -- name: migration-table
 CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL);
+
+-- Account leases (docs/accounts.md, scale-out) are timed by the database's clock, never
+-- a node's own: two hosts' clocks may differ by more than a lease lasts.
+
+-- name: account-lease-claim
+-- Takes the lease for the given ms when it is free, expired, or already ours; affected = 1 means we hold it.
+UPDATE accounts SET lease_node = $2, lease_until = (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT + $3
+WHERE id = $1 AND (lease_node IS NULL OR lease_node = $2 OR lease_until < (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT);
+
+-- name: account-lease-renew
+-- Renews every lease this node still holds and says which: an account missing from the answer was
+-- taken by another node while this one stalled, and its client must stop (fencing).
+UPDATE accounts SET lease_until = (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT + $2
+WHERE lease_node = $1 AND status IN ('linking', 'active', 'standby', 'warming', 'cooling')
+RETURNING id;
+
+-- name: account-list-orphaned
+-- Accounts that should run but whose lease expired: their process died.
+SELECT id FROM accounts
+WHERE status IN ('active', 'standby', 'warming', 'cooling') AND next_retry_at IS NULL
+  AND lease_node IS NOT NULL AND lease_until < (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT
+ORDER BY id;

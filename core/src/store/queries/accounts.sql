@@ -115,24 +115,9 @@ DELETE FROM account_events WHERE at < $1;
 -- Health history for charts: 90 days.
 DELETE FROM account_health WHERE at < $1;
 
--- name: account-lease-claim
--- Takes the lease when it is free, expired, or already ours; affected = 1 means we hold it.
-UPDATE accounts SET lease_node = $2, lease_until = $3
-WHERE id = $1 AND (lease_node IS NULL OR lease_node = $2 OR lease_until < $4);
-
--- name: account-lease-renew
-UPDATE accounts SET lease_until = $2
-WHERE lease_node = $1 AND status IN ('linking', 'active', 'standby', 'warming', 'cooling');
-
 -- name: account-lease-release
 UPDATE accounts SET lease_node = NULL, lease_until = NULL WHERE id = $1 AND lease_node = $2;
 
 -- name: account-lease-holder
 SELECT lease_node, lease_until FROM accounts WHERE id = $1;
 
--- name: account-list-orphaned
--- Accounts that should run but whose lease expired: their process died.
-SELECT id FROM accounts
-WHERE status IN ('active', 'standby', 'warming', 'cooling') AND next_retry_at IS NULL
-  AND lease_node IS NOT NULL AND lease_until < $1
-ORDER BY id;

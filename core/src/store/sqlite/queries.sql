@@ -6,3 +6,25 @@ SELECT 1 AS locked;
 
 -- name: migration-table
 CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+
+-- Account leases (docs/accounts.md, scale-out) are timed by the database's clock, never
+-- a node's own: two hosts' clocks may differ by more than a lease lasts.
+
+-- name: account-lease-claim
+-- Takes the lease for the given ms when it is free, expired, or already ours; affected = 1 means we hold it.
+UPDATE accounts SET lease_node = $2, lease_until = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + $3
+WHERE id = $1 AND (lease_node IS NULL OR lease_node = $2 OR lease_until < CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+
+-- name: account-lease-renew
+-- Renews every lease this node still holds and says which: an account missing from the answer was
+-- taken by another node while this one stalled, and its client must stop (fencing).
+UPDATE accounts SET lease_until = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + $2
+WHERE lease_node = $1 AND status IN ('linking', 'active', 'standby', 'warming', 'cooling')
+RETURNING id;
+
+-- name: account-list-orphaned
+-- Accounts that should run but whose lease expired: their process died.
+SELECT id FROM accounts
+WHERE status IN ('active', 'standby', 'warming', 'cooling') AND next_retry_at IS NULL
+  AND lease_node IS NOT NULL AND lease_until < CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+ORDER BY id;
