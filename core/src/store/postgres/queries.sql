@@ -7,3 +7,7 @@ SELECT pg_advisory_xact_lock(727001) IS NOT NULL AS locked;
 
 -- name: migration-table
 CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL);
+
+-- name: session-time-zone
+-- Set to UTC on every new connection (pg_db.cpp), like the stored times (UTC milliseconds).
+SELECT current_setting('TimeZone') AS time_zone;

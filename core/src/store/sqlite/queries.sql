@@ -6,3 +6,7 @@ SELECT 1 AS locked;
 
 -- name: migration-table
 CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+
+-- name: session-time-zone
+-- SQLite's date functions always work in UTC.
+SELECT 'UTC' AS time_zone;
