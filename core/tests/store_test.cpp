@@ -1,3 +1,6 @@
+#include "store/key_check.hpp"
+#include "util/crypto.hpp"
+
 #include "support.hpp"
 
 #include <thread>
@@ -75,6 +78,44 @@ TEST_P(StoreTest, ConcurrentMigrationsApplyOnce) {
   EXPECT_TRUE(ra.empty() || rb.empty());
   EXPECT_EQ(static_cast<int>(ra.size() + rb.size()), store::schema_version(*a));
   EXPECT_EQ(store::schema_version(*a), store::schema_version(*db));
+}
+
+// A node started with another key than the one the database's secrets are sealed with must not start:
+// the first start stores the key's check value, every later start compares with it.
+TEST_P(StoreTest, TheFirstKeyIsStoredAndAnotherKeyIsRefused) {
+  crypto::SecretKey first{std::vector<unsigned char>(32, 1)}, second{std::vector<unsigned char>(32, 2)};
+  EXPECT_EQ(store::check_secret_key(*db, first, clock.now_ms()), store::KeyCheck::stored);
+  EXPECT_EQ(store::check_secret_key(*db, first, clock.now_ms()), store::KeyCheck::matches);
+  EXPECT_EQ(store::check_secret_key(*db, second, clock.now_ms()), store::KeyCheck::mismatch);
+  EXPECT_EQ(store::check_secret_key(*db, first, clock.now_ms()), store::KeyCheck::matches);  // still the first
+  auto stored = db->read([](store::Conn& c) { return c.run("setting-get", {std::string("secret_key_check")})[0].str("value"); });
+  EXPECT_EQ(stored.size(), 64u);
+  for (auto* k : {&first, &second})  // the check value is not the key
+    EXPECT_EQ(stored.find(crypto::to_hex(k->bytes.data(), k->bytes.size())), std::string::npos);
+}
+
+// Two nodes with different keys starting at the same moment on one database: exactly one key wins.
+TEST_P(StoreTest, TwoNodesStartingAtOnceWithDifferentKeysCannotBothStart) {
+  std::unique_ptr<store::Database> a, b;
+  if (GetParam() == Backend::sqlite) {
+    auto path = test::temp_dir() + "/keys.db";
+    a = store::open_sqlite(path, 2);
+    b = store::open_sqlite(path, 2);
+  } else {
+    auto url = test::fresh_postgres_database();
+    a = store::open_postgres(url, 2);
+    b = store::open_postgres(url, 2);
+  }
+  store::migrate(*a, clock);
+  crypto::SecretKey ka{std::vector<unsigned char>(32, 3)}, kb{std::vector<unsigned char>(32, 4)};
+  store::KeyCheck ra{}, rb{};
+  std::thread ta([&] { ra = store::check_secret_key(*a, ka, clock.now_ms()); });
+  std::thread tb([&] { rb = store::check_secret_key(*b, kb, clock.now_ms()); });
+  ta.join();
+  tb.join();
+  EXPECT_TRUE((ra == store::KeyCheck::stored && rb == store::KeyCheck::mismatch) ||
+              (rb == store::KeyCheck::stored && ra == store::KeyCheck::mismatch))
+      << int(ra) << " " << int(rb);
 }
 
 // A fake connection that keeps what a transaction ran until COMMIT, and whose ROLLBACK fails the way
