@@ -81,7 +81,7 @@ int ConnectorSupervisor::spawn() {
   }
   // fork + execve rather than posix_spawn, which cannot set PR_SET_PDEATHSIG in the child. Each line
   // alone was checked with tests/api/orphans.test.mjs: the pipe alone, or the signal alone, leaves
-  // nothing 0.3-0.8 s after kill -9 of sangam.
+  // nothing 0.2-0.8 s after kill -9 of sangam.
   const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid == 0) {
