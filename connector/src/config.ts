@@ -11,6 +11,7 @@ export interface Config {
     dataDir: string | null;     // SANGAM_CONNECTOR_DATA: scratch dir for RemoteAuth temp files (null = fresh tmp dir)
     initTimeoutMs: number;      // SANGAM_INIT_TIMEOUT_MS: bound on a real Client's initialize() (default 60 s)
     chromiumExtraArgs: string[];// SANGAM_CHROMIUM_EXTRA_ARGS: extra Chromium flags (e.g. a proxy): a JSON array, or space-separated
+    supervised: boolean;        // SANGAM_SUPERVISED=1 (set by the core that spawned us): stop when stdin closes
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         dataDir: env.SANGAM_CONNECTOR_DATA || null,
         initTimeoutMs: Number(env.SANGAM_INIT_TIMEOUT_MS || 60000),
         chromiumExtraArgs: parseArgs(env.SANGAM_CHROMIUM_EXTRA_ARGS || ''),
+        supervised: env.SANGAM_SUPERVISED === '1',
     };
 }
 

@@ -34,6 +34,24 @@ function behaviourFromEnv(): Partial<Behaviour> {
     try { return JSON.parse(raw); } catch { log('warn', 'config.bad_sim_behaviour', {}); return {}; }
 }
 
+/**
+ * A connector spawned by the core must not outlive it (an orphan keeps its WhatsApp clients running
+ * and retries the bridge forever with a secret the next core rejects). The core holds the only write
+ * end of our stdin, and the kernel closes it when the core dies, however it dies: EOF means stop.
+ * The core also sets PR_SET_PDEATHSIG (SIGTERM), handled like any SIGTERM. A connector started by
+ * hand (remote, no SANGAM_SUPERVISED) never watches stdin.
+ */
+function watchParent(onGone: () => void): void {
+    const gone = (why: string) => { log('warn', 'connector.core_gone', { why, ppid: process.ppid }); onGone(); };
+    process.stdin.on('data', () => { /* the core never writes; read only to see the end */ });
+    process.stdin.on('end', () => gone('stdin closed'));
+    process.stdin.on('error', (err) => gone(`stdin error: ${err.message}`));
+    process.stdin.resume();
+    // The core's stdout may be a pipe that dies with it: a failed log write must not crash the
+    // shutdown that closes the browsers (log() cannot see asynchronous EPIPE errors).
+    process.stdout.on('error', () => { /* nowhere left to log to */ });
+}
+
 export async function run(): Promise<void> {
     const cfg = loadConfig();
     const dataDir = cfg.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-connector-'));
@@ -75,5 +93,6 @@ export async function run(): Promise<void> {
     };
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     process.on('SIGINT', () => void shutdown('SIGINT'));
+    if (cfg.supervised) watchParent(() => void shutdown('stdin closed'));
     process.on('unhandledRejection', (err) => log('error', 'connector.unhandled_rejection', { message: String((err as Error)?.stack ?? err) }));
 }

@@ -118,7 +118,8 @@ export const DIST = path.resolve(__dirname, '..');
 
 export interface Connector { child: ChildProcess; lines: any[]; exited: Promise<number | null>; dataDir: string }
 
-export function runConnector(core: FakeCore, env: Record<string, string> = {}): Connector {
+/** Runs dist/main.js against core. opts.stdin 'pipe': child.stdin is a pipe the test can close. */
+export function runConnector(core: FakeCore, env: Record<string, string> = {}, opts: { stdin?: 'pipe' | 'ignore' } = {}): Connector {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-conn-test-'));
     const child = spawn(process.execPath, [path.join(DIST, 'main.js')], {
         env: {
@@ -127,7 +128,7 @@ export function runConnector(core: FakeCore, env: Record<string, string> = {}): 
             SANGAM_SIM_SEED: '7', SANGAM_SIM_WORLD: 'test', SANGAM_SIM_SPEED: '200', SANGAM_CONNECTOR_DATA: dataDir,
             ...env,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
     });
     const lines: any[] = [];
     let buf = '';

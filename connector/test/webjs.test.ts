@@ -3,35 +3,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as net from 'net';
 import { FakeCore, runConnector, sleep } from './helpers';
-
-interface Proc { pid: number; ppid: number; state: string; cmd: string }
-
-function processes(): Proc[] {
-    const out: Proc[] = [];
-    for (const d of fs.readdirSync('/proc')) {
-        if (!/^\d+$/.test(d)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-            const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-            const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
-            out.push({ pid: Number(d), ppid: Number(rest[1]), state: rest[0], cmd });
-        } catch { /* exited meanwhile */ }
-    }
-    return out;
-}
-
-/** Live (not zombie) Chromium processes that descend from `root` or use our data dir. */
-function chromiumOf(root: number, dataDir: string): Proc[] {
-    const all = processes();
-    const kids = new Set([root]);
-    let grew = true;
-    while (grew) { grew = false; for (const p of all) if (kids.has(p.ppid) && !kids.has(p.pid)) { kids.add(p.pid); grew = true; } }
-    return all.filter((p) => p.state !== 'Z' && p.pid !== root && /chrom/i.test(p.cmd) && (kids.has(p.pid) || p.cmd.includes(dataDir)));
-}
-
-const haveChromium = fs.existsSync(process.env.SANGAM_CHROMIUM || '/usr/bin/chromium');
+import { Proc, processes, chromiumOf, haveChromium, blackHole } from './procs';
 
 test('webjs without network: account.error "network", browser closed, no orphaned Chromium', { skip: !haveChromium && 'no Chromium here', timeout: 120_000 }, async () => {
     const core = new FakeCore();
@@ -83,13 +56,6 @@ test('webjs with a missing Chromium: account.error "browser_launch_failed"', { t
 });
 
 /** A TCP server that accepts and never answers: with every host mapped to it, WhatsApp Web never loads. */
-async function blackHole(): Promise<{ port: number; close: () => Promise<void> }> {
-    const socks = new Set<net.Socket>();
-    const srv = net.createServer((s) => { socks.add(s); s.on('close', () => socks.delete(s)); s.on('error', () => {}); });
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-    return { port: (srv.address() as net.AddressInfo).port, close: () => new Promise((r) => { for (const s of socks) s.destroy(); srv.close(() => r()); }) };
-}
-
 test('webjs: a page that never loads hits the initialize timeout → account.error "timeout", Chromium gone', { skip: !haveChromium && 'no Chromium here', timeout: 120_000 }, async () => {
     const hole = await blackHole();
     const core = new FakeCore();

@@ -207,9 +207,41 @@ TEST_P(AccountsTest, SessionArchivesAreEncryptedAndTheLastSevenKept) {
   EXPECT_EQ(rows.size(), 7u);
   EXPECT_EQ(rows[0].str("archive").find("archive-8"), std::string::npos);  // not stored in the clear
   // A corrupt newest archive is skipped with an alert, and the previous one restored.
-  db->write([&](store::Conn& c) { c.run("session-archive-insert", {aid, clock.now_ms(), std::string("bm90IHNlYWxlZA==")}); });
+  db->write([&](store::Conn& c) { c.run("session-archive-insert", {aid, clock.now_ms(), std::string("bm90IHNlYWxlZA=="), int64_t(100)}); });
   EXPECT_EQ(accounts->on_engine_request(aid, "session.load", json::object())["archive_base64"], "archive-8");
   EXPECT_EQ(alert_kinds(), std::vector<std::string>{"session_corrupt"});
+}
+
+// The account id and the archive version are bound into the seal: an archive copied to another
+// account, or over another version of the same account, does not open there.
+TEST_P(AccountsTest, ASessionArchiveOpensOnlyForItsAccountAndVersion) {
+  int64_t a = linked("+919800000041"), b = linked("+919800000042");
+  accounts->on_engine_request(a, "session.save", {{"archive_base64", "archive-of-a-1"}});
+  accounts->on_engine_request(a, "session.save", {{"archive_base64", "archive-of-a-2"}});
+  auto rows = db->read([&](store::Conn& c) { return c.run("session-archive-list", {a}); });
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].i64("version"), 2);
+  std::string newest = rows[0].str("archive"), older = rows[1].str("archive");
+  // a's newest archive copied to b (a connector for b asking for a's session gets nothing)
+  db->write([&](store::Conn& c) { c.run("session-archive-insert", {b, clock.now_ms(), newest, int64_t(2)}); });
+  EXPECT_TRUE(accounts->on_engine_request(b, "session.load", json::object())["archive_base64"].is_null());
+  // a's older archive written over its newest version (a rollback to an older session)
+  db->write([&](store::Conn& c) { c.run("session-archive-insert", {a, clock.now_ms(), older, int64_t(3)}); });
+  EXPECT_EQ(accounts->on_engine_request(a, "session.load", json::object())["archive_base64"], "archive-of-a-2");
+  EXPECT_EQ(alert_kinds(), (std::vector<std::string>{"session_corrupt", "session_corrupt"}));
+}
+
+// Archives sealed before associated data was used (version NULL, migration 0004) still restore.
+TEST_P(AccountsTest, AnArchiveSealedWithoutAssociatedDataStillRestores) {
+  int64_t aid = linked("+919800000043");
+  crypto::SecretKey key{std::vector<unsigned char>(32, 7)};  // the service's key (SetUp)
+  std::string legacy = crypto::base64_encode(crypto::seal(key, "archive-from-before"));
+  db->write([&](store::Conn& c) { c.run("session-archive-insert", {aid, clock.now_ms(), legacy, nullptr}); });
+  EXPECT_EQ(accounts->on_engine_request(aid, "session.load", json::object())["archive_base64"], "archive-from-before");
+  // a newer save is restored first; the old one stays as a fallback
+  accounts->on_engine_request(aid, "session.save", {{"archive_base64", "archive-after"}});
+  EXPECT_EQ(accounts->on_engine_request(aid, "session.load", json::object())["archive_base64"], "archive-after");
+  EXPECT_TRUE(alert_kinds().empty());
 }
 
 TEST_P(AccountsTest, AFailedLinkReturnsToNewWithTheReason) {

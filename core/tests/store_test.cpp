@@ -1,3 +1,6 @@
+#include "store/key_check.hpp"
+#include "util/crypto.hpp"
+
 #include "support.hpp"
 
 #include <thread>
@@ -75,6 +78,129 @@ TEST_P(StoreTest, ConcurrentMigrationsApplyOnce) {
   EXPECT_TRUE(ra.empty() || rb.empty());
   EXPECT_EQ(static_cast<int>(ra.size() + rb.size()), store::schema_version(*a));
   EXPECT_EQ(store::schema_version(*a), store::schema_version(*db));
+}
+
+// A node started with another key than the one the database's secrets are sealed with must not start:
+// the first start stores the key's check value, every later start compares with it.
+TEST_P(StoreTest, TheFirstKeyIsStoredAndAnotherKeyIsRefused) {
+  crypto::SecretKey first{std::vector<unsigned char>(32, 1)}, second{std::vector<unsigned char>(32, 2)};
+  EXPECT_EQ(store::check_secret_key(*db, first, clock.now_ms()), store::KeyCheck::stored);
+  EXPECT_EQ(store::check_secret_key(*db, first, clock.now_ms()), store::KeyCheck::matches);
+  EXPECT_EQ(store::check_secret_key(*db, second, clock.now_ms()), store::KeyCheck::mismatch);
+  EXPECT_EQ(store::check_secret_key(*db, first, clock.now_ms()), store::KeyCheck::matches);  // still the first
+  auto stored = db->read([](store::Conn& c) { return c.run("setting-get", {std::string("secret_key_check")})[0].str("value"); });
+  EXPECT_EQ(stored.size(), 64u);
+  for (auto* k : {&first, &second})  // the check value is not the key
+    EXPECT_EQ(stored.find(crypto::to_hex(k->bytes.data(), k->bytes.size())), std::string::npos);
+}
+
+// Two nodes with different keys starting at the same moment on one database: exactly one key wins.
+TEST_P(StoreTest, TwoNodesStartingAtOnceWithDifferentKeysCannotBothStart) {
+  std::unique_ptr<store::Database> a, b;
+  if (GetParam() == Backend::sqlite) {
+    auto path = test::temp_dir() + "/keys.db";
+    a = store::open_sqlite(path, 2);
+    b = store::open_sqlite(path, 2);
+  } else {
+    auto url = test::fresh_postgres_database();
+    a = store::open_postgres(url, 2);
+    b = store::open_postgres(url, 2);
+  }
+  store::migrate(*a, clock);
+  crypto::SecretKey ka{std::vector<unsigned char>(32, 3)}, kb{std::vector<unsigned char>(32, 4)};
+  store::KeyCheck ra{}, rb{};
+  std::thread ta([&] { ra = store::check_secret_key(*a, ka, clock.now_ms()); });
+  std::thread tb([&] { rb = store::check_secret_key(*b, kb, clock.now_ms()); });
+  ta.join();
+  tb.join();
+  EXPECT_TRUE((ra == store::KeyCheck::stored && rb == store::KeyCheck::mismatch) ||
+              (rb == store::KeyCheck::stored && ra == store::KeyCheck::mismatch))
+      << int(ra) << " " << int(rb);
+}
+
+// A fake connection that keeps what a transaction ran until COMMIT, and whose ROLLBACK fails the way
+// a real one can (the server unreachable, the driver not knowing where the session stands).
+namespace {
+struct Ledger {
+  std::vector<std::string> committed;
+  int connections = 0;
+};
+class FlakyConn final : public store::Conn {
+ public:
+  explicit FlakyConn(Ledger& l) : l_(l) { ++l_.connections; }
+  store::Result run(std::string_view name, const store::Params&) override {
+    pending_.emplace_back(name);
+    return {};
+  }
+  void prepare(std::string_view) override {}
+  void exec_script(std::string_view) override {}
+  void begin(bool) override {}  // like PostgreSQL's BEGIN inside a transaction: a warning, no error
+  void commit() override {
+    l_.committed.insert(l_.committed.end(), pending_.begin(), pending_.end());
+    pending_.clear();
+  }
+  void rollback() override { throw store::DbError(store::DbError::Kind::other, "ROLLBACK: connection lost"); }
+  bool reusable() const override { return true; }  // the driver cannot tell
+
+ private:
+  Ledger& l_;
+  std::vector<std::string> pending_;
+};
+class FlakyDatabase final : public store::Database {
+ public:
+  explicit FlakyDatabase(Ledger& l) : Database(1), l_(l) {}
+  Backend backend() const override { return Backend::sqlite; }
+
+ protected:
+  std::unique_ptr<store::Conn> connect() override { return std::make_unique<FlakyConn>(l_); }
+
+ private:
+  Ledger& l_;
+};
+}  // namespace
+
+TEST(Pool, AConnectionWhoseRollbackFailedIsNotReused) {
+  Ledger ledger;
+  FlakyDatabase db(ledger);
+  EXPECT_THROW(db.write([](store::Conn& c) {
+    c.run("half-done");
+    throw std::runtime_error("bad input discovered half-way");
+  }), std::runtime_error);
+  db.write([](store::Conn& c) { c.run("next"); });
+  // the next transaction did not commit the failed one's work along with its own
+  EXPECT_EQ(ledger.committed, std::vector<std::string>{"next"});
+  EXPECT_EQ(ledger.connections, 2);
+}
+
+// A connection the server dropped is replaced by a new one with the session set-up (time zone UTC),
+// not reset in place into the server's default time zone.
+TEST(PostgresStore, ALostConnectionIsReplacedWithItsSessionSetUp) {
+  auto url = test::fresh_postgres_database();
+  auto admin = store::open_postgres(url, 1);
+  admin->read([](store::Conn& c) {
+    c.exec_script("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TIME ZONE %L', current_database(), 'Asia/Kolkata'); END $$");
+  });
+  auto db = store::open_postgres(url, 1);  // one connection: every query below runs on the same pool slot
+  auto tz = [&] { return db->read([](store::Conn& c) { return c.run("session-time-zone")[0].str("time_zone"); }); };
+  ASSERT_EQ(tz(), "UTC");
+  admin->read([](store::Conn& c) {
+    c.exec_script("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  });
+  for (int i = 0; i < 100; ++i) {  // until the server has closed it (a few ms)
+    try {
+      admin->read([](store::Conn& c) {
+        c.exec_script("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND pid <> pg_backend_pid()) THEN RAISE EXCEPTION 'still connected'; END IF; END $$");
+      });
+      break;
+    } catch (const DbError&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_THROW(tz(), DbError);  // the query that finds the connection gone
+  EXPECT_EQ(tz(), "UTC");
+  EXPECT_EQ(tz(), "UTC");
 }
 
 TEST(Queries, UnknownQueryNameIsAProgrammingError) {

@@ -17,6 +17,11 @@ namespace {
 // Disconnect reasons (whatsapp-web.js WAState / disconnect reasons) after which the session is gone.
 bool is_ban(const std::string& r) { return r == "TOS_BLOCK" || r == "SMB_TOS_BLOCK"; }
 bool is_unlinked(const std::string& r) { return r == "UNPAIRED" || r == "LOGOUT" || r == "UNPAIRED_IDLE"; }
+// Associated data of a session archive's seal: an archive opens only as the version it was saved as,
+// of the account it was saved for (not copied to another account, nor over a newer version).
+std::string archive_ad(int64_t aid, int64_t version) {
+  return "sangam session archive v1 account=" + std::to_string(aid) + " version=" + std::to_string(version);
+}
 }  // namespace
 
 void AccountService::on_engine_event(int64_t aid, const std::string& event, const json& data) {
@@ -189,10 +194,12 @@ json AccountService::on_engine_request(int64_t aid, const std::string& request, 
   if (request == "session.save") {
     if (!args.contains("archive_base64") || !args["archive_base64"].is_string())
       throw validation("archive_base64", "must be a base64 string");
-    std::string sealed = crypto::base64_encode(crypto::seal(key_, args["archive_base64"].get<std::string>()));
+    const std::string& archive = args["archive_base64"].get_ref<const std::string&>();
     db_.write([&](store::Conn& c) {
       load(c, aid);
-      c.run("session-archive-insert", {aid, now, sealed});
+      int64_t version = c.run("session-version-next", {aid})[0].i64("session_version");
+      std::string sealed = crypto::base64_encode(crypto::seal(key_, archive, archive_ad(aid, version)));
+      c.run("session-archive-insert", {aid, now, sealed, version});
       c.run("session-archive-trim", {aid});
     });
     return json::object();
@@ -202,7 +209,10 @@ json AccountService::on_engine_request(int64_t aid, const std::string& request, 
     int skipped = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
       auto raw = crypto::base64_decode(rows[i].str("archive"));
-      auto plain = raw ? crypto::open(key_, *raw) : std::nullopt;
+      auto version = rows[i].opt_i64("version");
+      // version NULL: sealed before migration 0004, without associated data (kept until 7 newer
+      // saves, ≤ 35 min of a linked client at one save per 5 min, have trimmed it away).
+      auto plain = !raw ? std::nullopt : version ? crypto::open(key_, *raw, archive_ad(aid, *version)) : crypto::open(key_, *raw);
       if (plain) {
         if (skipped) {
           auto pid = db_.read([&](store::Conn& c) { return load(c, aid).project_id; });

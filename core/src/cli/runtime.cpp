@@ -1,5 +1,7 @@
 #include "cli/runtime.hpp"
 
+#include "store/key_check.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -64,6 +66,16 @@ std::unique_ptr<store::Database> open_and_migrate(const Config& cfg, const Clock
   spdlog::info("event=store.ready backend={} migrations_applied={} schema_version={}", store::backend_name(db->backend()),
                applied.size(), store::schema_version(*db));
   return db;
+}
+
+void verify_secret_key(store::Database& db, const Config& cfg, bool key_from_env, const Clock& clock) {
+  auto r = store::check_secret_key(db, cfg.secret_key, clock.now_ms());
+  if (r == store::KeyCheck::stored) spdlog::info("event=secret_key.check_stored");
+  if (r != store::KeyCheck::mismatch) return;
+  std::string mine = key_from_env ? "SANGAM_SECRET_KEY" : cfg.data_dir + "/secret.key, generated because SANGAM_SECRET_KEY is unset";
+  throw ConfigError("secret key mismatch: this database's secrets are sealed with another key than this node's (" + mine +
+                    "). Set SANGAM_SECRET_KEY to the key of the node that first used the database (its SANGAM_SECRET_KEY, "
+                    "or the contents of its <data dir>/secret.key): every node sharing a database needs the same key");
 }
 
 }  // namespace sangam

@@ -71,6 +71,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   prepare_data_dir(cfg.data_dir);
   DataDirLock lock(cfg.data_dir);
+  const bool key_from_env = !cfg.secret_key.bytes.empty();
   load_secret_key(cfg, [](const char* k) { return std::getenv(k); });
   setup_logging(cfg.log_level);
 
@@ -82,6 +83,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
 
   unsigned threads = cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   auto db = open_and_migrate(cfg, clock, threads);
+  verify_secret_key(*db, cfg, key_from_env, clock);
   http::Hub hub([&db](int64_t u, int64_t p) { return user_can_see(*db, u, p); });
   AuthService auth(*db, clock, hub);
   ProjectService projects(*db, clock, hub);

@@ -73,8 +73,12 @@ Database::Handle Database::acquire() {
   }
 }
 
-void Database::release(Conn* c) {
-  {
+void Database::release(Conn* c, bool drop) {
+  if (drop || !c->reusable()) {
+    delete c;  // outside the lock: closing a PostgreSQL connection is a round trip
+    std::lock_guard g(mu_);
+    --open_;
+  } else {
     std::lock_guard g(mu_);
     idle_.emplace_back(c);
   }

@@ -83,6 +83,11 @@ class Conn {
   virtual void begin(bool write) = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  // False when the connection may not be handed out again: the server connection was lost, or a
+  // transaction is still open (a COMMIT/ROLLBACK failed). The pool closes such a connection and opens a
+  // new one, which runs the session set-up again; reusing it could commit another caller's half-done
+  // work as part of the next transaction.
+  virtual bool reusable() const = 0;
 };
 
 class Database {
@@ -106,7 +111,8 @@ class Database {
         return r;
       }
     } catch (...) {
-      try { c->rollback(); } catch (...) {}
+      // A connection whose ROLLBACK failed is in an unknown state: it is dropped, never pooled again.
+      try { c->rollback(); } catch (...) { c.get_deleter().drop = true; }
       throw;
     }
   }
@@ -119,7 +125,8 @@ class Database {
 
   struct Releaser {
     Database* db;
-    void operator()(Conn* c) const { db->release(c); }
+    bool drop = false;  // close the connection instead of returning it to the pool
+    void operator()(Conn* c) const { db->release(c, drop); }
   };
   using Handle = std::unique_ptr<Conn, Releaser>;
   Handle acquire();
@@ -127,7 +134,7 @@ class Database {
  protected:
   explicit Database(size_t max_conns) : max_(max_conns) {}
   virtual std::unique_ptr<Conn> connect() = 0;
-  void release(Conn* c);
+  void release(Conn* c, bool drop);
 
  private:
   std::mutex mu_;

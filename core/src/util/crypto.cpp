@@ -76,7 +76,7 @@ bool verify_password(const std::string& stored, std::string_view password) {
   return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
 }
 
-std::string seal(const SecretKey& key, std::string_view plaintext) {
+std::string seal(const SecretKey& key, std::string_view plaintext, std::string_view ad) {
   std::string out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
                       crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(out.data());
@@ -84,22 +84,32 @@ std::string seal(const SecretKey& key, std::string_view plaintext) {
   unsigned long long clen = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen,
                                              reinterpret_cast<const unsigned char*>(plaintext.data()),
-                                             plaintext.size(), nullptr, 0, nullptr, nonce, key.bytes.data());
+                                             plaintext.size(), reinterpret_cast<const unsigned char*>(ad.data()),
+                                             ad.size(), nullptr, nonce, key.bytes.data());
   return out;
 }
 
-std::optional<std::string> open(const SecretKey& key, std::string_view sealed) {
+std::optional<std::string> open(const SecretKey& key, std::string_view sealed, std::string_view ad) {
   constexpr size_t nb = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   if (sealed.size() < nb + crypto_aead_xchacha20poly1305_ietf_ABYTES) return std::nullopt;
   std::string out(sealed.size() - nb - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   unsigned long long mlen = 0;
   auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), &mlen, nullptr,
-                                                 nonce + nb, sealed.size() - nb, nullptr, 0, nonce,
+                                                 nonce + nb, sealed.size() - nb,
+                                                 reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nonce,
                                                  key.bytes.data()) != 0)
     return std::nullopt;
   out.resize(mlen);
   return out;
+}
+
+std::string key_check_value(const SecretKey& key) {
+  static constexpr std::string_view kLabel = "sangam secret key check v1";
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(kLabel.data()), kLabel.size(),
+                     key.bytes.data(), key.bytes.size());
+  return to_hex(h, sizeof h);
 }
 
 }  // namespace sangam::crypto

@@ -25,7 +25,13 @@ bool verify_password(const std::string& stored, std::string_view password);
 struct SecretKey {
   std::vector<unsigned char> bytes;  // 32 bytes
 };
-std::string seal(const SecretKey& key, std::string_view plaintext);          // nonce || ciphertext
-std::optional<std::string> open(const SecretKey& key, std::string_view sealed);
+// XChaCha20-Poly1305: nonce || ciphertext. `ad` (associated data) is authenticated, not stored: open()
+// succeeds only with the same ad, so a sealed value copied to another row or owner does not open.
+// An empty ad is the same as none (what seal() wrote before associated data was used).
+std::string seal(const SecretKey& key, std::string_view plaintext, std::string_view ad = {});
+std::optional<std::string> open(const SecretKey& key, std::string_view sealed, std::string_view ad = {});
+// A check value of the key (BLAKE2b-256 keyed with it, of a fixed label; hex): equal for the same
+// key, reveals nothing about it. Stored in the database so a node with another key refuses to start.
+std::string key_check_value(const SecretKey& key);
 
 }  // namespace sangam::crypto

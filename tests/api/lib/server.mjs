@@ -136,6 +136,19 @@ export class Server {
     });
   }
 
+  /**
+   * kill -9 of the sangam process (nothing of it runs: no clean stop of its connector); resolves
+   * with {code, signal} once it exited. restart() may follow; stop() does not count it as a crash.
+   */
+  async kill9() {
+    if (!this.exited) {
+      this.child.kill('SIGKILL');
+      await this.exitPromise;
+    }
+    this.killedOnPurpose = this.exited;
+    return this.exited;
+  }
+
   /** SIGTERM (then SIGKILL after STOP_TIMEOUT_MS); resolves with {code, signal}. */
   async terminate() {
     if (!this.exited) {
@@ -150,11 +163,11 @@ export class Server {
   /**
    * Stops the sangam process and starts a new one with the same environment: same port, same data
    * directory and (PostgreSQL) same database, so cookies, tokens and stored objects survive and
-   * every Client bound to this Server keeps working. Throws if the old process had crashed, or if
-   * the new one does not become healthy. Resolves with the old process's exit {code, signal}.
+   * every Client bound to this Server keeps working. Throws if the old process had crashed (kill9()
+   * is no crash), or if the new one does not become healthy. Resolves with the old process's exit {code, signal}.
    */
   async restart() {
-    if (this.exited) {
+    if (this.exited && this.exited !== this.killedOnPurpose) {
       throw new Error(`sangam had exited before restart() (code ${this.exited.code}, signal ${this.exited.signal})\n${this.logs()}`);
     }
     const oldChild = this.child;
@@ -210,7 +223,7 @@ export class Server {
   async stop() {
     if (this.stopping) return;
     this.stopping = true;
-    const crashed = this.exited;
+    const crashed = this.exited !== this.killedOnPurpose ? this.exited : null;
     await this.terminate();
     // A process sangam started (its connector) inherits these pipes; should it outlive sangam, it
     // must not keep the test process alive.

@@ -34,6 +34,9 @@ class PgConn final : public Conn {
       throw DbError(DbError::Kind::other, "cannot connect to PostgreSQL: " + msg);
     }
     PQsetNoticeProcessor(pg_, [](void*, const char*) {}, nullptr);  // "relation exists, skipping" etc.
+    // The session set-up. A lost connection is not reset in place (PQreset would open a session
+    // without it, in the server's default time zone): the pool drops it (reusable() is false) and the
+    // next acquire() connects anew, through here.
     exec_script("SET TIME ZONE 'UTC'");
   }
   ~PgConn() override { PQfinish(pg_); }
@@ -72,6 +75,9 @@ class PgConn final : public Conn {
   void rollback() override {
     if (PQtransactionStatus(pg_) != PQTRANS_IDLE) exec_script("ROLLBACK");
   }
+  bool reusable() const override {
+    return PQstatus(pg_) == CONNECTION_OK && PQtransactionStatus(pg_) == PQTRANS_IDLE;
+  }
 
  private:
   void check(PGresult* res, std::string_view what) { PQclear(collect_status(res, what)); }
@@ -82,7 +88,6 @@ class PgConn final : public Conn {
     std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pg_);
     auto kind = classify(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr);
     PQclear(res);
-    if (PQstatus(pg_) == CONNECTION_BAD) PQreset(pg_), prepared_.clear();
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
     throw DbError(kind, fmt::format("{}: {}", what, msg));
   }

@@ -29,3 +29,7 @@ SELECT id FROM accounts
 WHERE status IN ('active', 'standby', 'warming', 'cooling') AND next_retry_at IS NULL
   AND lease_node IS NOT NULL AND lease_until < (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT
 ORDER BY id;
+
+-- name: session-time-zone
+-- Set to UTC on every new connection (pg_db.cpp), like the stored times (UTC milliseconds).
+SELECT current_setting('TimeZone') AS time_zone;

@@ -88,11 +88,16 @@ SELECT kind, value, at FROM account_qr WHERE account_id = $1 ORDER BY id DESC LI
 -- QR codes rotate every ~20 s while a link waits; the newest 100 are plenty of history.
 DELETE FROM account_qr WHERE account_id = $1 AND id <= (SELECT id FROM account_qr WHERE account_id = $1 ORDER BY id DESC LIMIT 1 OFFSET 100);
 
+-- name: session-version-next
+-- The version of an account's next archive (bound into its seal). The row lock serialises two saves.
+UPDATE accounts SET session_version = session_version + 1 WHERE id = $1 RETURNING session_version;
+
 -- name: session-archive-insert
-INSERT INTO account_sessions (account_id, created_at, archive) VALUES ($1, $2, $3);
+INSERT INTO account_sessions (account_id, created_at, archive, version) VALUES ($1, $2, $3, $4);
 
 -- name: session-archive-list
-SELECT id, archive FROM account_sessions WHERE account_id = $1 ORDER BY id DESC;
+-- Newest version first; archives sealed before versions existed (NULL) last.
+SELECT id, version, archive FROM account_sessions WHERE account_id = $1 ORDER BY version DESC NULLS LAST, id DESC;
 
 -- name: session-archive-trim
 -- Keep the newest 7 archives: a corrupt latest one falls back to an older one.

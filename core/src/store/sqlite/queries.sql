@@ -28,3 +28,7 @@ SELECT id FROM accounts
 WHERE status IN ('active', 'standby', 'warming', 'cooling') AND next_retry_at IS NULL
   AND lease_node IS NOT NULL AND lease_until < CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
 ORDER BY id;
+
+-- name: session-time-zone
+-- SQLite's date functions always work in UTC.
+SELECT 'UTC' AS time_zone;

@@ -103,6 +103,7 @@ class SqliteConn final : public Conn {
   void rollback() override {
     if (!sqlite3_get_autocommit(db_)) exec_script("ROLLBACK");
   }
+  bool reusable() const override { return sqlite3_get_autocommit(db_) != 0; }  // no transaction left open
 
   void prepare(std::string_view name) override { statement(name); }
 
