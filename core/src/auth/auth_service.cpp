@@ -59,7 +59,7 @@ AuthService::Login AuthService::login(const json& body, const std::string& ip, c
     spdlog::warn("event=auth.login_failed email_hash={} ip={}", crypto::hash_secret(email).substr(0, 12), ip);
     throw Error(ErrorCode::invalid_credentials, "wrong email or password");
   }
-  throttle_.record_success(email);
+  throttle_.record_success(email, ip);
   User u = user_from_row(*row.first());
   std::string token = crypto::random_token(32);
   int64_t now = clock_.now_ms();
