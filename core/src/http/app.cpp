@@ -202,6 +202,11 @@ Response App::dispatch(const Request& req, std::string& route_label, std::string
     if (!bearer && (cookie || req.header("origin")) && !origin_allowed(req))
       throw Error(ErrorCode::csrf_failed, "the request's Origin is missing or not allowed");
   }
+  // Membership and role before the handler reads the body or the query (Access, router.hpp).
+  if (route.access >= Access::viewer) {
+    Role need = route.access == Access::owner ? Role::owner : route.access == Access::manager ? Role::manager : Role::viewer;
+    s_.projects.require(ctx.user(), ctx.id("id"), need);
+  }
   return route.handler(ctx);
 }
 

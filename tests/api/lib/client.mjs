@@ -186,7 +186,12 @@ export async function newProject(client, overrides = {}) {
   return res.body;
 }
 
-/** PUT /projects/{pid}/members/{uid} {role}; returns the response. */
+/** POST /projects/{pid}/members {email, role}: adds a user by email; returns the response (201 when added). */
+export function addMember(client, pid, email, role) {
+  return client.post(`/projects/${pid}/members`, { email, role });
+}
+
+/** PUT /projects/{pid}/members/{uid} {role}: changes an existing member's role; returns the response. */
 export function putMember(client, pid, uid, role) {
   return client.put(`/projects/${pid}/members/${uid}`, { role });
 }
