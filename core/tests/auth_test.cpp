@@ -16,11 +16,13 @@ class AuthTest : public test::BothBackends {
     auth = std::make_unique<AuthService>(*db, clock, bus);
     bool created = false;
     auth->ensure_admin("Admin@Example.com", "correct horse battery", created);
-    admin = *auth->authenticate_session(auth->login(creds("admin@example.com", "correct horse battery"), "10.0.0.1", "t").session_token);
+    first_session = auth->login(creds("admin@example.com", "correct horse battery"), "10.0.0.1", "t").session_token;
+    admin = *auth->authenticate_session(first_session);
   }
   static json creds(const std::string& e, const std::string& p) { return {{"email", e}, {"password", p}}; }
   test::RecordingBus bus;
   std::unique_ptr<AuthService> auth;
+  std::string first_session;  // the admin's session cookie
   Principal admin;
 };
 SANGAM_BOTH_BACKENDS(AuthTest);
@@ -201,4 +203,48 @@ TEST_P(AuthTest, AdminsCannotLockThemselvesOut) {
   EXPECT_EQ(code_of([&] { auth->update_user(admin.user, admin.user.id, {{"is_admin", false}}); }), ErrorCode::conflict);
   EXPECT_EQ(code_of([&] { auth->delete_user(admin.user, admin.user.id); }), ErrorCode::conflict);
   EXPECT_TRUE(auth->get_user(admin.user.id)["is_admin"].get<bool>());
+}
+
+// Issue 6 item 6: what each revocation ends, and what it tells the hub to close.
+TEST_P(AuthTest, APasswordChangeEndsTheOtherSessionsAndKeepsTheCurrentOneAndTheTokens) {
+  json u = auth->create_user(admin.user, {{"email", "p@example.com"}, {"name", "P"}, {"password", "0123456789"}});
+  auto laptop = auth->login(creds("p@example.com", "0123456789"), "ip", "ua");
+  auto phone = auth->login(creds("p@example.com", "0123456789"), "ip", "ua");
+  User p = auth->authenticate_session(laptop.session_token)->user;
+  std::string token = auth->create_token(p, {{"name", "script"}})["token"];
+  bus.events.clear();
+  auth->update_user(admin.user, u["id"], {{"password", "another-password"}}, admin.session_id);
+  EXPECT_FALSE(auth->authenticate_session(laptop.session_token));  // the admin's session is not theirs
+  EXPECT_FALSE(auth->authenticate_session(phone.session_token));
+  EXPECT_TRUE(auth->authenticate_bearer(token));
+  EXPECT_TRUE(auth->authenticate_session(auth->login(creds("admin@example.com", "correct horse battery"), "ip", "t").session_token));
+  ASSERT_EQ(bus.events.size(), 1u);
+  EXPECT_EQ(bus.events[0].name, "session.revoked");
+  EXPECT_EQ(bus.events[0].user_id, u["id"].get<int64_t>());
+  EXPECT_EQ(bus.events[0].data, (json{{"sessions", true}}));
+
+  // One's own password: the session making the change survives, the others end.
+  auto other = auth->login(creds("admin@example.com", "correct horse battery"), "ip", "t");
+  bus.events.clear();
+  auth->update_user(admin.user, admin.user.id, {{"password", "a new admin password"}}, admin.session_id);
+  EXPECT_FALSE(auth->authenticate_session(other.session_token));
+  auto still = auth->authenticate_session(first_session);
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->session_id, admin.session_id);
+  EXPECT_EQ(bus.events[0].data, (json{{"sessions", true}, {"except_session_id", *admin.session_id}}));
+}
+
+TEST_P(AuthTest, LogoutAndTokenRevocationNameWhatEnded) {
+  auto s = auth->login(creds("admin@example.com", "correct horse battery"), "ip", "ua");
+  int64_t sid = *auth->authenticate_session(s.session_token)->session_id;
+  json t = auth->create_token(admin.user, {{"name", "CI"}});
+  bus.events.clear();
+  auth->logout(s.session_token);
+  auth->revoke_token(admin.user, t["id"]);
+  auth->logout(s.session_token);  // twice: nothing left to end, nothing announced
+  ASSERT_EQ(bus.events.size(), 2u);
+  EXPECT_EQ(bus.events[0].data, (json{{"session_id", sid}}));
+  EXPECT_EQ(bus.events[0].user_id, admin.user.id);
+  EXPECT_EQ(bus.events[1].data, (json{{"token_id", t["id"]}}));
+  EXPECT_TRUE(auth->authenticate_session(first_session));  // the other session is untouched
 }
