@@ -302,7 +302,7 @@ TEST_P(AccountsTest, APhoneOfflineTwelveDaysRaisesAnAlert) {
 
 TEST_P(AccountsTest, ViewersReadButDoNotAct) {
   auto v = json::parse(auth->create_user(owner, {{"email", "v@example.com"}, {"name", "V"}, {"password", "0123456789"}}).dump());
-  projects->put_member(owner, pid, v["id"], {{"role", "viewer"}});
+  projects->add_member(owner, pid, {{"email", "v@example.com"}, {"role", "viewer"}});
   User viewer{v["id"], "v@example.com", "V"};
   int64_t aid = add("+919800000035");
   EXPECT_EQ(accounts->list(viewer, pid)["items"].size(), 1u);

@@ -22,7 +22,7 @@ class ProjectsTest : public test::BothBackends {
     viewer = make_user("viewer@example.com");
     stranger = make_user("stranger@example.com");
     pid = json::parse(projects->create(owner, {{"name", "PoultryCare"}, {"slug", "poultrycare"}}))["id"];
-    projects->put_member(owner, pid, viewer.id, {{"role", "viewer"}});
+    projects->add_member(owner, pid, {{"email", "viewer@example.com"}, {"role", "viewer"}});
   }
   User user(const std::string& email) {
     return user_from_row(db->read([&](store::Conn& c) { return c.run("user-by-email", {email}); })[0]);
@@ -113,7 +113,8 @@ TEST_P(ProjectsTest, NonMembersSeeNothingViewersReadOnly) {
   EXPECT_EQ(json::parse(projects->get(viewer, pid))["role"], "viewer");
   EXPECT_EQ(failure_of([&] { json::parse(projects->update(viewer, pid, {{"name", "x"}})); }).code, ErrorCode::forbidden);
   EXPECT_EQ(failure_of([&] { projects->remove(viewer, pid); }).code, ErrorCode::forbidden);
-  EXPECT_EQ(failure_of([&] { projects->put_member(viewer, pid, stranger.id, {{"role", "owner"}}); }).code, ErrorCode::forbidden);
+  EXPECT_EQ(failure_of([&] { projects->add_member(viewer, pid, {{"email", "stranger@example.com"}, {"role", "owner"}}); }).code, ErrorCode::forbidden);
+  EXPECT_EQ(failure_of([&] { projects->update_member(viewer, pid, viewer.id, {{"role", "owner"}}); }).code, ErrorCode::forbidden);
   EXPECT_EQ(failure_of([&] { projects->audit_log(viewer, pid, std::nullopt, 10); }).code, ErrorCode::forbidden);
 
   EXPECT_EQ(json::parse(projects->get(admin, pid))["role"], "owner");  // admins see every project
@@ -129,8 +130,8 @@ TEST_P(ProjectsTest, SlugsAreUnique) {
 
 TEST_P(ProjectsTest, AProjectAlwaysKeepsAnOwner) {
   EXPECT_EQ(failure_of([&] { projects->remove_member(owner, pid, owner.id); }).code, ErrorCode::conflict);
-  EXPECT_EQ(failure_of([&] { projects->put_member(owner, pid, owner.id, {{"role", "viewer"}}); }).code, ErrorCode::conflict);
-  projects->put_member(owner, pid, viewer.id, {{"role", "owner"}});
+  EXPECT_EQ(failure_of([&] { projects->update_member(owner, pid, owner.id, {{"role", "viewer"}}); }).code, ErrorCode::conflict);
+  projects->update_member(owner, pid, viewer.id, {{"role", "owner"}});
   projects->remove_member(viewer, pid, owner.id);  // now there is another owner
   EXPECT_EQ(failure_of([&] { json::parse(projects->get(owner, pid)); }).code, ErrorCode::not_found);
   EXPECT_EQ(failure_of([&] { auth->delete_user(admin, viewer.id); }).code, ErrorCode::conflict);
@@ -138,17 +139,42 @@ TEST_P(ProjectsTest, AProjectAlwaysKeepsAnOwner) {
 
 TEST_P(ProjectsTest, MemberChangesAreAnnouncedToTheProjectAndToThePerson) {
   bus.events.clear();
-  auto [m, added] = projects->put_member(owner, pid, stranger.id, {{"role", "manager"}});
-  EXPECT_TRUE(added);
+  json m = projects->add_member(owner, pid, {{"email", " Stranger@Example.com "}, {"role", "manager"}});
+  EXPECT_EQ(m["user_id"], stranger.id);
   EXPECT_EQ(m["role"], "manager");
   ASSERT_EQ(bus.events.size(), 2u);
   EXPECT_EQ(bus.events[0].name, "member.added");
   EXPECT_EQ(bus.events[0].project_id, pid);
   EXPECT_EQ(bus.events[1].name, "membership.changed");
   EXPECT_EQ(bus.events[1].user_id, stranger.id);
-  EXPECT_FALSE(projects->put_member(owner, pid, stranger.id, {{"role", "viewer"}}).second);
-  EXPECT_EQ(failure_of([&] { projects->put_member(owner, pid, stranger.id, {{"role", "superuser"}}); }).field, "role");
-  EXPECT_EQ(failure_of([&] { projects->put_member(owner, pid, 424242, {{"role", "viewer"}}); }).code, ErrorCode::not_found);
+  EXPECT_EQ(projects->update_member(owner, pid, stranger.id, {{"role", "viewer"}})["role"], "viewer");
+  EXPECT_EQ(bus.events[2].name, "member.updated");
+  EXPECT_EQ(failure_of([&] { projects->update_member(owner, pid, stranger.id, {{"role", "superuser"}}); }).field, "role");
+}
+
+// Issue 12 item 4: ids are sequential, so a project owner must not be able to walk them.
+TEST_P(ProjectsTest, MembersAreAddedByEmailAndForeignIdsLookLikeMissingOnes) {
+  User outsider = make_user("outsider@example.com");  // a user who shares no project with the owner
+  auto by_id = failure_of([&] { projects->update_member(owner, pid, outsider.id, {{"role", "viewer"}}); });
+  auto missing = failure_of([&] { projects->update_member(owner, pid, 424242, {{"role", "viewer"}}); });
+  EXPECT_EQ(by_id.code, ErrorCode::not_found);
+  EXPECT_EQ(by_id.message, missing.message);
+  EXPECT_EQ(failure_of([&] { projects->remove_member(owner, pid, outsider.id); }).message,
+            failure_of([&] { projects->remove_member(owner, pid, 424242); }).message);
+
+  auto unknown = failure_of([&] { projects->add_member(owner, pid, {{"email", "nobody@example.com"}, {"role", "viewer"}}); });
+  EXPECT_EQ(unknown.code, ErrorCode::not_found);
+  EXPECT_EQ(unknown.field, "email");
+  auth->update_user(admin, outsider.id, {{"disabled", true}});
+  auto disabled = failure_of([&] { projects->add_member(owner, pid, {{"email", "outsider@example.com"}, {"role", "viewer"}}); });
+  EXPECT_EQ(disabled.code, unknown.code);
+  EXPECT_EQ(disabled.message, unknown.message);
+  EXPECT_EQ(failure_of([&] { projects->add_member(owner, pid, {{"email", "viewer@example.com"}, {"role", "owner"}}); }).code,
+            ErrorCode::conflict);
+  EXPECT_EQ(failure_of([&] { projects->add_member(owner, pid, {{"email", "not an email"}, {"role", "viewer"}}); }).field, "email");
+  EXPECT_EQ(failure_of([&] { projects->add_member(owner, pid, {{"email", "stranger@example.com"}}); }).field, "role");
+  EXPECT_EQ(projects->members(owner, pid)["items"].size(), 2u);  // owner and viewer, nobody else
+  EXPECT_EQ(code_of([&] { projects->members(outsider, pid); }), ErrorCode::not_found);
 }
 
 TEST_P(ProjectsTest, DeletingAProjectRemovesItForEveryone) {

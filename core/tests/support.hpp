@@ -52,12 +52,13 @@ class BothBackends : public ::testing::TestWithParam<store::Backend> {
 struct Failure {
   ErrorCode code = ErrorCode::internal;
   std::string field;
+  std::string message;
 };
 inline Failure failure_of(const std::function<void()>& fn) {
   try {
     fn();
   } catch (const Error& e) {
-    return {e.code(), e.field()};
+    return {e.code(), e.field(), e.what()};
   }
   return {};
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
-import { assertError, assertStatus, newUser, newProject, putMember } from './lib/client.mjs';
+import { assertError, assertStatus, newUser, newProject, addMember } from './lib/client.mjs';
 import { connectWs, isEvent } from './lib/ws.mjs';
 import { alive } from './lib/procs.mjs';
 import {
@@ -51,7 +51,7 @@ describeBackends('accounts recovery', (ctx) => {
   ctx.setup(async () => {
     [owner, viewer] = await Promise.all(['Owner', 'Viewer'].map((name) => newUser(ctx.admin, { name })));
     project = await newProject(owner.client, { name: 'Recovery' });
-    assertStatus(await putMember(owner.client, project.id, viewer.user.id, 'viewer'), 201);
+    assertStatus(await addMember(owner.client, project.id, viewer.email, 'viewer'), 201);
     await waitConnector(ctx.admin);
   });
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
-import { assertError, assertStatus, newUser, newProject, putMember } from './lib/client.mjs';
+import { assertError, assertStatus, newUser, newProject, addMember } from './lib/client.mjs';
 import { connectWs, isEvent } from './lib/ws.mjs';
 import {
   ACCOUNT_ENV, ISO, newPhone, createAccount, getAccount, waitAccount, listAlerts,
@@ -59,8 +59,8 @@ describeBackends('accounts', (ctx) => {
     [owner, manager, viewer, outsider] = await Promise.all(
       ['Owner', 'Manager', 'Viewer', 'Outsider'].map((name) => newUser(ctx.admin, { name })));
     project = await newProject(owner.client, { name: 'Accounts', default_region: 'IN' });
-    assertStatus(await putMember(owner.client, project.id, manager.user.id, 'manager'), 201);
-    assertStatus(await putMember(owner.client, project.id, viewer.user.id, 'viewer'), 201);
+    assertStatus(await addMember(owner.client, project.id, manager.email, 'manager'), 201);
+    assertStatus(await addMember(owner.client, project.id, viewer.email, 'viewer'), 201);
     other = await newProject(outsider.client, { name: 'Elsewhere', default_region: 'IN' });
     await waitConnector(ctx.admin);
   });

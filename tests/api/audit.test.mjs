@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
-import { assertError, assertStatus, newUser, newProject, putMember } from './lib/client.mjs';
+import { assertError, assertStatus, newUser, newProject, addMember, putMember } from './lib/client.mjs';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
@@ -24,7 +24,7 @@ describeBackends('audit', (ctx) => {
   test('create, update, member add/change/remove are recorded with actor and before/after, newest first', async () => {
     const p = await newProject(owner.client, { name: 'Audit A' });
     await owner.client.ok('PATCH', `/projects/${p.id}`, { name: 'Audit B' });
-    assertStatus(await putMember(owner.client, p.id, member.user.id, 'viewer'), 201);
+    assertStatus(await addMember(owner.client, p.id, member.email, 'viewer'), 201);
     assertStatus(await putMember(owner.client, p.id, member.user.id, 'manager'), 200);
     assertStatus(await owner.client.del(`/projects/${p.id}/members/${member.user.id}`), 204);
 
@@ -77,7 +77,7 @@ describeBackends('audit', (ctx) => {
 
   test('rejected requests (403, 400, 409) leave no audit entry', async () => {
     const p = await newProject(owner.client, { name: 'Audit quiet' });
-    assertStatus(await putMember(owner.client, p.id, viewer.user.id, 'viewer'), 201);
+    assertStatus(await addMember(owner.client, p.id, viewer.email, 'viewer'), 201);
     const { items: before1 } = await owner.client.ok('GET', `/projects/${p.id}/audit`);
     assertError(await viewer.client.patch(`/projects/${p.id}`, { name: 'Nope' }), 403, 'forbidden');
     assertError(await owner.client.patch(`/projects/${p.id}`, { name: '' }), 400, 'validation_failed', 'name');

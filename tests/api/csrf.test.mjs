@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
-import { assertError, assertStatus, newUser, newProject, newToken, putMember, uniq } from './lib/client.mjs';
+import { assertError, assertStatus, newUser, newProject, newToken, addMember, uniq } from './lib/client.mjs';
 import { upgradeStatus } from './lib/ws.mjs';
 
 describeBackends('csrf', (ctx) => {
@@ -13,7 +13,7 @@ describeBackends('csrf', (ctx) => {
     owner = await newUser(ctx.admin, { name: 'Owner' });
     other = await newUser(ctx.admin, { name: 'Other', login: false });
     project = await newProject(owner.client, { name: 'Guarded' });
-    assertStatus(await putMember(owner.client, project.id, other.user.id, 'viewer'), 201);
+    assertStatus(await addMember(owner.client, project.id, other.email, 'viewer'), 201);
     token = (await newToken(owner.client, 'kept')).token;
   });
 
@@ -85,7 +85,8 @@ describeBackends('csrf', (ctx) => {
     assertStatus(created, 201);
     const pid = created.body.id;
     assertStatus(await client.patch(`/projects/${pid}`, { name: 'Bearer renamed' }, { origin: false }), 200);
-    assertStatus(await client.put(`/projects/${pid}/members/${other.user.id}`, { role: 'viewer' }, { origin: false }), 201);
+    assertStatus(await client.post(`/projects/${pid}/members`, { email: other.email, role: 'viewer' }, { origin: false }), 201);
+    assertStatus(await client.put(`/projects/${pid}/members/${other.user.id}`, { role: 'manager' }, { origin: false }), 200);
     assertStatus(await client.del(`/projects/${pid}/members/${other.user.id}`, { origin: false }), 204);
     assertStatus(await client.del(`/projects/${pid}`, { origin: false }), 204);
     assertError(await owner.client.get(`/projects/${pid}`), 404, 'not_found');

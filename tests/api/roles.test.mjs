@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
-import { assertError, assertStatus, newUser, newProject, putMember } from './lib/client.mjs';
+import { addMember, assertError, assertStatus, newUser, newProject, putMember } from './lib/client.mjs';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
@@ -13,6 +13,7 @@ function projectCalls(pid, uid) {
     ['PATCH', `/projects/${pid}`, { name: 'Hijacked' }],
     ['DELETE', `/projects/${pid}`],
     ['GET', `/projects/${pid}/members`],
+    ['POST', `/projects/${pid}/members`, { email: 'someone@example.com', role: 'owner' }],
     ['PUT', `/projects/${pid}/members/${uid}`, { role: 'owner' }],
     ['DELETE', `/projects/${pid}/members/${uid}`],
     ['GET', `/projects/${pid}/audit`],
@@ -26,8 +27,8 @@ describeBackends('roles', (ctx) => {
     [owner, manager, viewer, outsider] = await Promise.all(
       ['Owner', 'Manager', 'Viewer', 'Outsider'].map((name) => newUser(ctx.admin, { name })));
     project = await newProject(owner.client, { name: 'Roles' });
-    assertStatus(await putMember(owner.client, project.id, manager.user.id, 'manager'), 201);
-    assertStatus(await putMember(owner.client, project.id, viewer.user.id, 'viewer'), 201);
+    assertStatus(await addMember(owner.client, project.id, manager.email, 'manager'), 201);
+    assertStatus(await addMember(owner.client, project.id, viewer.email, 'viewer'), 201);
   });
 
   async function assertUnchanged() {
@@ -40,10 +41,10 @@ describeBackends('roles', (ctx) => {
     }, 'members must be unchanged');
   }
 
-  test('PUT member answers 201 with the Member when added, 200 when the role changes', async () => {
+  test('POST member by email answers 201 with the Member; PUT changes the role (200)', async () => {
     const extra = await newUser(ctx.admin, { login: false, name: 'Extra' });
     const p = await newProject(owner.client);
-    const added = await putMember(owner.client, p.id, extra.user.id, 'viewer');
+    const added = await addMember(owner.client, p.id, extra.email.toUpperCase(), 'viewer');
     assertStatus(added, 201);
     assert.equal(added.body.user_id, extra.user.id);
     assert.equal(added.body.email, extra.email);
@@ -84,6 +85,7 @@ describeBackends('roles', (ctx) => {
       for (const [method, p, body] of [
         ['PATCH', `/projects/${project.id}`, { name: 'Hijacked' }],
         ['DELETE', `/projects/${project.id}`],
+        ['POST', `/projects/${project.id}/members`, { email: outsider.email, role: 'viewer' }],
         ['PUT', `/projects/${project.id}/members/${outsider.user.id}`, { role: 'viewer' }],
         ['PUT', `/projects/${project.id}/members/${who.user.id}`, { role: 'owner' }],
         ['DELETE', `/projects/${project.id}/members/${viewer.user.id}`],
@@ -121,7 +123,7 @@ describeBackends('roles', (ctx) => {
     const upd = await owner.client.ok('PATCH', `/projects/${p.id}`, { name: 'Renamed' });
     assert.equal(upd.name, 'Renamed');
     assert.equal(upd.role, 'owner');
-    assertStatus(await putMember(owner.client, p.id, viewer.user.id, 'viewer'), 201);
+    assertStatus(await addMember(owner.client, p.id, viewer.email, 'viewer'), 201);
     assertStatus(await putMember(owner.client, p.id, viewer.user.id, 'manager'), 200);
     assertStatus(await owner.client.del(`/projects/${p.id}/members/${viewer.user.id}`), 204);
     const audit = await owner.client.ok('GET', `/projects/${p.id}/audit`);
@@ -135,7 +137,7 @@ describeBackends('roles', (ctx) => {
 
   test('a member removed from a project loses access (404)', async () => {
     const p = await newProject(owner.client);
-    assertStatus(await putMember(owner.client, p.id, manager.user.id, 'manager'), 201);
+    assertStatus(await addMember(owner.client, p.id, manager.email, 'manager'), 201);
     await manager.client.ok('GET', `/projects/${p.id}`);
     assertStatus(await owner.client.del(`/projects/${p.id}/members/${manager.user.id}`), 204);
     assertError(await manager.client.get(`/projects/${p.id}`), 404, 'not_found');
@@ -149,7 +151,7 @@ describeBackends('roles', (ctx) => {
     assertError(await putMember(owner.client, p.id, owner.user.id, 'manager'), 409, 'conflict');
     const still = await owner.client.ok('GET', `/projects/${p.id}/members`);
     assert.deepEqual(still.items.map((m) => [m.user_id, m.role]), [[owner.user.id, 'owner']]);
-    assertStatus(await putMember(owner.client, p.id, manager.user.id, 'owner'), 201);
+    assertStatus(await addMember(owner.client, p.id, manager.email, 'owner'), 201);
     assertStatus(await owner.client.del(`/projects/${p.id}/members/${owner.user.id}`), 204);
     assertError(await owner.client.get(`/projects/${p.id}`), 404, 'not_found');
     const left = await manager.client.ok('GET', `/projects/${p.id}/members`);
@@ -164,7 +166,7 @@ describeBackends('roles', (ctx) => {
     assert.equal(list.items.find((x) => x.id === p.id)?.role, 'owner', 'admins list every project');
     assert.equal((await ctx.admin.ok('PATCH', `/projects/${p.id}`, { name: 'Admin edit' })).name, 'Admin edit');
     await ctx.admin.ok('GET', `/projects/${p.id}/members`);
-    assertStatus(await putMember(ctx.admin, p.id, viewer.user.id, 'viewer'), 201);
+    assertStatus(await addMember(ctx.admin, p.id, viewer.email, 'viewer'), 201);
     assertStatus(await ctx.admin.del(`/projects/${p.id}/members/${viewer.user.id}`), 204);
     const audit = await ctx.admin.ok('GET', `/projects/${p.id}/audit`);
     assert.ok(audit.items.length > 0);

@@ -1,4 +1,4 @@
-// 2. Login throttling: 5 failures per email (or 20 per client IP) within 15 minutes -> 429 + Retry-After.
+// 2. Login throttling: 5 failures per email from one client address (or 20 per client IP) within 15 minutes -> 429 + Retry-After.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends, ADMIN_EMAIL, ADMIN_PASSWORD } from './lib/harness.mjs';

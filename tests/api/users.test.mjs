@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends, ADMIN_EMAIL } from './lib/harness.mjs';
-import { Client, assertError, assertStatus, login, newToken, newProject, putMember, uniq } from './lib/client.mjs';
+import { Client, assertError, assertStatus, login, newToken, newProject, addMember, uniq } from './lib/client.mjs';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
@@ -95,7 +95,7 @@ describeBackends('users', (ctx) => {
     const { client } = await login(ctx.server, email, password);
     const tok = await newToken(client);
     const p = await newProject(ctx.admin);
-    assertStatus(await putMember(ctx.admin, p.id, u.id, 'manager'), 201);
+    assertStatus(await addMember(ctx.admin, p.id, email, 'manager'), 201);
 
     assertStatus(await ctx.admin.del(`/users/${u.id}`), 204);
     assertError(await ctx.admin.get(`/users/${u.id}`), 404, 'not_found');

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
-import { assertError, assertStatus, newUser, newProject, putMember, uniq } from './lib/client.mjs';
+import { addMember, assertError, assertStatus, newUser, newProject, putMember, uniq } from './lib/client.mjs';
 
 const DEFAULT_HOURS = [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '21:00' }];
 
@@ -80,6 +80,8 @@ describeBackends('validation', (ctx) => {
     assertError(await owner.client.post('/projects', { slug: uniq('s').toLowerCase() }), 400, 'validation_failed', 'name');
     assertError(await owner.client.post('/projects', { name: 'No slug' }), 400, 'validation_failed', 'slug');
     assertError(await putMember(owner.client, project.id, ctx.adminUser.id, undefined), 400, 'validation_failed', 'role');
+    assertError(await addMember(owner.client, project.id, undefined, 'viewer'), 400, 'validation_failed', 'email');
+    assertError(await addMember(owner.client, project.id, ctx.adminUser.email, undefined), 400, 'validation_failed', 'role');
     assertError(await ctx.admin.post('/users', { name: 'N', password: 'long-enough-pw' }), 400, 'validation_failed', 'email');
     assertError(await ctx.admin.post('/users', { email: `${uniq('u')}@example.com`, password: 'long-enough-pw' }), 400, 'validation_failed', 'name');
     assertError(await ctx.admin.post('/users', { email: `${uniq('u')}@example.com`, name: 'N' }), 400, 'validation_failed', 'password');
@@ -111,6 +113,7 @@ describeBackends('validation', (ctx) => {
   test('an unknown role such as "superuser" answers 400 validation_failed field role', async () => {
     for (const role of ['superuser', 'OWNER', '', 3]) {
       assertError(await putMember(owner.client, project.id, ctx.adminUser.id, role), 400, 'validation_failed', 'role');
+      assertError(await addMember(owner.client, project.id, ctx.adminUser.email, role), 400, 'validation_failed', 'role');
     }
     const members = await owner.client.ok('GET', `/projects/${project.id}/members`);
     assert.deepEqual(members.items.map((m) => m.user_id), [owner.user.id], 'no member may be added by a rejected request');

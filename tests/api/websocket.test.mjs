@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
-import { assertStatus, newUser, newProject, newToken, putMember } from './lib/client.mjs';
+import { assertStatus, newUser, newProject, newToken, addMember, putMember } from './lib/client.mjs';
 import { connectWs, upgradeStatus, isEvent } from './lib/ws.mjs';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -43,7 +43,7 @@ describeBackends('websocket', (ctx) => {
 
     const since = wsA.mark();
     await bob.client.ok('PATCH', `/projects/${pb.id}`, { name: 'Beta secret' });
-    assertStatus(await putMember(bob.client, pb.id, dave.user.id, 'viewer'), 201);
+    assertStatus(await addMember(bob.client, pb.id, dave.email, 'viewer'), 201);
     await wsB.next(isEvent('project.updated', pb.id), { what: "bob's own project.updated" });
     await wsB.next(isEvent('member.added', pb.id), { what: "bob's own member.added" });
     // a later event of alice's project arrives, the earlier ones of bob's never do
@@ -79,7 +79,7 @@ describeBackends('websocket', (ctx) => {
   });
 
   test('a member who is removed stops receiving the project at once', async () => {
-    assertStatus(await putMember(alice.client, pa.id, carol.user.id, 'viewer'), 201);
+    assertStatus(await addMember(alice.client, pa.id, carol.email, 'viewer'), 201);
     const wsC = await connectWs(ctx.server, cookieOf(carol), { label: 'carol' });
     const wsA = await connectWs(ctx.server, cookieOf(alice), { label: 'alice' });
     assert.equal((await wsC.subscribe(pa.id)).type, 'subscribed');
@@ -116,7 +116,7 @@ describeBackends('websocket', (ctx) => {
     await wsD.subscribe(pb.id);
     let since = wsD.mark();
     const sinceA = wsA.mark();
-    assertStatus(await putMember(alice.client, pa.id, dave.user.id, 'manager'), 201);
+    assertStatus(await addMember(alice.client, pa.id, dave.email, 'manager'), 201);
     const added = await wsD.next(isMembership(pa.id, 'manager'), { since, what: 'membership.changed (added)' });
     assert.equal(added.type, 'event');
     const ev = await wsA.next(isEvent('member.added', pa.id), { since: sinceA, what: 'member.added' });
@@ -144,7 +144,7 @@ describeBackends('websocket', (ctx) => {
 
   test('unsubscribe stops the events; project.deleted reaches subscribers', async () => {
     const p = await newProject(alice.client, { name: 'Doomed' });
-    assertStatus(await putMember(alice.client, p.id, bob.user.id, 'viewer'), 201);
+    assertStatus(await addMember(alice.client, p.id, bob.email, 'viewer'), 201);
     const wsA = await connectWs(ctx.server, cookieOf(alice), { label: 'alice' });
     const wsB = await connectWs(ctx.server, cookieOf(bob), { label: 'bob' });
     await wsA.subscribe(p.id);

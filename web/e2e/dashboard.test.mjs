@@ -164,6 +164,27 @@ test('dashboard: login, create a project, edit settings, validation, live update
     await page.getByText('Phone region AE').waitFor({ timeout: 5000 });
   });
 
+  await t.test('members are added by email; an unknown email says so', async () => {
+    // A teammate for the project (and, later, for the README screenshot).
+    const created = await page.evaluate(async () => (await fetch('/api/v1/users', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'priya@example.com', name: 'Priya Sharma', password: 'priya-password-1' }),
+    })).status);
+    assert.equal(created, 201);
+    await page.getByTestId('nav-members').click();
+    await page.getByTestId('members-table').getByText(ADMIN_EMAIL).waitFor();
+    const form = page.getByTestId('add-member-form');
+    await form.getByLabel('Email').fill('nobody-here@example.com');
+    await form.getByRole('button', { name: 'Add member' }).click();
+    await page.getByText('No active user has this email').waitFor();
+    await form.getByLabel('Email').fill('Priya@Example.com');
+    await form.getByLabel('Role').selectOption('manager');
+    await form.getByRole('button', { name: 'Add member' }).click();
+    await page.getByTestId('members-table').getByText('priya@example.com').waitFor();
+    assert.equal(await page.getByLabel('Role of priya@example.com').inputValue(), 'manager');
+    assert.equal(await form.getByLabel('Email').inputValue(), '', 'the form is cleared after adding');
+  });
+
   await t.test('members, audit log and users pages render', async () => {
     await page.getByTestId('nav-members').click();
     await page.getByTestId('members-table').getByText(ADMIN_EMAIL).waitFor();
@@ -180,16 +201,12 @@ test('dashboard: login, create a project, edit settings, validation, live update
   });
 
   await t.test('README screenshot', async () => {
-    // A second project and a teammate make the product look like it is in use.
-    const statuses = await page.evaluate(async (id) => {
-      const send = (method, url, body) =>
-        fetch(`/api/v1${url}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      const project = await send('POST', '/projects', { name: 'Restopi', slug: 'restopi', time_zone: 'Asia/Kolkata' });
-      const user = await send('POST', '/users', { email: 'priya@example.com', name: 'Priya Sharma', password: 'priya-password-1' });
-      const member = await send('PUT', `/projects/${id}/members/${(await user.clone().json()).id}`, { role: 'manager' });
-      return [project.status, user.status, member.status];
-    }, projectId);
-    assert.deepEqual(statuses, [201, 201, 201]);
+    // A second project (and the teammate added above) make the product look like it is in use.
+    const status = await page.evaluate(async () => (await fetch('/api/v1/projects', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Restopi', slug: 'restopi', time_zone: 'Asia/Kolkata' }),
+    })).status);
+    assert.equal(status, 201);
     await page.goto(`${baseUrl}/projects/${projectId}`);
     await page.getByRole('heading', { name: 'PoultryCare', level: 1 }).waitFor();
     await page.locator('[data-testid="live-indicator"].live-open').waitFor();

@@ -4,6 +4,7 @@
 
 #include "accounts/health.hpp"
 #include "contacts/phone.hpp"
+#include "projects/project.hpp"
 #include "util/errors.hpp"
 #include "util/log_text.hpp"
 
@@ -37,8 +38,11 @@ void AccountService::on_engine_event(int64_t aid, const std::string& event, cons
         c.run("account-qr-trim", {aid});
         return a.project_id;
       });
+      // Whoever scans the QR code (or types the pairing code) owns the number's session: managers and
+      // owners only, as for GET …/qr; a viewer subscribed to the project never sees one.
       bus_.publish({"account.qr", pid, std::nullopt,
-                    {{"account_id", aid}, {"kind", kind}, {"value", value}, {"attempt", data.value("attempt", 1)}}, now});
+                    {{"account_id", aid}, {"kind", kind}, {"value", value}, {"attempt", data.value("attempt", 1)}}, now,
+                    static_cast<int>(Role::manager)});
       if (kind == "qr") request_pairing_code_if_wanted(aid);
     } else if (event == "account.ready") {
       on_ready(aid, data);

@@ -59,7 +59,7 @@ AuthService::Login AuthService::login(const json& body, const std::string& ip, c
     spdlog::warn("event=auth.login_failed email_hash={} ip={}", crypto::hash_secret(email).substr(0, 12), ip);
     throw Error(ErrorCode::invalid_credentials, "wrong email or password");
   }
-  throttle_.record_success(email);
+  throttle_.record_success(email, ip);
   User u = user_from_row(*row.first());
   std::string token = crypto::random_token(32);
   int64_t now = clock_.now_ms();
@@ -72,7 +72,10 @@ AuthService::Login AuthService::login(const json& body, const std::string& ip, c
 }
 
 void AuthService::logout(const std::string& session_token) {
-  db_.write([&](store::Conn& c) { c.run("session-delete", {crypto::hash_secret(session_token)}); });
+  auto r = db_.write([&](store::Conn& c) { return c.run("session-delete", {crypto::hash_secret(session_token)}); });
+  // The hub closes the WebSockets opened with this session, and only those (see session.revoked in hub.hpp).
+  if (!r.empty())
+    bus_.publish({"session.revoked", std::nullopt, r[0].i64("user_id"), {{"session_id", r[0].i64("id")}}, clock_.now_ms()});
 }
 
 std::optional<Principal> AuthService::authenticate_session(const std::string& session_token) {
@@ -80,7 +83,7 @@ std::optional<Principal> AuthService::authenticate_session(const std::string& se
     return c.run("session-auth", {crypto::hash_secret(session_token), clock_.now_ms()});
   });
   if (r.empty()) return std::nullopt;
-  return Principal{user_from_row(r[0]), true, std::nullopt};
+  return Principal{user_from_row(r[0]), true, std::nullopt, r[0].i64("session_id")};
 }
 
 std::optional<Principal> AuthService::authenticate_bearer(const std::string& token) {
@@ -99,6 +102,14 @@ std::optional<Principal> AuthService::authenticate_bearer(const std::string& tok
     }
   }
   return Principal{user_from_row(r[0]), false, token_id};
+}
+
+bool AuthService::still_valid(int64_t user_id, std::optional<int64_t> session_id, std::optional<int64_t> token_id) {
+  if (!session_id && !token_id) return false;
+  int64_t now = clock_.now_ms();
+  return !db_.read([&](store::Conn& c) {
+            return session_id ? c.run("session-alive", {*session_id, user_id, now}) : c.run("token-alive", {*token_id, user_id, now});
+          }).empty();
 }
 
 json AuthService::me(const User& u) {
@@ -134,6 +145,7 @@ json AuthService::create_token(const User& u, const json& body) {
 void AuthService::revoke_token(const User& u, int64_t token_id) {
   auto r = db_.write([&](store::Conn& c) { return c.run("token-revoke", {token_id, u.id, clock_.now_ms()}); });
   if (r.affected == 0) throw not_found("token not found");
+  bus_.publish({"session.revoked", std::nullopt, u.id, {{"token_id", token_id}}, clock_.now_ms()});
 }
 
 json AuthService::list_users() {
@@ -171,7 +183,7 @@ json AuthService::create_user(const User& actor, const json& body) {
   }
 }
 
-json AuthService::update_user(const User& actor, int64_t id, const json& body) {
+json AuthService::update_user(const User& actor, int64_t id, const json& body, std::optional<int64_t> current_session) {
   Input in(body);
   in.only({"name", "password", "is_admin", "disabled"});
   auto name = in.opt_str("name", 1, 100);
@@ -195,14 +207,25 @@ json AuthService::update_user(const User& actor, int64_t id, const json& body) {
     if (u.disabled && !before.disabled) {  // a disabled user's sessions and tokens stop working at once
       c.run("session-delete-user", {id});
       c.run("token-revoke-user", {id, now});
+    } else if (!new_hash.empty()) {
+      // Whoever knew the old password may hold a session: end them all but the one making the change.
+      // API tokens stay: they are separate credentials, listed and revoked on their own, and scripts
+      // must not break on a password rotation (docs/api.md).
+      c.run("session-delete-user-except", {id, id == actor.id ? current_session.value_or(0) : int64_t(0)});
     }
     json a = to_json(u);
     if (!new_hash.empty()) a["password_changed"] = true;
     audit(c, now, std::nullopt, {actor.id, actor.email}, "user.updated", "user:" + std::to_string(id), to_json(before), a);
     return to_json(u);
   });
-  // Open WebSocket connections of a disabled user are closed by the hub.
-  if (after["disabled"].get<bool>()) bus_.publish({"session.revoked", std::nullopt, id, json::object(), now});
+  // The hub closes the WebSockets of the sessions and tokens that just ended.
+  if (after["disabled"].get<bool>()) {
+    bus_.publish({"session.revoked", std::nullopt, id, json::object(), now});
+  } else if (!new_hash.empty()) {
+    json which = {{"sessions", true}};
+    if (id == actor.id && current_session) which["except_session_id"] = *current_session;
+    bus_.publish({"session.revoked", std::nullopt, id, which, now});
+  }
   return after;
 }
 

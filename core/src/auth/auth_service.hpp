@@ -40,6 +40,8 @@ class AuthService {
   void logout(const std::string& session_token);
   std::optional<Principal> authenticate_session(const std::string& session_token);
   std::optional<Principal> authenticate_bearer(const std::string& token);
+  // Whether the session (or else the token) with this id still authenticates this user.
+  bool still_valid(int64_t user_id, std::optional<int64_t> session_id, std::optional<int64_t> token_id);
   json me(const User& u);
 
   json list_tokens(const User& u);
@@ -49,7 +51,9 @@ class AuthService {
   json list_users();
   json get_user(int64_t id);
   json create_user(const User& actor, const json& body);
-  json update_user(const User& actor, int64_t id, const json& body);
+  // A new password ends every session of the user except `current_session` (the caller's, when they
+  // change their own); disabling ends all sessions and tokens. API tokens survive a password change.
+  json update_user(const User& actor, int64_t id, const json& body, std::optional<int64_t> current_session = std::nullopt);
   void delete_user(const User& actor, int64_t id);
 
   // First start: creates the admin when there is no user yet. Returns the generated password when none

@@ -24,7 +24,8 @@ std::string normalize_email(std::string_view email);  // trims, lower-cases, val
 struct Principal {
   User user;
   bool via_cookie = false;
-  std::optional<int64_t> token_id;
+  std::optional<int64_t> token_id;    // the API token, for bearer requests
+  std::optional<int64_t> session_id;  // the session, for cookie requests
 };
 
 }  // namespace sangam

@@ -18,11 +18,13 @@
 namespace sangam {
 namespace {
 
-bool user_can_see(store::Database& db, int64_t user_id, int64_t project_id) {
+// The hub's view of a member: their role as a number (Hub::CanSee), 0 when they cannot see the project.
+int user_role_in(store::Database& db, int64_t user_id, int64_t project_id) {
   return db.read([&](store::Conn& c) {
     auto u = c.run("user-by-id", {user_id});
-    if (u.empty() || u[0].boolean("disabled")) return false;
-    return ProjectService::role_of(c, user_from_row(u[0]), project_id).has_value();
+    if (u.empty() || u[0].boolean("disabled")) return 0;
+    auto role = ProjectService::role_of(c, user_from_row(u[0]), project_id);
+    return role ? static_cast<int>(*role) : 0;
   });
 }
 
@@ -84,7 +86,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   unsigned threads = cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   auto db = open_and_migrate(cfg, clock, threads);
   verify_secret_key(*db, cfg, key_from_env, clock);
-  http::Hub hub([&db](int64_t u, int64_t p) { return user_can_see(*db, u, p); });
+  http::Hub hub([&db](int64_t u, int64_t p) { return user_role_in(*db, u, p); });
   AuthService auth(*db, clock, hub);
   ProjectService projects(*db, clock, hub);
   BridgeHub bridge(clock);
@@ -154,12 +156,24 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   std::cout << std::flush;
 
   // The scheduler: command time-outs, session restores, keepalive, health (once a second).
+  // Every 5 s it also closes dashboard WebSockets whose session or token has ended where the hub did
+  // not see it end: on another node, by expiry, or while the socket was opening (a revocation on this
+  // node closes them at once). One indexed look-up per open credential: 20 dashboards, 4 queries/s.
+  constexpr int64_t kSocketSweepMs = 5000;
   std::atomic<bool> running{true};
   std::thread scheduler([&] {
+    int64_t last_sweep = 0;
     while (running) {
       try {
         bridge.expire(clock.now_ms());
         accounts.tick();
+        if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
+          last_sweep = now;
+          if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {
+                return auth.still_valid(user, c.session_id, c.token_id);
+              }))
+            spdlog::info("event=ws.credential_ended sockets_closed={}", n);
+        }
       } catch (const std::exception& e) {
         spdlog::error("event=scheduler.error error=\"{}\"", e.what());
       }

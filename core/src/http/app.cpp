@@ -118,11 +118,12 @@ std::variant<WsPeer, Response> App::upgrade(const Request& req) {
     // cookie-authenticated upgrade must come from our own origin.
     if (p->via_cookie && !origin_allowed(req)) throw Error(ErrorCode::csrf_failed, "the request's Origin is not allowed");
     int64_t user = p->user.id;
+    Hub::Credential cred{p->session_id, p->token_id};  // so a logout or revocation closes this socket
     Hub* hub = &hub_;
     Metrics* m = &metrics_;
-    return WsPeer{[hub, m, user](auto send, auto close) {
+    return WsPeer{[hub, m, user, cred](auto send, auto close) {
                     m->ws_connections(1);
-                    return hub->add(user, std::move(send), std::move(close));
+                    return hub->add(user, std::move(send), std::move(close), cred);
                   },
                   [hub](uint64_t id, const std::string& text, const auto& reply) { reply(hub->handle(id, text)); },
                   [hub, m](uint64_t id) {
@@ -194,6 +195,11 @@ Response App::dispatch(const Request& req, std::string& route_label, std::string
     bool cookie = ctx.principal && ctx.principal->via_cookie;
     if (!bearer && (cookie || req.header("origin")) && !origin_allowed(req))
       throw Error(ErrorCode::csrf_failed, "the request's Origin is missing or not allowed");
+  }
+  // Membership and role before the handler reads the body or the query (Access, router.hpp).
+  if (route.access >= Access::viewer) {
+    Role need = route.access == Access::owner ? Role::owner : route.access == Access::manager ? Role::manager : Role::viewer;
+    s_.projects.require(ctx.user(), ctx.id("id"), need);
   }
   return route.handler(ctx);
 }

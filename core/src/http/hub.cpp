@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <tuple>
+
 namespace sangam::http {
 using json = nlohmann::json;
 
@@ -13,11 +16,42 @@ std::string error_reply(const char* code, const std::string& message) {
 }
 }  // namespace
 
-uint64_t Hub::add(int64_t user_id, std::function<void(std::string)> send, std::function<void()> close) {
+uint64_t Hub::add(int64_t user_id, std::function<void(std::string)> send, std::function<void()> close,
+                  Credential credential) {
   std::lock_guard g(mu_);
   uint64_t id = next_++;
-  clients_[id] = Client{user_id, {}, std::move(send), std::move(close)};
+  clients_[id] = Client{user_id, {}, std::move(send), std::move(close), credential};
   return id;
+}
+
+namespace {
+// Whether a session.revoked event (data: see hub.hpp) ends the credential a socket was opened with.
+bool revokes(const json& d, const Hub::Credential& c) {
+  auto id = [&](const char* k) { return d[k].is_number_integer() ? std::optional<int64_t>(d[k].get<int64_t>()) : std::nullopt; };
+  if (d.contains("session_id")) return c.session_id && c.session_id == id("session_id");
+  if (d.contains("token_id")) return c.token_id && c.token_id == id("token_id");
+  if (d.value("sessions", false)) return c.session_id && !(d.contains("except_session_id") && c.session_id == id("except_session_id"));
+  return true;
+}
+}  // namespace
+
+void Hub::revoke(const Event& e) {
+  if (!e.user_id || !e.data.is_object()) return;
+  std::vector<std::function<void()>> closes;
+  {
+    std::lock_guard g(mu_);
+    // Forgotten at once, so not one more event reaches them; the socket's own close path calls
+    // remove() later, which is then a no-op.
+    for (auto it = clients_.begin(); it != clients_.end();) {
+      if (it->second.user_id == *e.user_id && revokes(e.data, it->second.credential)) {
+        closes.push_back(std::move(it->second.close));
+        it = clients_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& close : closes) close();  // outside the lock: close() may call back into the hub
 }
 
 void Hub::remove(uint64_t client) {
@@ -65,11 +99,45 @@ std::string Hub::handle(uint64_t client, const std::string& message) {
   return json{{"type", type == "subscribe" ? "subscribed" : "unsubscribed"}, {"project_id", pid}}.dump();
 }
 
+size_t Hub::sweep(const std::function<bool(int64_t user_id, const Credential&)>& valid) {
+  // (user, session or token) → still valid; sessions and tokens have separate id spaces.
+  using Key = std::tuple<int64_t, bool, int64_t>;
+  std::map<Key, Credential> creds;
+  {
+    std::lock_guard g(mu_);
+    for (auto& [id, c] : clients_) {
+      if (c.credential.session_id) creds.try_emplace(Key{c.user_id, false, *c.credential.session_id}, c.credential);
+      else if (c.credential.token_id) creds.try_emplace(Key{c.user_id, true, *c.credential.token_id}, c.credential);
+    }
+  }
+  std::set<Key> dead;
+  for (auto& [key, cred] : creds)
+    if (!valid(std::get<0>(key), cred)) dead.insert(key);
+  if (dead.empty()) return 0;
+  std::vector<std::function<void()>> closes;
+  {
+    std::lock_guard g(mu_);
+    for (auto it = clients_.begin(); it != clients_.end();) {
+      const auto& cr = it->second.credential;
+      bool gone = (cr.session_id && dead.count(Key{it->second.user_id, false, *cr.session_id})) ||
+                  (!cr.session_id && cr.token_id && dead.count(Key{it->second.user_id, true, *cr.token_id}));
+      if (gone) {
+        closes.push_back(std::move(it->second.close));
+        it = clients_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& close : closes) close();
+  return closes.size();
+}
+
 void Hub::publish(const Event& e) {
+  if (e.name == "session.revoked") return revoke(e);
   struct Target {
     int64_t user_id;
     std::function<void(std::string)> send;
-    std::function<void()> close;
   };
   std::vector<Target> targets;
   {
@@ -77,27 +145,23 @@ void Hub::publish(const Event& e) {
     for (auto& [id, c] : clients_) {
       bool to_user = e.user_id && c.user_id == *e.user_id;
       bool to_project = e.project_id && c.projects.count(*e.project_id);
-      if (to_user || to_project) targets.push_back({c.user_id, c.send, c.close});
+      if (to_user || to_project) targets.push_back({c.user_id, c.send});
       // Subscriptions end with the project, and with the membership for the member who left.
       if (e.project_id && (e.name == "project.deleted" ||
                            (e.name == "member.removed" && e.data.value("user_id", int64_t(0)) == c.user_id)))
         c.projects.erase(*e.project_id);
     }
   }
-  if (e.name == "session.revoked") {
-    for (auto& t : targets) t.close();
-    return;
-  }
   std::string text = json{{"type", "event"}, {"event", e.name},
                           {"project_id", e.project_id ? json(*e.project_id) : json(nullptr)},
                           {"data", e.data}, {"at", format_iso8601(e.at_ms)}}.dump();
-  std::unordered_map<int64_t, bool> visible;  // one visibility check per user, not per connection
+  std::unordered_map<int64_t, int> roles;  // one look-up per user, not per connection
   for (auto& t : targets) {
     bool ok = true;
     if (e.project_id && !(e.user_id && t.user_id == *e.user_id) && e.name != "project.deleted") {
-      auto [it, fresh] = visible.try_emplace(t.user_id, false);
+      auto [it, fresh] = roles.try_emplace(t.user_id, 0);
       if (fresh) it->second = can_see_(t.user_id, *e.project_id);
-      ok = it->second;
+      ok = it->second > 0 && it->second >= e.min_role;
     }
     if (ok) t.send(text);
   }

@@ -3,6 +3,8 @@
 #include "util/errors.hpp"
 #include "util/json_input.hpp"
 
+#include <stdexcept>
+
 namespace sangam::http {
 namespace {
 
@@ -29,6 +31,9 @@ int64_t Ctx::id(const std::string& name) const {
 json Ctx::body() const { return parse_json_object(req.body); }
 
 void Router::add(Route r) {
+  // A project role is checked on the path's {id}, so only project routes may ask for one.
+  if (r.access >= Access::viewer && r.pattern.rfind("/api/v1/projects/{id}", 0) != 0)
+    throw std::logic_error("route " + r.pattern + ": a project role needs a /api/v1/projects/{id} path");
   r.segments = split_path(r.pattern);
   routes_.push_back(std::move(r));
 }
@@ -61,6 +66,13 @@ json Router::openapi(const std::string& version) const {
   json paths = json::object();
   for (const auto& r : routes_) {
     json op = {{"summary", r.summary}, {"tags", {r.tag}}};
+    if (r.access >= Access::viewer) {
+      const char* role = r.access == Access::owner ? "owner" : r.access == Access::manager ? "manager" : "viewer";
+      op["x-sangam-role"] = role;
+      op["description"] = std::string("Needs the ") + role +
+                          " role or higher in the project (administrators count as owners), checked before the "
+                          "body or query is read. A non-member gets 404, as for a project that does not exist.";
+    }
     json params = json::array();
     for (const auto& s : r.segments)
       if (s.size() > 2 && s.front() == '{')

@@ -9,7 +9,11 @@
 
 namespace sangam::http {
 
-enum class Access { anyone, user, admin };
+// Who may call a route. viewer / manager / owner: a member of the project named by the path's {id}
+// with at least that role (admins count as owners). The dispatcher checks it before the handler reads
+// the body or the query, so a validation message never answers someone who may not act, and a
+// non-member gets the 404 of a nonexistent project whatever they send (issue 12 item 9).
+enum class Access { anyone, user, admin, viewer, manager, owner };
 
 struct Ctx {
   const Request& req;

@@ -21,8 +21,11 @@ const json kProjectProps = {
     {"personas", kNames}};
 const json kCreateSchema = {{"type", "object"}, {"required", {"name", "slug"}}, {"properties", kProjectProps}};
 const json kUpdateSchema = {{"type", "object"}, {"properties", kProjectProps}};
-const json kMemberSchema = {{"type", "object"}, {"required", {"role"}},
-                            {"properties", {{"role", {{"type", "string"}, {"enum", {"owner", "manager", "viewer"}}}}}}};
+const json kRole = {{"type", "string"}, {"enum", {"owner", "manager", "viewer"}}};
+const json kMemberSchema = {{"type", "object"}, {"required", {"role"}}, {"properties", {{"role", kRole}}}};
+const json kAddMemberSchema = {{"type", "object"},
+                               {"required", {"email", "role"}},
+                               {"properties", {{"email", {{"type", "string"}, {"format", "email"}}}, {"role", kRole}}}};
 
 int64_t query_int(const Ctx& c, const char* name, int64_t def, int64_t min, int64_t max) {
   auto v = c.req.query_param(name);
@@ -41,33 +44,39 @@ void add_project_routes(Router& r, App& app) {
          [&ps](Ctx& c) { return Response::json_text(200, ps.list(c.user())); }});
   r.add({"POST", "/api/v1/projects", "Create a project (you become its owner)", Access::user, kCreateSchema, 201,
          "projects", [&ps](Ctx& c) { return Response::json_text(201, ps.create(c.user(), c.body())); }});
-  r.add({"GET", "/api/v1/projects/{id}", "Get a project", Access::user, nullptr, 200, "projects",
+  r.add({"GET", "/api/v1/projects/{id}", "Get a project", Access::viewer, nullptr, 200, "projects",
          [&ps](Ctx& c) { return Response::json_text(200, ps.get(c.user(), c.id("id"))); }});
-  r.add({"PATCH", "/api/v1/projects/{id}", "Change a project's settings (owner)", Access::user, kUpdateSchema, 200,
+  r.add({"PATCH", "/api/v1/projects/{id}", "Change a project's settings (owner)", Access::owner, kUpdateSchema, 200,
          "projects", [&ps](Ctx& c) {
            auto id = c.id("id");
            return Response::json_text(200, ps.update(c.user(), id, c.body()));
          }});
-  r.add({"DELETE", "/api/v1/projects/{id}", "Delete a project (owner)", Access::user, nullptr, 204, "projects",
+  r.add({"DELETE", "/api/v1/projects/{id}", "Delete a project (owner)", Access::owner, nullptr, 204, "projects",
          [&ps](Ctx& c) {
            ps.remove(c.user(), c.id("id"));
            return Response::no_content();
          }});
-  r.add({"GET", "/api/v1/projects/{id}/members", "Project members and roles", Access::user, nullptr, 200, "members",
+  r.add({"GET", "/api/v1/projects/{id}/members", "Project members and roles", Access::viewer, nullptr, 200, "members",
          [&ps](Ctx& c) { return Response::json_body(200, ps.members(c.user(), c.id("id"))); }});
-  r.add({"PUT", "/api/v1/projects/{id}/members/{userId}", "Add a member or change their role (owner)", Access::user,
-         kMemberSchema, 200, "members", [&ps](Ctx& c) {
+  r.add({"POST", "/api/v1/projects/{id}/members",
+         "Add a user as a member by their email (owner); an unknown or disabled email is a 404 naming email",
+         Access::owner, kAddMemberSchema, 201, "members", [&ps](Ctx& c) {
+           auto id = c.id("id");
+           return Response::json_body(201, ps.add_member(c.user(), id, c.body()));
+         }});
+  r.add({"PUT", "/api/v1/projects/{id}/members/{userId}",
+         "Change a member's role (owner); a user who is not a member is a 404", Access::owner, kMemberSchema, 200,
+         "members", [&ps](Ctx& c) {
            auto id = c.id("id");
            auto uid = c.id("userId");
-           auto [member, added] = ps.put_member(c.user(), id, uid, c.body());
-           return Response::json_body(added ? 201 : 200, member);
+           return Response::json_body(200, ps.update_member(c.user(), id, uid, c.body()));
          }});
-  r.add({"DELETE", "/api/v1/projects/{id}/members/{userId}", "Remove a member (owner)", Access::user, nullptr, 204,
+  r.add({"DELETE", "/api/v1/projects/{id}/members/{userId}", "Remove a member (owner)", Access::owner, nullptr, 204,
          "members", [&ps](Ctx& c) {
            ps.remove_member(c.user(), c.id("id"), c.id("userId"));
            return Response::no_content();
          }});
-  r.add({"GET", "/api/v1/projects/{id}/audit", "Audit log, newest first (owner); ?limit=50&before=ID", Access::user,
+  r.add({"GET", "/api/v1/projects/{id}/audit", "Audit log, newest first (owner); ?limit=50&before=ID", Access::owner,
          nullptr, 200, "audit", [&ps](Ctx& c) {
            auto id = c.id("id");
            auto limit = query_int(c, "limit", 50, 1, 500);

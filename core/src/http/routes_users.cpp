@@ -25,7 +25,10 @@ void add_user_routes(Router& r, App& app) {
          [&auth](Ctx& c) { return Response::json_body(200, auth.get_user(c.id("id"))); }});
   Route update{"PATCH", "/api/v1/users/{id}", "Change a user's name, password, admin flag or disabled flag", Access::admin,
                kUpdateSchema, 200, "users",
-               [&auth](Ctx& c) { return Response::json_body(200, auth.update_user(c.user(), c.id("id"), c.body())); }};
+               [&auth](Ctx& c) {
+                 auto id = c.id("id");
+                 return Response::json_body(200, auth.update_user(c.user(), id, c.body(), c.principal->session_id));
+               }};
   update.cpu_heavy = true;  // may hash a new password
   r.add(std::move(update));
   r.add({"DELETE", "/api/v1/users/{id}", "Delete a user", Access::admin, nullptr, 204, "users", [&auth](Ctx& c) {

@@ -42,6 +42,10 @@ Role ProjectService::require(store::Conn& c, const User& u, int64_t id, Role at_
   return *role;
 }
 
+Role ProjectService::require(const User& u, int64_t id, Role at_least) {
+  return db_.read([&](store::Conn& c) { return require(c, u, id, at_least); });
+}
+
 std::string ProjectService::list(const User& u) {
   auto r = db_.read([&](store::Conn& c) {
     return u.is_admin ? c.run("project-list-all") : c.run("project-list-member", {u.id});
@@ -136,29 +140,53 @@ json ProjectService::members(const User& u, int64_t id) {
   });
 }
 
-std::pair<json, bool> ProjectService::put_member(const User& u, int64_t id, int64_t user_id, const json& body) {
+json ProjectService::add_member(const User& u, int64_t id, const json& body) {
+  Input in(body);
+  in.only({"email", "role"});
+  if (!in.has("email") || !in.raw("email").is_string()) throw validation("email", "is required");
+  std::string email = normalize_email(in.raw("email").get<std::string>());
+  Role role = *parse_role(in.one_of("role", {"owner", "manager", "viewer"}));
+  int64_t now = clock_.now_ms();
+  json m = db_.write([&](store::Conn& c) {
+    require(c, u, id, Role::owner);
+    auto target = c.run("user-by-email", {email});
+    // One answer for "no such user" and "disabled": the owner learns no more than that this email
+    // cannot be added.
+    if (target.empty() || target[0].boolean("disabled"))
+      throw Error(ErrorCode::not_found, "no active user has this email; an administrator adds users first", "email");
+    int64_t user_id = target[0].i64("id");
+    if (!c.run("member-get", {id, user_id}).empty())
+      throw conflict("email", "this user is already a member; change their role instead");
+    c.run("member-upsert", {id, user_id, std::string(role_name(role)), now});
+    json m = member_json(c.run("member-get", {id, user_id})[0]);
+    audit(c, now, id, actor_of(u), "member.added", "user:" + std::to_string(user_id), nullptr, m);
+    return m;
+  });
+  bus_.publish({"member.added", id, std::nullopt, m, now});
+  bus_.publish({"membership.changed", std::nullopt, m["user_id"].get<int64_t>(), {{"project_id", id}, {"role", role_name(role)}}, now});
+  return m;
+}
+
+json ProjectService::update_member(const User& u, int64_t id, int64_t user_id, const json& body) {
   Input in(body);
   in.only({"role"});
   Role role = *parse_role(in.one_of("role", {"owner", "manager", "viewer"}));
   int64_t now = clock_.now_ms();
-  auto result = db_.write([&](store::Conn& c) {
+  json m = db_.write([&](store::Conn& c) {
     require(c, u, id, Role::owner);
-    auto target = c.run("user-by-id", {user_id});
-    if (target.empty()) throw not_found("user not found");
     auto existing = c.run("member-get", {id, user_id});
-    json before = existing.empty() ? json(nullptr) : member_json(existing[0]);
-    if (!existing.empty() && existing[0].str("role") == "owner" && role != Role::owner &&
-        c.run("member-owner-count", {id})[0].i64("n") <= 1)
+    if (existing.empty()) throw not_found("this user is not a member of the project");
+    json before = member_json(existing[0]);
+    if (existing[0].str("role") == "owner" && role != Role::owner && c.run("member-owner-count", {id})[0].i64("n") <= 1)
       throw conflict("role", "a project needs at least one owner; make someone else owner first");
     c.run("member-upsert", {id, user_id, std::string(role_name(role)), now});
     json m = member_json(c.run("member-get", {id, user_id})[0]);
-    audit(c, now, id, actor_of(u), existing.empty() ? "member.added" : "member.updated",
-          "user:" + std::to_string(user_id), before, m);
-    return std::make_pair(m, existing.empty());
+    audit(c, now, id, actor_of(u), "member.updated", "user:" + std::to_string(user_id), before, m);
+    return m;
   });
-  bus_.publish({result.second ? "member.added" : "member.updated", id, std::nullopt, result.first, now});
+  bus_.publish({"member.updated", id, std::nullopt, m, now});
   bus_.publish({"membership.changed", std::nullopt, user_id, {{"project_id", id}, {"role", role_name(role)}}, now});
-  return result;
+  return m;
 }
 
 void ProjectService::remove_member(const User& u, int64_t id, int64_t user_id) {

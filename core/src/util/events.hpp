@@ -15,6 +15,9 @@ struct Event {
   std::optional<int64_t> user_id;     // or to this one user, wherever they are subscribed
   nlohmann::json data;
   int64_t at_ms = 0;
+  // Project events only: the least role a member needs to receive it (1 viewer, 2 manager, 3 owner).
+  // QR and pairing codes link a number to whoever scans them, so they go to managers and owners only.
+  int min_role = 1;
 };
 
 class EventBus {

@@ -1,6 +1,7 @@
 // HTTP helpers: a Client is bound to one server and one identity (session cookie, bearer token or none).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 
 export const API = '/api/v1';
 
@@ -51,6 +52,8 @@ export class Client {
    *              false (no Origin header) or a string (that Origin).
    * opts.raw:    a string/Buffer sent as the body as is (instead of JSON.stringify(body)).
    * opts.headers: extra headers.
+   * opts.localAddress: the client address to connect from, e.g. '127.0.0.2' (Linux routes all of
+   *              127/8 to lo), so the server sees another client IP.
    */
   async request(method, p, body, opts = {}) {
     const headers = { accept: 'application/json', ...(opts.headers || {}) };
@@ -69,10 +72,11 @@ export class Client {
     }
     let res;
     try {
-      res = await fetch(this.server.base + apiPath(p), {
-        method, headers, body: payload, redirect: 'manual',
-        signal: AbortSignal.timeout(opts.timeout ?? 15_000),
-      });
+      const url = this.server.base + apiPath(p);
+      const timeout = opts.timeout ?? 15_000;
+      res = opts.localAddress
+        ? await requestFrom(opts.localAddress, url, { method, headers, body: payload, timeout })
+        : await fetch(url, { method, headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(timeout) });
     } catch (err) {
       await new Promise((r) => setTimeout(r, 100)); // let a crash be noticed
       const why = this.server.exited
@@ -96,6 +100,30 @@ export class Client {
     assert.equal(res.status, status, `${method} ${p} expected ${status}, got ${res.describe()}`);
     return res.body;
   }
+}
+
+/**
+ * One request over node:http from a given local address (global fetch cannot choose it); answers
+ * with what the Client needs of a fetch Response: status, headers (a Headers) and text().
+ */
+function requestFrom(localAddress, url, { method, headers, body, timeout }) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, localAddress, timeout, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        const h = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        resolve({ status: res.statusCode, headers: h, text: async () => text });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeout} ms`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
 }
 
 /** Asserts the error envelope {"error":{"code","message","field"?}}. field: string (exact) or RegExp. */
@@ -158,7 +186,12 @@ export async function newProject(client, overrides = {}) {
   return res.body;
 }
 
-/** PUT /projects/{pid}/members/{uid} {role}; returns the response. */
+/** POST /projects/{pid}/members {email, role}: adds a user by email; returns the response (201 when added). */
+export function addMember(client, pid, email, role) {
+  return client.post(`/projects/${pid}/members`, { email, role });
+}
+
+/** PUT /projects/{pid}/members/{uid} {role}: changes an existing member's role; returns the response. */
 export function putMember(client, pid, uid, role) {
   return client.put(`/projects/${pid}/members/${uid}`, { role });
 }

@@ -52,7 +52,25 @@ export class WsClient {
       this.messages.push(msg);
       this.waiters = this.waiters.filter((w) => !w.check());
     });
-    ws.on('close', () => { this.closed = true; });
+    this.closeCode = null;
+    this.closedAt = null;
+    this.closeWaiters = [];
+    ws.on('close', (code) => {
+      this.closed = true;
+      this.closeCode = code;
+      this.closedAt = Date.now();
+      for (const w of this.closeWaiters) w();
+      this.closeWaiters = [];
+    });
+  }
+
+  /** Resolves with the close code once the server has closed the socket; rejects after `timeout` ms. */
+  waitClosed({ timeout = 1000, what = 'the server to close the socket' } = {}) {
+    return new Promise((resolve, reject) => {
+      if (this.closed) { resolve(this.closeCode); return; }
+      const timer = setTimeout(() => reject(new Error(`${this.label}: still open after ${timeout} ms, waiting for ${what}`)), timeout);
+      this.closeWaiters.push(() => { clearTimeout(timer); resolve(this.closeCode); });
+    });
   }
 
   send(obj) { this.ws.send(JSON.stringify(obj)); }

@@ -64,6 +64,10 @@ export const projects = {
 
 export const members = {
   list: (projectId: number) => api.get<List<Member>>(`/projects/${projectId}/members`),
+  /** Adds a user by the email they sign in with (members are never added by user id). */
+  add: (projectId: number, email: string, role: Role) =>
+    api.post<Member>(`/projects/${projectId}/members`, { email, role }),
+  /** Changes the role of an existing member. */
   put: (projectId: number, userId: number, role: Role) =>
     api.put<Member>(`/projects/${projectId}/members/${userId}`, { role }),
   remove: (projectId: number, userId: number) => api.del(`/projects/${projectId}/members/${userId}`),

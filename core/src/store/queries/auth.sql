@@ -3,15 +3,25 @@ INSERT INTO sessions (user_id, token_hash, created_at, expires_at, ip, user_agen
 VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: session-auth
-SELECT u.id, u.email, u.name, u.is_admin, u.disabled, u.created_at
+SELECT u.id, u.email, u.name, u.is_admin, u.disabled, u.created_at, s.id AS session_id
 FROM sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled;
 
+-- name: session-alive
+-- For open WebSockets: does the session they were opened with still authenticate its user?
+SELECT 1 AS ok FROM sessions s JOIN users u ON u.id = s.user_id
+WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > $3 AND NOT u.disabled;
+
 -- name: session-delete
-DELETE FROM sessions WHERE token_hash = $1;
+-- Which session it was, so its WebSockets can be closed.
+DELETE FROM sessions WHERE token_hash = $1 RETURNING id, user_id;
 
 -- name: session-delete-user
 DELETE FROM sessions WHERE user_id = $1;
+
+-- name: session-delete-user-except
+-- A password change ends the user's other sessions; $2 is the one that made the change (0: none).
+DELETE FROM sessions WHERE user_id = $1 AND id <> $2;
 
 -- name: session-purge-expired
 DELETE FROM sessions WHERE expires_at <= $1;
@@ -25,6 +35,11 @@ RETURNING id;
 SELECT u.id, u.email, u.name, u.is_admin, u.disabled, u.created_at, t.id AS token_id, t.last_used_at
 FROM api_tokens t JOIN users u ON u.id = t.user_id
 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
+  AND NOT u.disabled;
+
+-- name: token-alive
+SELECT 1 AS ok FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.id = $1 AND t.user_id = $2 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $3)
   AND NOT u.disabled;
 
 -- name: token-touch

@@ -140,8 +140,9 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
   const me = useMe();
   const toast = useToast();
   const isAdmin = me.user.is_admin;
+  // Administrators may see every user, so their email field suggests them; others type the email.
   const [allUsers, setAllUsers] = useState<User[] | null>(null);
-  const [userId, setUserId] = useState('');
+  const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('manager');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -162,55 +163,55 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    const raw = userId.trim();
-    let id: number | undefined;
-    if (/^\d+$/.test(raw)) id = Number(raw);
-    else if (raw.includes('@') && allUsers) id = allUsers.find((u) => u.email.toLowerCase() === raw.toLowerCase())?.id;
-    if (id === undefined) {
-      setError(
-        raw.includes('@') && !isAdmin
-          ? 'Only administrators can look users up by email. Enter the numeric user id.'
-          : 'Choose a user.',
-      );
+    const address = email.trim();
+    if (!address.includes('@')) {
+      setError('Enter the email address the person signs in with.');
       return;
     }
     setBusy(true);
     try {
-      const m = await membersApi.put(project.id, id, role);
+      const m = await membersApi.add(project.id, address, role);
       toast(`${m.name || m.email} added as ${role}`);
-      setUserId('');
+      setEmail('');
       await onAdded();
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 404 && !err.field ? 'No user with that id.' : errorMessage(err));
+      if (err instanceof ApiError && err.status === 404 && err.field === 'email') {
+        setError('No active user has this email. An administrator adds people on the Users page first.');
+      } else if (err instanceof ApiError && err.status === 409) {
+        setError('This person is already a member; change their role in the table below.');
+      } else {
+        setError(errorMessage(err));
+      }
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <Card title="Add a member" subtitle="Adding someone who is already a member changes their role.">
+    <Card title="Add a member" subtitle="Add a colleague by the email address they sign in with.">
       <form className="inline-form" onSubmit={submit} data-testid="add-member-form">
         <div className="field grow">
-          <label className="field-label" htmlFor="member-user">
-            User
+          <label className="field-label" htmlFor="member-email">
+            Email
           </label>
-          {isAdmin && allUsers ? (
-            <select id="member-user" className="select" value={userId} onChange={(e) => setUserId(e.target.value)}>
-              <option value="">Choose a user…</option>
+          <input
+            id="member-email"
+            className="input"
+            type="email"
+            autoComplete="off"
+            placeholder="name@example.com"
+            list={candidates.length ? 'member-candidates' : undefined}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          {candidates.length > 0 && (
+            <datalist id="member-candidates">
               {candidates.map((u) => (
-                <option key={u.id} value={String(u.id)}>
-                  {u.name} — {u.email}
+                <option key={u.id} value={u.email}>
+                  {u.name}
                 </option>
               ))}
-            </select>
-          ) : (
-            <input
-              id="member-user"
-              className="input"
-              placeholder="User id, e.g. 7"
-              value={userId}
-              onChange={(e) => setUserId(e.target.value)}
-            />
+            </datalist>
           )}
         </div>
         <div className="field">
@@ -221,7 +222,7 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
             <RoleOptions />
           </select>
         </div>
-        <InlineSubmit disabled={busy || !userId.trim()}>{busy ? 'Adding…' : 'Add member'}</InlineSubmit>
+        <InlineSubmit disabled={busy || !email.trim()}>{busy ? 'Adding…' : 'Add member'}</InlineSubmit>
       </form>
       <FormError>{error}</FormError>
     </Card>
