@@ -5,6 +5,7 @@
 #include "accounts/health.hpp"
 #include "contacts/phone.hpp"
 #include "util/errors.hpp"
+#include "util/json_input.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -58,7 +59,7 @@ void AccountService::on_engine_event(int64_t aid, const std::string& event, cons
     }
   } catch (const Error& e) {
     if (e.code() != ErrorCode::not_found) throw;
-    spdlog::warn("event=engine.event_for_unknown_account account={} event={}", aid, event);  // deleted meanwhile
+    spdlog::warn("event=engine.event_for_unknown_account account={} event={}", aid, log_quote(event, 64));  // deleted meanwhile
   }
 }
 
@@ -145,7 +146,7 @@ void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
                                        std::string("connection lost (" + reason + "); restoring the session"), now});
       c.run("account-event-insert", {aid, now, "reconnect"});
     });
-    spdlog::warn("event=account.disconnected account={} reason={} retry_in_ms={}", aid, reason, opts_.reconnect_delay_ms);
+    spdlog::warn("event=account.disconnected account={} reason={} retry_in_ms={}", aid, log_quote(reason, 64), opts_.reconnect_delay_ms);
   }
   recompute_health(aid);
   publish(aid);
@@ -159,7 +160,7 @@ void AccountService::on_failure(int64_t aid, const std::string& kind, const std:
   } catch (const Error&) {
     return;
   }
-  spdlog::warn("event=account.engine_failure account={} kind={} message=\"{}\"", aid, kind, message);
+  spdlog::warn("event=account.engine_failure account={} kind={} message={}", aid, log_quote(kind, 64), log_quote(message));
   if (a.next_retry_at) return;  // a restore attempt failed: retry_due schedules the next one
   if (kind == "timeout" && a.status != AccountStatus::linking) return;
   if (a.status == AccountStatus::linking || client_should_run(a.status)) {
@@ -251,6 +252,21 @@ void AccountService::on_connector_down(const std::string& connector_id, const st
   for (int64_t pid : projects)
     alerts_.raise(pid, std::nullopt, "connector_crashed", "critical",
                   "connector " + connector_id + " stopped (" + reason + "); its accounts are being restored");
+}
+
+void AccountService::on_connector_refused(const std::string& connector_id, int64_t aid, const std::string& what) {
+  std::optional<int64_t> pid;
+  try {
+    pid = db_.read([&](store::Conn& c) { return load(c, aid).project_id; });
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::not_found) throw;
+  }
+  if (!pid) return;  // no such account: the bridge's log line is all there is to say
+  // One open alert per account (AlertService), however often the connector tries.
+  alerts_.raise(*pid, aid, "connector_refused", "critical",
+                "connector " + connector_id + " asked for " + what +
+                    " of this account, which the core did not place on it; refused. Check that connector: a bug, "
+                    "or someone else holding the bridge secret");
 }
 
 void AccountService::tick() {

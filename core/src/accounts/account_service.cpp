@@ -5,6 +5,7 @@
 #include "projects/audit.hpp"
 #include "projects/project_service.hpp"
 #include "util/errors.hpp"
+#include "util/json_input.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -277,7 +278,7 @@ void AccountService::sim(const User& u, int64_t pid, int64_t aid, const std::str
   if (!capabilities_of(a.engine).sim_controls)
     throw conflict("engine", "simulator controls work only on accounts with the sim engine");
   engine_.command(aid, "sim." + action, args, [aid, action](const EngineResult& r) {
-    if (!r.ok) spdlog::warn("event=sim.command_failed account={} action={} error=\"{}\"", aid, action, r.error_message);
+    if (!r.ok) spdlog::warn("event=sim.command_failed account={} action={} error={}", aid, action, log_quote(r.error_message));
   });
 }
 
