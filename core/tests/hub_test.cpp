@@ -71,3 +71,31 @@ TEST(Hub, BadMessagesGetAnErrorNotADisconnect) {
   f.hub.remove(a);
   EXPECT_EQ(f.hub.size(), 0u);
 }
+
+TEST(Hub, DeeplyNestedMessagesAreRefusedBeforeAnyTreeIsBuilt) {
+  Fixture f;
+  auto a = f.connect(1);
+  for (size_t depth : {65u, 10000u, 100000u, 1000000u}) {
+    SCOPED_TRACE(depth);
+    std::string deep = R"({"type":"subscribe","project_id":10,"x":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    json reply = json::parse(f.hub.handle(a, deep));
+    EXPECT_EQ(reply["error"]["code"], "invalid_json");
+    EXPECT_NE(reply["error"]["message"].get<std::string>().find("nests deeper than 64"), std::string::npos);
+  }
+  EXPECT_EQ(f.say(a, {{"type", "subscribe"}, {"project_id", 10}})["type"], "subscribed");
+}
+
+TEST(Hub, AFailingLookupIsAnErrorReplyNotALostConnection) {
+  int calls = 0;
+  http::Hub hub{[&](int64_t, int64_t) -> bool {
+    if (++calls == 1) throw std::runtime_error("could not connect to the database");
+    return true;
+  }};
+  uint64_t c = hub.add(1, [](std::string) {}, [] {});
+  json first = json::parse(hub.handle(c, R"({"type":"subscribe","project_id":10})"));
+  EXPECT_EQ(first["type"], "error");
+  EXPECT_EQ(first["error"]["code"], "internal");
+  EXPECT_EQ(first["error"]["message"].get<std::string>().find("database"), std::string::npos);  // no internals
+  EXPECT_EQ(json::parse(hub.handle(c, R"({"type":"subscribe","project_id":10})"))["type"], "subscribed");
+  EXPECT_EQ(hub.size(), 1u);
+}

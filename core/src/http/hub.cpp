@@ -1,8 +1,11 @@
 #include "http/hub.hpp"
 
 #include "util/clock.hpp"
+#include "util/errors.hpp"
+#include "util/json_input.hpp"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace sangam::http {
 using json = nlohmann::json;
@@ -39,8 +42,22 @@ size_t Hub::size() const {
 }
 
 std::string Hub::handle(uint64_t client, const std::string& message) {
-  json m = json::parse(message, nullptr, false);
-  if (m.is_discarded() || !m.is_object()) return error_reply("invalid_json", "messages must be JSON objects");
+  try {
+    return handle_message(client, message);
+  } catch (const std::exception& e) {  // e.g. the database behind can_see_: this message fails, the socket stays
+    spdlog::error("event=ws.message_failed client={} error={}", client, log_quote(e.what()));
+    return error_reply("internal", "internal error; the server log has the details");
+  }
+}
+
+std::string Hub::handle_message(uint64_t client, const std::string& message) {
+  json m;
+  try {
+    m = parse_json_input(message, "the message");
+  } catch (const Error& e) {
+    return error_reply("invalid_json", e.what());
+  }
+  if (!m.is_object()) return error_reply("invalid_json", "messages must be JSON objects");
   if (!m.contains("type") || !m["type"].is_string())
     return error_reply("validation_failed", "type: must be \"subscribe\" or \"unsubscribe\"");
   std::string type = m["type"];
