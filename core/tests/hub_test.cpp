@@ -99,3 +99,24 @@ TEST(Hub, AFailingLookupIsAnErrorReplyNotALostConnection) {
   EXPECT_EQ(json::parse(hub.handle(c, R"({"type":"subscribe","project_id":10})"))["type"], "subscribed");
   EXPECT_EQ(hub.size(), 1u);
 }
+
+TEST(Hub, AFailingLookupWhilePublishingSkipsOnlyThatUser) {
+  std::map<uint64_t, std::vector<json>> inbox;
+  bool db_down = false;
+  http::Hub hub{[&](int64_t u, int64_t) -> bool {
+    if (db_down && u == 1) throw std::runtime_error("could not connect to the database");
+    return true;
+  }};
+  auto connect = [&](int64_t user) {
+    auto id = std::make_shared<uint64_t>(0);
+    *id = hub.add(user, [&inbox, id](std::string m) { inbox[*id].push_back(json::parse(m)); }, [] {});
+    return *id;
+  };
+  uint64_t a = connect(2), b = connect(1), c = connect(3);  // b's look-up is checked between a's and c's
+  for (uint64_t x : {a, b, c}) ASSERT_EQ(json::parse(hub.handle(x, R"({"type":"subscribe","project_id":10})"))["type"], "subscribed");
+  db_down = true;
+  EXPECT_NO_THROW(hub.publish(Event{"project.updated", 10, std::nullopt, {{"id", 10}}, 0}));
+  EXPECT_EQ(inbox[a].size(), 1u);
+  EXPECT_EQ(inbox[c].size(), 1u);
+  EXPECT_TRUE(inbox[b].empty());  // not shown to a user whose membership could not be checked
+}

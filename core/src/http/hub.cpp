@@ -110,13 +110,19 @@ void Hub::publish(const Event& e) {
                           {"data", e.data}, {"at", format_iso8601(e.at_ms)}}.dump();
   std::unordered_map<int64_t, bool> visible;  // one visibility check per user, not per connection
   for (auto& t : targets) {
-    bool ok = true;
-    if (e.project_id && !(e.user_id && t.user_id == *e.user_id) && e.name != "project.deleted") {
-      auto [it, fresh] = visible.try_emplace(t.user_id, false);
-      if (fresh) it->second = can_see_(t.user_id, *e.project_id);
-      ok = it->second;
+    // One failing look-up or send skips that connection only (and the event is not shown to a user
+    // whose membership could not be checked), never the others nor the publisher.
+    try {
+      bool ok = true;
+      if (e.project_id && !(e.user_id && t.user_id == *e.user_id) && e.name != "project.deleted") {
+        auto [it, fresh] = visible.try_emplace(t.user_id, false);
+        if (fresh) it->second = can_see_(t.user_id, *e.project_id);
+        ok = it->second;
+      }
+      if (ok) t.send(text);
+    } catch (const std::exception& ex) {
+      spdlog::error("event=ws.publish_failed user={} event={} error={}", t.user_id, e.name, log_quote(ex.what()));
     }
-    if (ok) t.send(text);
   }
 }
 
