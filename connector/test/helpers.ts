@@ -16,6 +16,8 @@ export class FakeCore {
     private wss!: WebSocketServer;
     socket: WebSocket | null = null;
     hello: any = null;
+    hellos: any[] = [];
+    private welcomes = 0;
     events: EventFrame[] = [];
     requests: any[] = [];
     /** account_id → stored archives (newest last), like the core's session table. */
@@ -48,6 +50,12 @@ export class FakeCore {
         await new Promise<void>((r) => this.server.close(() => r()));
     }
 
+    /** Like a network hiccup: the connector's socket is dropped, the core keeps listening. */
+    drop(): void {
+        this.socket = null;
+        for (const c of this.wss.clients) c.terminate();
+    }
+
     get url(): string { return `ws://127.0.0.1:${this.port}/bridge/v1`; }
 
     private onSocket(ws: WebSocket): void {
@@ -55,8 +63,9 @@ export class FakeCore {
             const m = JSON.parse(raw.toString());
             if (m.type === 'hello') {
                 this.hello = m;
+                this.hellos.push(m);
                 this.socket = ws;
-                ws.send(JSON.stringify({ type: 'welcome', protocol: 1 }));
+                ws.send(JSON.stringify({ type: 'welcome', protocol: 1, resume: `resume-${this.port}-${++this.welcomes}` }));
                 const w = this.connectedWaiters; this.connectedWaiters = []; w.forEach((f) => f());
             } else if (m.type === 'event') {
                 this.events.push(m);

@@ -61,3 +61,27 @@ test('a wrong secret is refused with 401 and retried with backoff, never welcome
         fs.rmSync(conn.dataDir, { recursive: true, force: true });
     }
 });
+
+test('a dropped socket: the next hello carries the resume token of the last welcome, and events flow again', { timeout: 30_000 }, async () => {
+    const core = new FakeCore();
+    await core.listen();
+    const conn = runConnector(core);
+    try {
+        await core.whenConnected();
+        assert.equal(core.hellos[0].resume, undefined, 'a fresh connector has nothing to resume');
+        await core.command('account.start', 5, { engine: 'sim', phone: '+919811100005' });
+        await core.waitEvent((e) => e.event === 'account.qr');
+        core.drop();
+        await core.whenConnected();
+        assert.equal(core.hellos.length, 2);
+        assert.equal(core.hellos[1].resume, `resume-${core.port}-1`);
+        const n = core.events.length;
+        await core.waitEvent((e) => e.event === 'account.qr', 15_000, n); // the client kept running
+        assert.ok(!conn.lines.some((l) => JSON.stringify(l).includes(`resume-${core.port}-`)), 'the token is never logged');
+    } finally {
+        conn.child.kill('SIGTERM');
+        await conn.exited;
+        await core.close();
+        fs.rmSync(conn.dataDir, { recursive: true, force: true });
+    }
+});

@@ -71,3 +71,52 @@ TEST(Hub, BadMessagesGetAnErrorNotADisconnect) {
   f.hub.remove(a);
   EXPECT_EQ(f.hub.size(), 0u);
 }
+
+TEST(Hub, DeeplyNestedMessagesAreRefusedBeforeAnyTreeIsBuilt) {
+  Fixture f;
+  auto a = f.connect(1);
+  for (size_t depth : {65u, 10000u, 100000u, 1000000u}) {
+    SCOPED_TRACE(depth);
+    std::string deep = R"({"type":"subscribe","project_id":10,"x":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    json reply = json::parse(f.hub.handle(a, deep));
+    EXPECT_EQ(reply["error"]["code"], "invalid_json");
+    EXPECT_NE(reply["error"]["message"].get<std::string>().find("nests deeper than 64"), std::string::npos);
+  }
+  EXPECT_EQ(f.say(a, {{"type", "subscribe"}, {"project_id", 10}})["type"], "subscribed");
+}
+
+TEST(Hub, AFailingLookupIsAnErrorReplyNotALostConnection) {
+  int calls = 0;
+  http::Hub hub{[&](int64_t, int64_t) -> bool {
+    if (++calls == 1) throw std::runtime_error("could not connect to the database");
+    return true;
+  }};
+  uint64_t c = hub.add(1, [](std::string) {}, [] {});
+  json first = json::parse(hub.handle(c, R"({"type":"subscribe","project_id":10})"));
+  EXPECT_EQ(first["type"], "error");
+  EXPECT_EQ(first["error"]["code"], "internal");
+  EXPECT_EQ(first["error"]["message"].get<std::string>().find("database"), std::string::npos);  // no internals
+  EXPECT_EQ(json::parse(hub.handle(c, R"({"type":"subscribe","project_id":10})"))["type"], "subscribed");
+  EXPECT_EQ(hub.size(), 1u);
+}
+
+TEST(Hub, AFailingLookupWhilePublishingSkipsOnlyThatUser) {
+  std::map<uint64_t, std::vector<json>> inbox;
+  bool db_down = false;
+  http::Hub hub{[&](int64_t u, int64_t) -> bool {
+    if (db_down && u == 1) throw std::runtime_error("could not connect to the database");
+    return true;
+  }};
+  auto connect = [&](int64_t user) {
+    auto id = std::make_shared<uint64_t>(0);
+    *id = hub.add(user, [&inbox, id](std::string m) { inbox[*id].push_back(json::parse(m)); }, [] {});
+    return *id;
+  };
+  uint64_t a = connect(2), b = connect(1), c = connect(3);  // b's look-up is checked between a's and c's
+  for (uint64_t x : {a, b, c}) ASSERT_EQ(json::parse(hub.handle(x, R"({"type":"subscribe","project_id":10})"))["type"], "subscribed");
+  db_down = true;
+  EXPECT_NO_THROW(hub.publish(Event{"project.updated", 10, std::nullopt, {{"id", 10}}, 0}));
+  EXPECT_EQ(inbox[a].size(), 1u);
+  EXPECT_EQ(inbox[c].size(), 1u);
+  EXPECT_TRUE(inbox[b].empty());  // not shown to a user whose membership could not be checked
+}

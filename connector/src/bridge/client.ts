@@ -3,7 +3,9 @@
 //
 // Reconnects with exponential backoff 0.5 s → 10 s when the socket drops. The accounts keep running
 // meanwhile; their events wait in a bounded queue (MAX_QUEUED_EVENTS, oldest dropped first, each drop
-// logged) and go out, in order, after the next welcome. Requests made while disconnected wait for the
+// logged) and go out, in order, after the next welcome. The next hello carries the `resume` token of
+// the last welcome: with it the core gives this connector back the accounts it was hosting (the core
+// accepts events and requests only for accounts it placed on the connection they come from). Requests made while disconnected wait for the
 // connection and are bounded by REQUEST_TIMEOUT_MS overall.
 import WebSocket from 'ws';
 import { log } from '../log';
@@ -54,6 +56,7 @@ export class BridgeClient {
     private pending = new Map<string, Pending>();
     private seq = 0;
     private connectedWaiters: Array<() => void> = [];
+    private resume: string | null = null; // from the last welcome; never logged
 
     constructor(private readonly opts: BridgeOptions) {}
 
@@ -136,6 +139,7 @@ export class BridgeClient {
             ws.send(JSON.stringify({
                 type: 'hello', protocol: this.opts.protocol, connector_id: this.opts.connectorId,
                 version: this.opts.version, engines: this.opts.engines, pid: process.pid,
+                ...(this.resume ? { resume: this.resume } : {}),
             }));
             welcomeTimer = setTimeout(() => {
                 log('warn', 'bridge.no_welcome', { timeout_ms: WELCOME_TIMEOUT_MS });
@@ -164,7 +168,11 @@ export class BridgeClient {
             switch (msg.type) {
                 case 'welcome':
                     if (welcomeTimer) clearTimeout(welcomeTimer);
+                    this.resume = typeof msg.resume === 'string' ? msg.resume : null;
                     this.onWelcome(ws);
+                    break;
+                case 'error': // the core refused one of our frames (docs/bridge-protocol.md)
+                    log('warn', 'bridge.refused', { code: String(msg.error?.code), message: String(msg.error?.message ?? ''), about: msg.about ?? null });
                     break;
                 case 'command':
                     this.onCommandFrame(ws, msg as CommandFrame);

@@ -7,6 +7,7 @@
 #include "projects/project.hpp"
 #include "util/errors.hpp"
 #include "util/log_text.hpp"
+#include "util/json_input.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -68,7 +69,7 @@ void AccountService::on_engine_event(int64_t aid, const std::string& event, cons
     }
   } catch (const Error& e) {
     if (e.code() != ErrorCode::not_found) throw;
-    spdlog::warn("event=engine.event_for_unknown_account account={} event={}", aid, event);  // deleted meanwhile
+    spdlog::warn("event=engine.event_for_unknown_account account={} event={}", aid, log_value(event, 64));  // deleted meanwhile
   }
 }
 
@@ -272,6 +273,21 @@ void AccountService::on_connector_down(const std::string& connector_id, const st
   for (int64_t pid : projects)
     alerts_.raise(pid, std::nullopt, "connector_crashed", "critical",
                   "connector " + connector_id + " stopped (" + reason + "); its accounts are being restored");
+}
+
+void AccountService::on_connector_refused(const std::string& connector_id, int64_t aid, const std::string& what) {
+  std::optional<int64_t> pid;
+  try {
+    pid = db_.read([&](store::Conn& c) { return load(c, aid).project_id; });
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::not_found) throw;
+  }
+  if (!pid) return;  // no such account: the bridge's log line is all there is to say
+  // One open alert per account (AlertService), however often the connector tries.
+  alerts_.raise(*pid, aid, "connector_refused", "critical",
+                "connector " + connector_id + " asked for " + what +
+                    " of this account, which the core did not place on it; refused. Check that connector: a bug, "
+                    "or someone else holding the bridge secret");
 }
 
 void AccountService::tick() {

@@ -6,6 +6,7 @@
 #include "projects/project_service.hpp"
 #include "util/errors.hpp"
 #include "util/log_text.hpp"
+#include "util/json_input.hpp"
 
 #include <spdlog/spdlog.h>
 

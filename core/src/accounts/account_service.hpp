@@ -49,6 +49,7 @@ class AccountService final : public EngineListener {
   json on_engine_request(int64_t aid, const std::string& request, const json& args) override;
   void on_connector_up(const std::string& connector_id) override;
   void on_connector_down(const std::string& connector_id, const std::string& reason) override;
+  void on_connector_refused(const std::string& connector_id, int64_t aid, const std::string& what) override;
 
   void tick();
   // Whether this process may act for the account now: it runs its client and its lease was renewed

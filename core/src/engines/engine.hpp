@@ -48,6 +48,9 @@ class EngineListener {
   virtual json on_engine_request(int64_t account_id, const std::string& request, const json& args) = 0;
   virtual void on_connector_up(const std::string& connector_id) = 0;
   virtual void on_connector_down(const std::string& connector_id, const std::string& reason) = 0;
+  // A connector asked about an account the core did not place on it (`what`: "request session.load",
+  // "event account.ready"); the engine refused it. Worth a person's look: a bug, or a stolen secret.
+  virtual void on_connector_refused(const std::string& connector_id, int64_t account_id, const std::string& what) = 0;
 };
 
 }  // namespace sangam

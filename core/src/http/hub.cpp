@@ -1,8 +1,12 @@
 #include "http/hub.hpp"
 
 #include "util/clock.hpp"
+#include "util/errors.hpp"
+#include "util/json_input.hpp"
+#include "util/log_text.hpp"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <map>
 #include <tuple>
@@ -73,8 +77,22 @@ size_t Hub::size() const {
 }
 
 std::string Hub::handle(uint64_t client, const std::string& message) {
-  json m = json::parse(message, nullptr, false);
-  if (m.is_discarded() || !m.is_object()) return error_reply("invalid_json", "messages must be JSON objects");
+  try {
+    return handle_message(client, message);
+  } catch (const std::exception& e) {  // e.g. the database behind can_see_: this message fails, the socket stays
+    spdlog::error("event=ws.message_failed client={} error={}", client, log_value(e.what()));
+    return error_reply("internal", "internal error; the server log has the details");
+  }
+}
+
+std::string Hub::handle_message(uint64_t client, const std::string& message) {
+  json m;
+  try {
+    m = parse_json_input(message, "the message");
+  } catch (const Error& e) {
+    return error_reply("invalid_json", e.what());
+  }
+  if (!m.is_object()) return error_reply("invalid_json", "messages must be JSON objects");
   if (!m.contains("type") || !m["type"].is_string())
     return error_reply("validation_failed", "type: must be \"subscribe\" or \"unsubscribe\"");
   std::string type = m["type"];
@@ -157,13 +175,19 @@ void Hub::publish(const Event& e) {
                           {"data", e.data}, {"at", format_iso8601(e.at_ms)}}.dump();
   std::unordered_map<int64_t, int> roles;  // one look-up per user, not per connection
   for (auto& t : targets) {
-    bool ok = true;
-    if (e.project_id && !(e.user_id && t.user_id == *e.user_id) && e.name != "project.deleted") {
-      auto [it, fresh] = roles.try_emplace(t.user_id, 0);
-      if (fresh) it->second = can_see_(t.user_id, *e.project_id);
-      ok = it->second > 0 && it->second >= e.min_role;
+    // One failing look-up or send skips that connection only (and the event is not shown to a user
+    // whose membership could not be checked), never the others nor the publisher.
+    try {
+      bool ok = true;
+      if (e.project_id && !(e.user_id && t.user_id == *e.user_id) && e.name != "project.deleted") {
+        auto [it, fresh] = roles.try_emplace(t.user_id, 0);
+        if (fresh) it->second = can_see_(t.user_id, *e.project_id);
+        ok = it->second > 0 && it->second >= e.min_role;
+      }
+      if (ok) t.send(text);
+    } catch (const std::exception& ex) {
+      spdlog::error("event=ws.publish_failed user={} event={} error={}", t.user_id, e.name, log_value(ex.what()));
     }
-    if (ok) t.send(text);
   }
 }
 

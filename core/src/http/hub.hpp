@@ -37,7 +37,8 @@ class Hub final : public EventBus {
   uint64_t add(int64_t user_id, std::function<void(std::string)> send, std::function<void()> close,
                Credential credential = {});
   void remove(uint64_t client);
-  // Handles a client message and returns the reply to send to that client.
+  // Handles a client message and returns the reply to send to that client; never throws (a failure
+  // is an error reply, and the connection stays).
   std::string handle(uint64_t client, const std::string& message);
   void publish(const Event& e) override;
   // Closes the sockets whose credential no longer authenticates; `valid` is asked once per distinct
@@ -58,6 +59,8 @@ class Hub final : public EventBus {
     Credential credential;
   };
   void revoke(const Event& e);
+  std::string handle_message(uint64_t client, const std::string& message);
+
   CanSee can_see_;
   mutable std::mutex mu_;
   std::unordered_map<uint64_t, Client> clients_;

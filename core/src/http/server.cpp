@@ -7,6 +7,8 @@
 
 #include "http/app.hpp"
 #include "util/errors.hpp"
+#include "util/json_input.hpp"
+#include "util/log_text.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -151,15 +153,41 @@ awaitable<void> websocket_session(beast::tcp_stream stream, bhttp::request<bhttp
       if (!ob->writing) write_next(ws, ob);
     });
   };
+  std::string path = log_value(std::string(req.target()), 200);
   uint64_t id = peer.open(send, close);
+  // The close path runs however this coroutine ends: a normal close, or its frame destroyed with the
+  // I/O context at shutdown. closed() makes the BridgeHub forget the connector (before, an exception
+  // here skipped it and commands went to a dead connector forever) and breaks the
+  // peer → send → ws reference cycle.
+  struct Closer {
+    WsPeer& peer;
+    uint64_t id;
+    const std::string& path;
+    ~Closer() {
+      try {
+        peer.closed(id);
+      } catch (const std::exception& e) {
+        spdlog::error("event=ws.close_failed path={} conn={} error={}", path, id, log_value(e.what()));
+      } catch (...) {
+        spdlog::error("event=ws.close_failed path={} conn={} error=\"unknown exception\"", path, id);
+      }
+    }
+  } closer{peer, id, path};
   for (;;) {
     beast::flat_buffer buf;
     co_await ws->async_read(buf, net::redirect_error(use_awaitable, ec));
     if (ec) break;
-    peer.message(id, beast::buffers_to_string(buf.data()), send);
+    // The peers answer bad messages themselves (an error frame); whatever still escapes ends this
+    // message, not the connection.
+    try {
+      peer.message(id, beast::buffers_to_string(buf.data()), send);
+    } catch (const std::exception& e) {
+      spdlog::error("event=ws.message_failed path={} conn={} bytes={} error={}", path, id, buf.size(), log_value(e.what()));
+    } catch (...) {
+      spdlog::error("event=ws.message_failed path={} conn={} bytes={} error=\"unknown exception\"", path, id, buf.size());
+    }
   }
-  peer.closed(id);  // breaks the peer → send → ws reference cycle
-  spdlog::debug("event=ws.close path={} reason=\"{}\"", std::string(req.target()), ec.message());
+  spdlog::debug("event=ws.close path={} conn={} reason={}", path, id, log_value(ec.message()));
 }
 
 // Runs the handler on the worker pool and resumes the session on its own I/O thread afterwards.

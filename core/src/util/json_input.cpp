@@ -6,9 +6,35 @@
 
 namespace sangam {
 
+bool json_nests_deeper_than(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;  // unbalanced text is the parser's to refuse
+    }
+  }
+  return false;
+}
+
+json parse_json_input(std::string_view text, std::string_view what) {
+  if (json_nests_deeper_than(text))
+    throw Error(ErrorCode::invalid_json, fmt::format("{} nests deeper than {} levels", what, kMaxJsonDepth));
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) throw Error(ErrorCode::invalid_json, fmt::format("{} is not valid JSON", what));
+  return j;
+}
+
 json parse_json_object(std::string_view body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) throw Error(ErrorCode::invalid_json, "request body is not valid JSON");
+  json j = parse_json_input(body, "request body");
   if (!j.is_object()) throw Error(ErrorCode::invalid_json, "request body must be a JSON object");
   return j;
 }
@@ -17,6 +43,13 @@ size_t utf8_length(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+std::string utf8_prefix(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // s[n] continues a sequence
+  return std::string(s.substr(0, n));
 }
 
 std::string trim(std::string_view s) {

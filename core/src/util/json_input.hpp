@@ -12,7 +12,20 @@ namespace sangam {
 
 using json = nlohmann::json;
 
-json parse_json_object(std::string_view body);  // throws invalid_json
+// Nesting bound for every JSON the core parses from outside (request bodies, dashboard WebSocket
+// messages, bridge frames). nlohmann's parser is iterative, but copying and dumping a value recurse:
+// a bridge frame nesting 100,000 arrays overflowed an I/O thread's 8 MiB stack and killed the core.
+// Our deepest legitimate input (a bridge message.send with a poll) nests 4 levels.
+constexpr int kMaxJsonDepth = 64;
+
+// Whether `text` opens more than `max_depth` arrays/objects at once (outside strings). One linear
+// pass with no allocation, run before any tree is built: a 1M-deep frame is refused in ~1 ms.
+bool json_nests_deeper_than(std::string_view text, int max_depth = kMaxJsonDepth);
+
+// Parses JSON from outside; throws invalid_json ("<what> is not valid JSON" / "… nests deeper than
+// 64 levels").
+json parse_json_input(std::string_view text, std::string_view what);
+json parse_json_object(std::string_view body);  // a request body: parse_json_input + must be an object
 
 class Input {
  public:
@@ -37,6 +50,8 @@ class Input {
 };
 
 size_t utf8_length(std::string_view s);
+// The longest prefix of s of at most max_bytes that does not end inside a UTF-8 sequence.
+std::string utf8_prefix(std::string_view s, size_t max_bytes);
 std::string trim(std::string_view s);
 
 }  // namespace sangam

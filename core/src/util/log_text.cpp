@@ -3,6 +3,8 @@
 #include <spdlog/details/log_msg.h>
 #include <spdlog/pattern_formatter.h>
 
+#include "util/json_input.hpp"
+
 #include <cctype>
 
 namespace sangam {
@@ -73,7 +75,10 @@ std::string escape_controls(std::string_view v) {
   return out;
 }
 
-std::string log_value(std::string_view v) {
+std::string log_value(std::string_view text, size_t max_bytes) {
+  std::string cut = utf8_prefix(text, max_bytes);
+  if (cut.size() < text.size()) cut += "...";
+  std::string_view v = cut;
   bool plain = !v.empty();
   for (unsigned char ch : v) plain = plain && plain_token_char(ch);
   if (plain) return std::string(v);

@@ -11,8 +11,9 @@
 namespace sangam {
 
 // The value as it may follow `key=`: bare when it is one plain token, otherwise in double quotes with
-// `"` and `\` escaped. Control characters become \n, \r, \t or \xNN either way.
-std::string log_value(std::string_view v);
+// `"` and `\` escaped. Control characters become \n, \r, \t or \xNN either way. Text longer than
+// max_bytes is cut at a UTF-8 boundary and ends in "..." (a connector's error text can be megabytes).
+std::string log_value(std::string_view v, size_t max_bytes = 300);
 
 // Control characters (and DEL) as \n, \r, \t, \xNN; everything else, UTF-8 included, unchanged.
 std::string escape_controls(std::string_view v);

@@ -196,7 +196,8 @@ export type AlertKind =
   | 'connector_crashed'
   | 'account_error'
   | 'session_corrupt'
-  | 'phone_inactive';
+  | 'phone_inactive'
+  | 'connector_refused';
 
 export interface Alert {
   id: number;

@@ -2,9 +2,14 @@
 // The core's side of the bridge protocol (docs/bridge-protocol.md): connected connectors, which
 // account runs where, and command/result correlation. Transport-agnostic like http::Hub: a
 // connector is a send and a close callback, so it is tested without sockets.
+//
+// A connector holding the bridge secret is trusted with the accounts the core placed on it, and no
+// others: it may report events, load or save sessions, and answer commands only for those accounts,
+// on the connection they were placed on (docs/security.md, "Connectors").
 #include "engines/engine.hpp"
 #include "util/clock.hpp"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -26,7 +31,8 @@ class BridgeHub final : public Engine {
   BridgeHub(const Clock& clock, EngineListener* listener = nullptr) : clock_(clock), listener_(listener) {}
   void set_listener(EngineListener* l) { listener_ = l; }
 
-  // Transport side.
+  // Transport side. message() never throws: a frame it cannot handle gets an error frame (or an
+  // error response) and is logged, and the connection keeps working.
   uint64_t open(std::function<void(std::string)> send, std::function<void()> close);
   void message(uint64_t conn, const std::string& text);
   void closed(uint64_t conn);
@@ -40,18 +46,23 @@ class BridgeHub final : public Engine {
   bool available() const override;
   void forget_account(int64_t account_id);  // after stop/logout/delete: no connector hosts it
 
-  // Fails commands whose result did not arrive in time (60 s; account.start 180 s).
+  // Fails commands whose result did not arrive in time (60 s; account.start 180 s), and forgets
+  // resume tokens older than kResumeGraceMs.
   void expire(int64_t now_ms);
   std::vector<ConnectorInfo> connectors() const;
 
   static constexpr int64_t kCommandTimeoutMs = 60000;
   static constexpr int64_t kStartTimeoutMs = 180000;
+  // A connector whose socket dropped keeps its clients running and reconnects within 0.5-10 s
+  // (its backoff); either side notices a dead socket within 45 s. Two minutes covers both.
+  static constexpr int64_t kResumeGraceMs = 120000;
 
  private:
   struct Conn {
     std::function<void(std::string)> send;
     std::function<void()> close;
     std::optional<ConnectorInfo> info;  // set by hello
+    std::string resume;                 // the token sent in welcome
   };
   struct Pending {
     uint64_t conn;
@@ -59,9 +70,24 @@ class BridgeHub final : public Engine {
     int64_t deadline;
     EngineCallback cb;
   };
+  // The placements of a closed connection, which the same connector takes back by presenting the
+  // connection's resume token in its next hello.
+  struct Resumable {
+    std::vector<int64_t> accounts;
+    int64_t until;
+  };
+  void dispatch(uint64_t conn, json& m, const std::string& type);
   void on_hello(uint64_t conn, const json& m);
-  void on_result(const json& m);
+  void on_result(uint64_t conn, const json& m);
   void on_request(uint64_t conn, const json& m);
+  void on_event(uint64_t conn, json& m);
+  // Sends an error frame to the connection (when it is still open).
+  void send_to(uint64_t conn, const json& frame);
+  void refuse(uint64_t conn, const std::string& code, const std::string& message, json about = nullptr);
+  // Whether the account is placed on this connection; the connector's id when it is. Takes mu_.
+  std::optional<std::string> placed_here(uint64_t conn, int64_t account_id);
+  // Logs and reports (alert) a connector asking about an account it was not given.
+  void out_of_scope(uint64_t conn, int64_t account_id, const std::string& what);
   // The connector for an account: where it runs, else the least loaded one offering `engine`
   // (empty: any). Called with mu_ held.
   std::optional<uint64_t> route(int64_t account_id, const std::string& engine);
@@ -72,8 +98,8 @@ class BridgeHub final : public Engine {
   std::map<uint64_t, Conn> conns_;
   std::unordered_map<int64_t, uint64_t> placement_;  // account → connection
   std::unordered_map<std::string, Pending> pending_;
+  std::unordered_map<std::string, Resumable> resumable_;  // resume token → placements of a closed connection
   uint64_t next_conn_ = 1;
-  uint64_t next_cmd_ = 1;
   std::atomic<bool> shutting_down_{false};
 };
 

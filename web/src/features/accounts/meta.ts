@@ -46,6 +46,7 @@ export const alertKindLabel: Record<string, string> = {
   account_error: 'Account error',
   session_corrupt: 'Session corrupt',
   phone_inactive: 'Phone inactive',
+  connector_refused: 'Connector refused',
 };
 
 /** "+919876543210" → "+91 98765 43210"; other numbers get a light grouping. */
