@@ -16,6 +16,7 @@
 #include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <deque>
 #include <thread>
 
@@ -263,6 +264,18 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body, net:
     if (ec || !keep) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  // Lingering close: a client still sending a body we refused (413, 400) would get a reset, and with it
+  // lose our answer, if we closed with its bytes unread. Read and drop what is in flight — at most
+  // 16 MiB and 2 s — until it closes its side.
+  if (!ec) {
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16384> sink;
+    for (size_t drained = 0; drained < (16u << 20);) {
+      size_t n = co_await stream.async_read_some(net::buffer(sink), net::redirect_error(use_awaitable, ec));
+      if (ec) break;
+      drained += n;
+    }
+  }
 }
 
 awaitable<void> accept_loop(tcp::acceptor& acceptor, App& app, size_t max_body, net::thread_pool& pool) {
