@@ -18,7 +18,9 @@ using test::failure_of;
 
 
 class AccountsTest : public test::BothBackends {
- protected:
+ public:  // the lease tests' Node uses the fixture's database, clock and owner
+  using test::BothBackends::clock;
+  using test::BothBackends::db;
   void SetUp() override {
     BothBackends::SetUp();
     auth = std::make_unique<AuthService>(*db, clock, bus);
@@ -352,95 +354,89 @@ TEST_P(AccountsTest, OldHealthFactsArePurged) {
 // real (a 300 ms lease) instead of advancing the manual clock.
 constexpr int64_t kTestLeaseMs = 300;
 
+// One sangam process for the lease tests: its own engine and node id, a 300 ms lease.
+struct Node {
+  FakeEngine engine;
+  AccountService service;
+  Node(AccountsTest& t, const std::string& id)
+      : service(*t.db, t.clock, t.bus, engine, *t.alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, [&] {
+          AccountOptions o;
+          o.node_id = id;
+          o.lease_ttl_ms = kTestLeaseMs;
+          return o;
+        }()) {
+    engine.reply = {{"state", "CONNECTED"}};
+  }
+  // A linked account whose client runs on this node.
+  int64_t link(AccountsTest& t, const std::string& phone) {
+    int64_t aid = t.add(phone);
+    service.link(t.owner, t.pid, aid, json::object());
+    service.on_engine_event(aid, "account.ready", {{"phone", phone}});
+    return aid;
+  }
+};
+
+void wait_ms(int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
 TEST_P(AccountsTest, ADeadNodesAccountsMoveToAnotherNode) {
-  AccountOptions opts;
-  opts.lease_ttl_ms = kTestLeaseMs;
-  FakeEngine engine_a;
-  engine_a.reply = {{"state", "CONNECTED"}};
-  AccountService node_a(*db, clock, bus, engine_a, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, opts);
-  int64_t aid = add("+919800000040");
-  node_a.link(owner, pid, aid, json::object());
-  node_a.on_engine_event(aid, "account.ready", {{"phone", "+919800000040"}});
-  FakeEngine other_engine;
-  other_engine.reply = {{"state", "CONNECTED"}};
-  AccountOptions other_opts = opts;
-  other_opts.node_id = "node-b";
-  AccountService node_b(*db, clock, bus, other_engine, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, other_opts);
-  node_a.tick();
-  node_b.tick();
-  EXPECT_TRUE(other_engine.commands_for(aid).empty());  // the lease is held
+  Node a(*this, "local"), b(*this, "node-b");
+  int64_t aid = a.link(*this, "+919800000040");
+  a.service.tick();
+  b.service.tick();
+  EXPECT_TRUE(b.engine.commands_for(aid).empty());  // the lease is held
   std::string field;
-  EXPECT_EQ(code_of([&] { node_b.link(owner, pid, aid, json::object()); }, &field), ErrorCode::conflict);
+  EXPECT_EQ(code_of([&] { b.service.link(owner, pid, aid, json::object()); }, &field), ErrorCode::conflict);
   EXPECT_EQ(field, "engine");
   // The first node stops renewing (it died); after the lease's lifetime the other node adopts it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(kTestLeaseMs + 150));
-  node_b.tick();
-  EXPECT_EQ(other_engine.commands_for(aid), std::vector<std::string>{"account.start"});
-  EXPECT_EQ(other_engine.sent.back().args["restore"], true);
+  wait_ms(kTestLeaseMs + 150);
+  b.service.tick();
+  EXPECT_EQ(b.engine.commands_for(aid), std::vector<std::string>{"account.start"});
+  EXPECT_EQ(b.engine.sent.back().args["restore"], true);
   auto holder = db->read([&](store::Conn& c) { return c.run("account-lease-holder", {aid}); });
   EXPECT_EQ(holder[0].str("lease_node"), "node-b");
   // and the old node, back from the dead, does not start it twice
-  engine_a.sent.clear();
-  node_a.on_connector_up("local");
-  EXPECT_TRUE(engine_a.commands_for(aid).empty());
+  a.engine.sent.clear();
+  a.service.on_connector_up("local");
+  EXPECT_TRUE(a.engine.commands_for(aid).empty());
 }
 
 TEST_P(AccountsTest, AStalledNodeStopsTheClientItLostAtOnce) {
-  AccountOptions opts;
-  opts.lease_ttl_ms = kTestLeaseMs;
-  FakeEngine engine_a, engine_b;
-  engine_a.reply = engine_b.reply = {{"state", "CONNECTED"}};
-  AccountService node_a(*db, clock, bus, engine_a, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, opts);
-  AccountOptions opts_b = opts;
-  opts_b.node_id = "node-b";
-  AccountService node_b(*db, clock, bus, engine_b, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, opts_b);
-  int64_t aid = add("+919800000042");
-  node_a.link(owner, pid, aid, json::object());
-  node_a.on_engine_event(aid, "account.ready", {{"phone", "+919800000042"}});
-  node_a.tick();
-  EXPECT_TRUE(node_a.holds_lease(aid));
+  Node a(*this, "local"), b(*this, "node-b");
+  int64_t aid = a.link(*this, "+919800000042");
+  a.service.tick();
+  EXPECT_TRUE(a.service.holds_lease(aid));
   // node A stalls (no tick) past its lease; node B adopts the account.
-  std::this_thread::sleep_for(std::chrono::milliseconds(kTestLeaseMs + 150));
-  EXPECT_FALSE(node_a.holds_lease(aid)) << "a node that has not renewed for a lease lifetime must not act";
-  node_b.tick();
-  EXPECT_EQ(engine_b.commands_for(aid), std::vector<std::string>{"account.start"});
-  EXPECT_TRUE(node_b.holds_lease(aid));
+  wait_ms(kTestLeaseMs + 150);
+  EXPECT_FALSE(a.service.holds_lease(aid)) << "a node that has not renewed for a lease lifetime must not act";
+  b.service.tick();
+  EXPECT_EQ(b.engine.commands_for(aid), std::vector<std::string>{"account.start"});
+  EXPECT_TRUE(b.service.holds_lease(aid));
   // node A runs again: its first renewal finds the lease gone and stops its client.
-  engine_a.sent.clear();
-  node_a.tick();
-  EXPECT_EQ(engine_a.commands_for(aid), std::vector<std::string>{"account.stop"});
-  EXPECT_FALSE(node_a.holds_lease(aid));
-  std::this_thread::sleep_for(std::chrono::milliseconds(kTestLeaseMs / 3 + 20));
-  engine_a.sent.clear();
-  node_a.tick();
-  node_b.tick();
-  EXPECT_TRUE(engine_a.commands_for(aid).empty()) << "and never acts for it again";
-  EXPECT_TRUE(node_b.holds_lease(aid));
+  a.engine.sent.clear();
+  a.service.tick();
+  EXPECT_EQ(a.engine.commands_for(aid), std::vector<std::string>{"account.stop"});
+  EXPECT_FALSE(a.service.holds_lease(aid));
+  wait_ms(kTestLeaseMs / 3 + 20);
+  a.engine.sent.clear();
+  a.service.tick();
+  b.service.tick();
+  EXPECT_TRUE(a.engine.commands_for(aid).empty()) << "and never acts for it again";
+  EXPECT_TRUE(b.service.holds_lease(aid));
 }
 
 TEST_P(AccountsTest, ALeaseIsHeldWhileTheNodeRenewsIt) {
-  AccountOptions opts;
-  opts.lease_ttl_ms = kTestLeaseMs;
-  FakeEngine engine_a;
-  engine_a.reply = {{"state", "CONNECTED"}};
-  AccountService node_a(*db, clock, bus, engine_a, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, opts);
-  int64_t aid = add("+919800000041");
-  node_a.link(owner, pid, aid, json::object());
-  node_a.on_engine_event(aid, "account.ready", {{"phone", "+919800000041"}});
-  FakeEngine other_engine;
-  AccountOptions other_opts = opts;
-  other_opts.node_id = "node-b";
-  AccountService node_b(*db, clock, bus, other_engine, *alerts, crypto::SecretKey{std::vector<unsigned char>(32, 7)}, other_opts);
+  Node a(*this, "local"), b(*this, "node-b");
+  int64_t aid = a.link(*this, "+919800000041");
   for (int i = 0; i < 10; ++i) {  // three lease lifetimes of both nodes ticking every 90 ms
-    std::this_thread::sleep_for(std::chrono::milliseconds(90));
-    node_a.tick();
-    node_b.tick();
+    wait_ms(90);
+    a.service.tick();
+    b.service.tick();
   }
-  EXPECT_TRUE(other_engine.commands_for(aid).empty());
-  EXPECT_TRUE(node_a.holds_lease(aid));
-  node_a.transition(owner, pid, aid, {{"to", "retired"}});
+  EXPECT_TRUE(b.engine.commands_for(aid).empty());
+  EXPECT_TRUE(a.service.holds_lease(aid));
+  a.service.transition(owner, pid, aid, {{"to", "retired"}});
   EXPECT_TRUE(db->read([&](store::Conn& c) { return c.run("account-lease-holder", {aid}); })[0].is_null("lease_node"));
-  EXPECT_FALSE(node_a.holds_lease(aid));
+  EXPECT_FALSE(a.service.holds_lease(aid));
 }
 
 TEST_P(AccountsTest, AConnectorGoingDownRestoresOnlyTheAccountsItRan) {
