@@ -3,6 +3,9 @@
 
 #include "support.hpp"
 
+#include <atomic>
+#include <thread>
+
 using namespace sangam;
 using json = nlohmann::json;
 using test::code_of;
@@ -182,4 +185,39 @@ TEST_P(ProjectsTest, DeletingAProjectRemovesItForEveryone) {
   EXPECT_EQ(failure_of([&] { json::parse(projects->get(owner, pid)); }).code, ErrorCode::not_found);
   EXPECT_TRUE(json::parse(projects->list(viewer))["items"].empty());
   EXPECT_EQ(bus.events.back().name, "membership.changed");
+}
+
+// On PostgreSQL (READ COMMITTED) two owners demoting each other at once both counted two owners and
+// left the project with none.
+TEST_P(ProjectsTest, TwoOwnersDemotingEachOtherAtOnceLeaveOneOwner) {
+  User second = make_user("second@example.com");
+  projects->add_member(owner, pid, {{"email", "second@example.com"}, {"role", "owner"}});
+  auto owners = [&] {
+    return db->read([&](store::Conn& c) { return c.run("member-owner-count", {pid}); })[0].i64("n");
+  };
+  for (int round = 0; round < 15; ++round) {
+    std::atomic<int> demoted{0};
+    std::thread a([&] {
+      try {
+        projects->update_member(owner, pid, second.id, {{"role", "viewer"}});
+        ++demoted;
+      } catch (const Error&) {
+      }
+    });
+    std::thread b([&] {
+      try {
+        projects->update_member(second, pid, owner.id, {{"role", "viewer"}});
+        ++demoted;
+      } catch (const Error&) {
+      }
+    });
+    a.join();
+    b.join();
+    ASSERT_EQ(owners(), 1) << "round " << round;
+    EXPECT_EQ(demoted.load(), 1);
+    // whoever is still owner makes the other owner again
+    bool first_is_owner = json::parse(projects->get(owner, pid))["role"] == "owner";
+    if (first_is_owner) projects->update_member(owner, pid, second.id, {{"role", "owner"}});
+    else projects->update_member(second, pid, owner.id, {{"role", "owner"}});
+  }
 }

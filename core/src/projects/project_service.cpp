@@ -173,6 +173,7 @@ json ProjectService::update_member(const User& u, int64_t id, int64_t user_id, c
   Role role = *parse_role(in.one_of("role", {"owner", "manager", "viewer"}));
   int64_t now = clock_.now_ms();
   json m = db_.write([&](store::Conn& c) {
+    c.run("project-lock-members", {id});  // before the role check: a concurrent demotion may end it
     require(c, u, id, Role::owner);
     auto existing = c.run("member-get", {id, user_id});
     if (existing.empty()) throw not_found("this user is not a member of the project");
@@ -192,6 +193,7 @@ json ProjectService::update_member(const User& u, int64_t id, int64_t user_id, c
 void ProjectService::remove_member(const User& u, int64_t id, int64_t user_id) {
   int64_t now = clock_.now_ms();
   db_.write([&](store::Conn& c) {
+    c.run("project-lock-members", {id});  // before the role check: a concurrent demotion may end it
     require(c, u, id, Role::owner);
     auto existing = c.run("member-get", {id, user_id});
     if (existing.empty()) throw not_found("this user is not a member of the project");

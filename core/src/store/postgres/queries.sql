@@ -33,3 +33,8 @@ ORDER BY id;
 -- name: session-time-zone
 -- Set to UTC on every new connection (pg_db.cpp), like the stored times (UTC milliseconds).
 SELECT current_setting('TimeZone') AS time_zone;
+
+-- name: project-lock-members
+-- Serialises membership changes of one project: the last-owner rule counts owners, then writes;
+-- two owners demoting each other at once on READ COMMITTED would both see two owners.
+SELECT id FROM projects WHERE id = $1 FOR UPDATE;

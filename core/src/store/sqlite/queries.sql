@@ -32,3 +32,7 @@ ORDER BY id;
 -- name: session-time-zone
 -- SQLite's date functions always work in UTC.
 SELECT 'UTC' AS time_zone;
+
+-- name: project-lock-members
+-- BEGIN IMMEDIATE already serialises every writer; the PostgreSQL version locks the project row.
+SELECT id FROM projects WHERE id = $1;
