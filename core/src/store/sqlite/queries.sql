@@ -32,3 +32,13 @@ ORDER BY id;
 -- name: session-time-zone
 -- SQLite's date functions always work in UTC.
 SELECT 'UTC' AS time_zone;
+
+-- Migration 0006 (store/migrate.cpp): archives still stored as base64 text, decoded one by one.
+-- name: session-archive-text-ids
+SELECT id FROM account_sessions WHERE typeof(archive) = 'text' ORDER BY id;
+
+-- name: session-archive-text
+SELECT archive FROM account_sessions WHERE id = $1;
+
+-- name: session-archive-set-bytes
+UPDATE account_sessions SET archive = $2 WHERE id = $1;
