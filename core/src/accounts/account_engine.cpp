@@ -200,9 +200,9 @@ json AccountService::on_engine_request(int64_t aid, const std::string& request, 
     if (!args.contains("archive_base64") || !args["archive_base64"].is_string())
       throw validation("archive_base64", "must be a base64 string");
     const std::string& archive = args["archive_base64"].get_ref<const std::string&>();
-    // The version is reserved first, and the archive (tens of MB: ~10 ms a 10 MB seal) sealed outside
-    // any transaction: SQLite's write lock is held for the row update and the insert only. A failed
-    // insert leaves a gap in the versions, which only need to grow.
+    // The version is reserved first, and the archive (tens of MB) sealed outside any transaction:
+    // SQLite's write lock is held for the row update and for the insert, not for the encryption. A
+    // failed insert leaves a gap in the versions, which only need to grow.
     int64_t version = db_.write([&](store::Conn& c) {
       load(c, aid);
       return c.run("session-version-next", {aid})[0].i64("session_version");
