@@ -70,6 +70,7 @@ struct Recorder final : EngineListener {
     std::lock_guard g(mu);
     up = false;
   }
+  void on_connector_refused(const std::string&, int64_t, const std::string&) override {}
   // Waits (bounded, abortable) until pred() holds under the lock.
   template <class Pred>
   void wait(const char* what, Pred pred) {

@@ -207,9 +207,10 @@ TEST_P(AccountsTest, SessionArchivesAreEncryptedAndTheLastSevenKept) {
   EXPECT_EQ(accounts->on_engine_request(aid, "session.load", json::object())["archive_base64"], "archive-8");
   auto rows = db->read([&](store::Conn& c) { return c.run("session-archive-list", {aid}); });
   EXPECT_EQ(rows.size(), 7u);
-  EXPECT_EQ(rows[0].str("archive").find("archive-8"), std::string::npos);  // not stored in the clear
+  auto newest = db->read([&](store::Conn& c) { return c.run("session-archive-get", {rows[0].i64("id"), aid})[0].str("archive"); });
+  EXPECT_EQ(newest.find("archive-8"), std::string::npos);  // not stored in the clear
   // A corrupt newest archive is skipped with an alert, and the previous one restored.
-  db->write([&](store::Conn& c) { c.run("session-archive-insert", {aid, clock.now_ms(), std::string("bm90IHNlYWxlZA=="), int64_t(100)}); });
+  db->write([&](store::Conn& c) { c.run("session-archive-insert", {aid, clock.now_ms(), store::Blob{"not sealed"}, int64_t(100)}); });
   EXPECT_EQ(accounts->on_engine_request(aid, "session.load", json::object())["archive_base64"], "archive-8");
   EXPECT_EQ(alert_kinds(), std::vector<std::string>{"session_corrupt"});
 }
@@ -223,7 +224,10 @@ TEST_P(AccountsTest, ASessionArchiveOpensOnlyForItsAccountAndVersion) {
   auto rows = db->read([&](store::Conn& c) { return c.run("session-archive-list", {a}); });
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].i64("version"), 2);
-  std::string newest = rows[0].str("archive"), older = rows[1].str("archive");
+  auto bytes = [&](size_t i) {
+    return db->read([&](store::Conn& c) { return c.run("session-archive-get", {rows[i].i64("id"), a})[0].str("archive"); });
+  };
+  store::Blob newest{bytes(0)}, older{bytes(1)};
   // a's newest archive copied to b (a connector for b asking for a's session gets nothing)
   db->write([&](store::Conn& c) { c.run("session-archive-insert", {b, clock.now_ms(), newest, int64_t(2)}); });
   EXPECT_TRUE(accounts->on_engine_request(b, "session.load", json::object())["archive_base64"].is_null());
@@ -237,7 +241,7 @@ TEST_P(AccountsTest, ASessionArchiveOpensOnlyForItsAccountAndVersion) {
 TEST_P(AccountsTest, AnArchiveSealedWithoutAssociatedDataStillRestores) {
   int64_t aid = linked("+919800000043");
   crypto::SecretKey key{std::vector<unsigned char>(32, 7)};  // the service's key (SetUp)
-  std::string legacy = crypto::base64_encode(crypto::seal(key, "archive-from-before"));
+  store::Blob legacy{crypto::seal(key, "archive-from-before")};
   db->write([&](store::Conn& c) { c.run("session-archive-insert", {aid, clock.now_ms(), legacy, nullptr}); });
   EXPECT_EQ(accounts->on_engine_request(aid, "session.load", json::object())["archive_base64"], "archive-from-before");
   // a newer save is restored first; the old one stays as a fallback

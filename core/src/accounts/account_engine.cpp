@@ -200,34 +200,44 @@ json AccountService::on_engine_request(int64_t aid, const std::string& request, 
     if (!args.contains("archive_base64") || !args["archive_base64"].is_string())
       throw validation("archive_base64", "must be a base64 string");
     const std::string& archive = args["archive_base64"].get_ref<const std::string&>();
-    db_.write([&](store::Conn& c) {
+    // The version is reserved first, and the archive (tens of MB) sealed outside any transaction:
+    // SQLite's write lock is held for the row update and for the insert, not for the encryption. A
+    // failed insert leaves a gap in the versions, which only need to grow.
+    int64_t version = db_.write([&](store::Conn& c) {
       load(c, aid);
-      int64_t version = c.run("session-version-next", {aid})[0].i64("session_version");
-      std::string sealed = crypto::base64_encode(crypto::seal(key_, archive, archive_ad(aid, version)));
-      c.run("session-archive-insert", {aid, now, sealed, version});
+      return c.run("session-version-next", {aid})[0].i64("session_version");
+    });
+    store::Blob sealed{crypto::seal(key_, archive, archive_ad(aid, version))};
+    db_.write([&](store::Conn& c) {
+      c.run("session-archive-insert", {aid, now, std::move(sealed), version});
       c.run("session-archive-trim", {aid});
     });
     return json::object();
   }
   if (request == "session.load") {
+    // Ids and versions only; then one archive at a time, newest first: the normal case reads and
+    // decrypts one archive, not all 7.
     auto rows = db_.read([&](store::Conn& c) { return c.run("session-archive-list", {aid}); });
     int skipped = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
-      auto raw = crypto::base64_decode(rows[i].str("archive"));
+      int64_t id = rows[i].i64("id");
+      auto got = db_.read([&](store::Conn& c) { return c.run("session-archive-get", {id, aid}); });
+      if (got.empty()) continue;  // trimmed or deleted since the list
+      std::string raw = got[0].str("archive");
       auto version = rows[i].opt_i64("version");
       // version NULL: sealed before migration 0004, without associated data (kept until 7 newer
       // saves, ≤ 35 min of a linked client at one save per 5 min, have trimmed it away).
-      auto plain = !raw ? std::nullopt : version ? crypto::open(key_, *raw, archive_ad(aid, *version)) : crypto::open(key_, *raw);
+      auto plain = version ? crypto::open(key_, raw, archive_ad(aid, *version)) : crypto::open(key_, raw);
       if (plain) {
         if (skipped) {
           auto pid = db_.read([&](store::Conn& c) { return load(c, aid).project_id; });
           alerts_.raise(pid, aid, "session_corrupt", "warning",
                         std::to_string(skipped) + " newest session archive(s) could not be decrypted; restored an older one");
         }
-        return json{{"archive_base64", *plain}};
+        return json{{"archive_base64", std::move(*plain)}};
       }
       ++skipped;
-      spdlog::error("event=session.corrupt account={} archive={}", aid, rows[i].i64("id"));
+      spdlog::error("event=session.corrupt account={} archive={}", aid, id);
     }
     if (skipped) {
       auto pid = db_.read([&](store::Conn& c) { return load(c, aid).project_id; });

@@ -5,6 +5,7 @@
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
 #include "http/server.hpp"
+#include "util/worker_pool.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -89,7 +90,11 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   http::Hub hub([&db](int64_t u, int64_t p) { return user_role_in(*db, u, p); });
   AuthService auth(*db, clock, hub);
   ProjectService projects(*db, clock, hub);
-  BridgeHub bridge(clock);
+  // Bridge requests (session archives: save, load) off the I/O threads. Two workers: a connector's
+  // frames run one at a time in order, so two connectors (or a node restoring while another saves)
+  // proceed side by side; each holds at most one archive (tens of MB) at a time.
+  WorkerPool bridge_workers(2);
+  BridgeHub bridge(clock, nullptr, [&bridge_workers](std::function<void()> job) { bridge_workers.post(std::move(job)); });
   AlertService alerts(*db, clock, hub);
   AccountOptions account_opts;
   account_opts.reconnect_delay_ms = cfg.reconnect_delay_ms;
@@ -111,6 +116,12 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret}, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
+  // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge
+  // and the account service their jobs use are destroyed (declared after all three).
+  struct StopWorkers {
+    WorkerPool& pool;
+    ~StopWorkers() { pool.stop(); }
+  } stop_workers{bridge_workers};
   std::string url = url_of(cfg, server.port());
 
   std::unique_ptr<ConnectorSupervisor> supervisor;
@@ -192,6 +203,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when stop() came from elsewhere
   signals.join();
   bridge.shutdown();  // the connector going away now is no crash
+  bridge_workers.stop();  // before the I/O contexts its responses post to are destroyed with the server
   bridge.drop_all();
   hub.drop_all();
   if (supervisor) supervisor->stop();

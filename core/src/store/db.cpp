@@ -35,6 +35,7 @@ double Row::f64(std::string_view col) const {
 std::string Row::str(std::string_view col) const {
   const Value& v = at(col);
   if (auto s = std::get_if<std::string>(&v)) return *s;
+  if (auto b = std::get_if<Blob>(&v)) return b->bytes;
   if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
   if (auto d = std::get_if<double>(&v)) return fmt::format("{}", *d);
   return {};

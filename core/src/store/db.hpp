@@ -25,7 +25,12 @@ namespace sangam::store {
 enum class Backend { sqlite, postgres };
 const char* backend_name(Backend b);
 
-using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+// Bytes for a BLOB / bytea column (sealed session archives); a std::string is text. Reading a BLOB or
+// bytea column gives a Blob; Row::str returns its bytes.
+struct Blob {
+  std::string bytes;
+};
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
 using Params = std::vector<Value>;
 
 // Database errors are classified by SQLite extended result code / PostgreSQL SQLSTATE, never by text.
@@ -151,7 +156,8 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, size_t max_conns)
 std::unique_ptr<Database> open_postgres(const std::string& url, size_t max_conns);
 
 // Applies pending migrations; safe when several processes start at once. Returns the versions applied.
-std::vector<int> migrate(Database& db, const Clock& clock);
+// `up_to`: the last version to apply (tests of a migration start from the schema before it).
+std::vector<int> migrate(Database& db, const Clock& clock, int up_to = 1 << 30);
 int schema_version(Database& db);
 
 // Named queries for a backend: queries/*.sql overridden by <backend>/queries.sql.

@@ -100,17 +100,91 @@ void BridgeHub::refuse(uint64_t conn, const std::string& code, const std::string
 }
 
 void BridgeHub::message(uint64_t conn, const std::string& text) {
-  json m;
-  std::string type;
+  if (!executor_) return handle(conn, text);
   try {
+    // A large frame, or any frame behind queued ones: parsed and handled on the worker, in order.
+    if (text.size() > kInlineFrameBytes || busy(conn)) {
+      enqueue(conn, [this, conn, text] { handle(conn, text); });
+      return;
+    }
+    json m;
     try {
       m = parse_json_input(text, "the frame");
-    } catch (const Error& e) {
-      spdlog::warn("event=bridge.bad_frame conn={} bytes={} reason={}", conn, text.size(), log_value(e.what()));
-      return refuse(conn, "bad_frame", e.what());
+    } catch (const Error&) {
+      return handle(conn, text);  // the same error frame and log line as ever
     }
+    if (m.is_object() && field(m, "type") == "request") {
+      enqueue(conn, [this, conn, m = std::move(m)]() mutable { handle_parsed(conn, m); });
+      return;
+    }
+    handle_parsed(conn, m);
+  } catch (const std::exception& e) {  // queueing failed (out of memory): this frame only
+    spdlog::error("event=bridge.frame_failed conn={} bytes={} error={}", conn, text.size(), log_value(e.what()));
+  }
+}
+
+bool BridgeHub::busy(uint64_t conn) {
+  std::lock_guard g(mu_);
+  auto it = conns_.find(conn);
+  return it != conns_.end() && it->second.busy;
+}
+
+bool BridgeHub::enqueue(uint64_t conn, std::function<void()> job) {
+  {
+    std::lock_guard g(mu_);
+    auto it = conns_.find(conn);
+    if (it == conns_.end()) return false;
+    it->second.queued.push_back(std::move(job));
+    if (it->second.busy) return true;  // the worker draining them takes this one too
+    it->second.busy = true;
+  }
+  executor_([this, conn] { drain(conn); });
+  return true;
+}
+
+// Runs the connection's queued frames one after another. A closed connection's frames are dropped
+// with it (closed() erases them): what they would have done needs the placements it had.
+void BridgeHub::drain(uint64_t conn) {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::lock_guard g(mu_);
+      auto it = conns_.find(conn);
+      if (it == conns_.end()) return;
+      if (it->second.queued.empty()) {
+        it->second.busy = false;
+        return;
+      }
+      job = std::move(it->second.queued.front());
+      it->second.queued.pop_front();
+    }
+    job();  // handle() and handle_parsed() never throw
+  }
+}
+
+void BridgeHub::handle(uint64_t conn, const std::string& text) {
+  json m;
+  try {
+    m = parse_json_input(text, "the frame");
+  } catch (const Error& e) {
+    spdlog::warn("event=bridge.bad_frame conn={} bytes={} reason={}", conn, text.size(), log_value(e.what()));
+    try {
+      refuse(conn, "bad_frame", e.what());
+    } catch (const std::exception&) {  // the connection is going away
+    }
+    return;
+  } catch (const std::exception& e) {
+    spdlog::error("event=bridge.frame_failed conn={} bytes={} error={}", conn, text.size(), log_value(e.what()));
+    return;
+  }
+  handle_parsed(conn, m);
+}
+
+void BridgeHub::handle_parsed(uint64_t conn, json& m) {
+  std::string type;
+  try {
     if (!m.is_object() || !string_field(m, "type")) {
-      spdlog::warn("event=bridge.bad_frame conn={} bytes={} reason=\"no type\"", conn, text.size());
+      spdlog::warn("event=bridge.bad_frame conn={} reason=\"no type\"", conn);
       return refuse(conn, "bad_frame", "a frame is a JSON object with a string \"type\"");
     }
     type = m["type"];

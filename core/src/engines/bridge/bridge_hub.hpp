@@ -10,6 +10,7 @@
 #include "util/clock.hpp"
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -26,13 +27,23 @@ struct ConnectorInfo {
   size_t accounts = 0;
 };
 
+// Where a connection's slow frames run: a worker thread, not the socket's I/O thread (serve.cpp: a
+// WorkerPool). The job must run exactly once, or be dropped only at shutdown.
+using Executor = std::function<void(std::function<void()>)>;
+
 class BridgeHub final : public Engine {
  public:
-  BridgeHub(const Clock& clock, EngineListener* listener = nullptr) : clock_(clock), listener_(listener) {}
+  // Without an executor every frame is handled on the calling thread (tests, benchmarks).
+  BridgeHub(const Clock& clock, EngineListener* listener = nullptr, Executor executor = nullptr)
+      : clock_(clock), listener_(listener), executor_(std::move(executor)) {}
   void set_listener(EngineListener* l) { listener_ = l; }
 
   // Transport side. message() never throws: a frame it cannot handle gets an error frame (or an
   // error response) and is logged, and the connection keeps working.
+  // With an executor, requests (session archives: tens of MB to seal or open, the database) and any
+  // frame over kInlineFrameBytes (its JSON parse) run there, so the I/O thread goes on serving its
+  // other sockets; the frames after them on the same connection queue behind them, so a connection's
+  // frames are still handled one at a time and in order, as the protocol expects.
   uint64_t open(std::function<void(std::string)> send, std::function<void()> close);
   void message(uint64_t conn, const std::string& text);
   void closed(uint64_t conn);
@@ -56,6 +67,8 @@ class BridgeHub final : public Engine {
   // A connector whose socket dropped keeps its clients running and reconnects within 0.5-10 s
   // (its backoff); either side notices a dead socket within 45 s. Two minutes covers both.
   static constexpr int64_t kResumeGraceMs = 120000;
+  // Events, results and hellos are a few hundred bytes and parse in microseconds; an archive is MBs.
+  static constexpr size_t kInlineFrameBytes = 64 * 1024;
 
  private:
   struct Conn {
@@ -63,6 +76,9 @@ class BridgeHub final : public Engine {
     std::function<void()> close;
     std::optional<ConnectorInfo> info;  // set by hello
     std::string resume;                 // the token sent in welcome
+    // Frames waiting for the executor, in arrival order; `busy` while a worker drains them.
+    std::deque<std::function<void()>> queued;
+    bool busy = false;
   };
   struct Pending {
     uint64_t conn;
@@ -76,6 +92,13 @@ class BridgeHub final : public Engine {
     std::vector<int64_t> accounts;
     int64_t until;
   };
+  // Parses and handles one frame (message() without the executor).
+  void handle(uint64_t conn, const std::string& text);
+  void handle_parsed(uint64_t conn, json& m);
+  // Queues a job of the connection for the executor; false when the connection is gone.
+  bool enqueue(uint64_t conn, std::function<void()> job);
+  void drain(uint64_t conn);
+  bool busy(uint64_t conn);
   void dispatch(uint64_t conn, json& m, const std::string& type);
   void on_hello(uint64_t conn, const json& m);
   void on_result(uint64_t conn, const json& m);
@@ -94,6 +117,7 @@ class BridgeHub final : public Engine {
 
   const Clock& clock_;
   EngineListener* listener_;
+  Executor executor_;
   mutable std::mutex mu_;
   std::map<uint64_t, Conn> conns_;
   std::unordered_map<int64_t, uint64_t> placement_;  // account → connection

@@ -12,7 +12,7 @@ namespace sangam::store {
 namespace {
 
 // Type OIDs from pg_type.h (stable since PostgreSQL 7).
-constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+constexpr Oid kBytea = 17, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
 
 DbError::Kind classify(const char* sqlstate) {
   if (!sqlstate) return DbError::Kind::other;
@@ -54,15 +54,24 @@ class PgConn final : public Conn {
     prepare(name);
     std::vector<std::string> text(params.size());
     std::vector<const char*> ptrs(params.size());
+    // Bytes go in binary format (as they are: no escaping, no doubling to hex); the rest as text.
+    std::vector<int> lengths(params.size(), 0), formats(params.size(), 0);
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
       if (std::holds_alternative<std::nullptr_t>(v)) { ptrs[i] = nullptr; continue; }
+      if (auto b = std::get_if<Blob>(&v)) {
+        ptrs[i] = b->bytes.data();
+        lengths[i] = static_cast<int>(b->bytes.size());
+        formats[i] = 1;
+        continue;
+      }
       if (auto p = std::get_if<int64_t>(&v)) text[i] = std::to_string(*p);
       else if (auto d = std::get_if<double>(&v)) text[i] = fmt::format("{}", *d);
       else text[i] = std::get<std::string>(v);
       ptrs[i] = text[i].c_str();
     }
-    PGresult* res = PQexecPrepared(pg_, key.c_str(), static_cast<int>(params.size()), ptrs.data(), nullptr, nullptr, 0);
+    PGresult* res = PQexecPrepared(pg_, key.c_str(), static_cast<int>(params.size()), ptrs.data(), lengths.data(),
+                                   formats.data(), 0);
     return collect(res, name);
   }
 
@@ -108,6 +117,17 @@ class PgConn final : public Conn {
           case kBool: row.emplace_back(int64_t(v[0] == 't')); break;
           case kInt2: case kInt4: case kInt8: row.emplace_back(int64_t(std::strtoll(v, nullptr, 10))); break;
           case kFloat4: case kFloat8: case kNumeric: row.emplace_back(std::strtod(v, nullptr)); break;
+          case kBytea: {  // text format: \x and two hex digits a byte
+            size_t n = 0;
+            unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
+            if (!bytes) {
+              PQclear(res);
+              throw DbError(DbError::Kind::other, fmt::format("{}: out of memory decoding bytea", what));
+            }
+            row.emplace_back(Blob{std::string(reinterpret_cast<char*>(bytes), n)});
+            PQfreemem(bytes);
+            break;
+          }
           default: row.emplace_back(std::string(v, PQgetlength(res, t, c)));
         }
       }

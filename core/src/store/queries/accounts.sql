@@ -96,8 +96,12 @@ UPDATE accounts SET session_version = session_version + 1 WHERE id = $1 RETURNIN
 INSERT INTO account_sessions (account_id, created_at, archive, version) VALUES ($1, $2, $3, $4);
 
 -- name: session-archive-list
--- Newest version first; archives sealed before versions existed (NULL) last.
-SELECT id, version, archive FROM account_sessions WHERE account_id = $1 ORDER BY version DESC NULLS LAST, id DESC;
+-- Newest version first; archives sealed before versions existed (NULL) last. Without the archives
+-- (up to 7 × tens of MB): session.load fetches one at a time (session-archive-get) until one opens.
+SELECT id, version FROM account_sessions WHERE account_id = $1 ORDER BY version DESC NULLS LAST, id DESC;
+
+-- name: session-archive-get
+SELECT archive FROM account_sessions WHERE id = $1 AND account_id = $2;
 
 -- name: session-archive-trim
 -- Keep the newest 7 archives: a corrupt latest one falls back to an older one.

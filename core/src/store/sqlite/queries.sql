@@ -36,3 +36,13 @@ SELECT 'UTC' AS time_zone;
 -- name: project-lock-members
 -- BEGIN IMMEDIATE already serialises every writer; the PostgreSQL version locks the project row.
 SELECT id FROM projects WHERE id = $1;
+
+-- Migration 0006 (store/migrate.cpp): archives still stored as base64 text, decoded one by one.
+-- name: session-archive-text-ids
+SELECT id FROM account_sessions WHERE typeof(archive) = 'text' ORDER BY id;
+
+-- name: session-archive-text
+SELECT archive FROM account_sessions WHERE id = $1;
+
+-- name: session-archive-set-bytes
+UPDATE account_sessions SET archive = $2 WHERE id = $1;

@@ -54,6 +54,8 @@ class SqliteConn final : public Conn {
       if (std::holds_alternative<std::nullptr_t>(v)) sqlite3_bind_null(st, idx);
       else if (auto p = std::get_if<int64_t>(&v)) sqlite3_bind_int64(st, idx, *p);
       else if (auto d = std::get_if<double>(&v)) sqlite3_bind_double(st, idx, *d);
+      else if (auto b = std::get_if<Blob>(&v))
+        sqlite3_bind_blob64(st, idx, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
       else {
         const auto& s = std::get<std::string>(v);
         sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
@@ -78,6 +80,11 @@ class SqliteConn final : public Conn {
           case SQLITE_NULL: row.emplace_back(nullptr); break;
           case SQLITE_INTEGER: row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, c))); break;
           case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(st, c)); break;
+          case SQLITE_BLOB: {
+            auto p = static_cast<const char*>(sqlite3_column_blob(st, c));
+            row.emplace_back(Blob{p ? std::string(p, sqlite3_column_bytes(st, c)) : std::string()});
+            break;
+          }
           default:
             row.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, c)),
                                          sqlite3_column_bytes(st, c)));
