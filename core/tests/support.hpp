@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <mutex>
 #include <vector>
 
 namespace sangam::test {
@@ -28,16 +29,23 @@ inline TimePoint at(const char* iso) {  // "2026-11-24T10:00:00Z"
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
-// Collects published events so tests can assert who was told what.
+// Collects published events so tests can assert who was told what. The race tests publish from several
+// threads; the events are read after they joined.
 class RecordingBus final : public EventBus {
  public:
-  void publish(const Event& e) override { events.push_back(e); }
+  void publish(const Event& e) override {
+    std::lock_guard g(mu_);
+    events.push_back(e);
+  }
   std::vector<Event> events;
   std::vector<std::string> names() const {
     std::vector<std::string> out;
     for (auto& e : events) out.push_back(e.name);
     return out;
   }
+
+ private:
+  std::mutex mu_;
 };
 
 // Parameterised over both backends: every store-touching test runs twice.
