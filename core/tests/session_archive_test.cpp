@@ -10,13 +10,6 @@
 using namespace sangam;
 using json = nlohmann::json;
 
-namespace {
-// What AccountService binds into a seal (account_engine.cpp, archive_ad).
-std::string ad(int64_t aid, int64_t version) {
-  return "sangam session archive v1 account=" + std::to_string(aid) + " version=" + std::to_string(version);
-}
-}  // namespace
-
 // The schema before migration 0006, with an account; services as in production.
 class SessionArchiveTest : public test::BothBackends {
  protected:
@@ -66,7 +59,7 @@ TEST_P(SessionArchiveTest, MigrationTurnsBase64ArchivesIntoBytesThatStillRestore
   // Rows as the core wrote them before 0006: base64(seal), one without associated data (before 0004),
   // one with version 1, and a newest one (version 2) that is not base64 at all.
   std::string legacy = crypto::base64_encode(crypto::seal(key, "archive-before-0004"));
-  std::string sealed_v1 = crypto::seal(key, "archive-v1", ad(aid, 1));
+  std::string sealed_v1 = crypto::seal(key, "archive-v1", archive_ad(aid, 1));
   db->write([&](store::Conn& c) {
     c.exec_script("UPDATE accounts SET session_version = 2 WHERE id = " + std::to_string(aid));
     c.exec_script("INSERT INTO account_sessions (account_id, created_at, archive, version) VALUES (" + std::to_string(aid) +
@@ -90,7 +83,7 @@ TEST_P(SessionArchiveTest, MigrationTurnsBase64ArchivesIntoBytesThatStillRestore
   EXPECT_EQ(load(), "archive-v3");
   values = stored();
   ASSERT_TRUE(std::holds_alternative<store::Blob>(values[0]));
-  EXPECT_EQ(crypto::open(key, std::get<store::Blob>(values[0]).bytes, ad(aid, 3)), "archive-v3");
+  EXPECT_EQ(crypto::open(key, std::get<store::Blob>(values[0]).bytes, archive_ad(aid, 3)), "archive-v3");
   // With everything newer gone, the archive sealed before 0004 restores too.
   db->write([&](store::Conn& c) { c.exec_script("DELETE FROM account_sessions WHERE version IS NOT NULL"); });
   EXPECT_EQ(load(), "archive-before-0004");
@@ -108,7 +101,7 @@ TEST_P(SessionArchiveTest, ATamperedNewestArchiveFallsBackToTheNextOne) {
     std::string bytes = c.run("session-archive-get", {newest, aid})[0].str("archive");
     bytes[bytes.size() / 2] ^= 1;
     c.run("session-archive-delete", {aid});  // then version 2 intact, version 3 tampered
-    c.run("session-archive-insert", {aid, int64_t(1), store::Blob{crypto::seal(key, "archive-2", ad(aid, 2))}, int64_t(2)});
+    c.run("session-archive-insert", {aid, int64_t(1), store::Blob{crypto::seal(key, "archive-2", archive_ad(aid, 2))}, int64_t(2)});
     c.run("session-archive-insert", {aid, int64_t(2), store::Blob{bytes}, int64_t(3)});
   });
   EXPECT_EQ(load(), "archive-2");

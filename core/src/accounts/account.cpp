@@ -127,4 +127,8 @@ json to_json(const Account& a, int64_t now_ms) {
   return j;
 }
 
+std::string archive_ad(int64_t aid, int64_t version) {
+  return "sangam session archive v1 account=" + std::to_string(aid) + " version=" + std::to_string(version);
+}
+
 }  // namespace sangam

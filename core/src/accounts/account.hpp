@@ -23,6 +23,9 @@ AccountStatus status_for_role(AccountRole r);
 // Statuses whose WhatsApp client should be running.
 bool client_should_run(AccountStatus s);
 int default_daily_limit(AccountRole r);
+// Associated data of a session archive's seal: an archive opens only as the version it was saved as,
+// of the account it was saved for (not copied to another account, nor over a newer version).
+std::string archive_ad(int64_t aid, int64_t version);
 
 struct Account {
   int64_t id = 0;

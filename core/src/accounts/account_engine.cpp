@@ -19,11 +19,6 @@ namespace {
 // Disconnect reasons (whatsapp-web.js WAState / disconnect reasons) after which the session is gone.
 bool is_ban(const std::string& r) { return r == "TOS_BLOCK" || r == "SMB_TOS_BLOCK"; }
 bool is_unlinked(const std::string& r) { return r == "UNPAIRED" || r == "LOGOUT" || r == "UNPAIRED_IDLE"; }
-// Associated data of a session archive's seal: an archive opens only as the version it was saved as,
-// of the account it was saved for (not copied to another account, nor over a newer version).
-std::string archive_ad(int64_t aid, int64_t version) {
-  return "sangam session archive v1 account=" + std::to_string(aid) + " version=" + std::to_string(version);
-}
 }  // namespace
 
 void AccountService::on_engine_event(int64_t aid, const std::string& event, const json& data) {

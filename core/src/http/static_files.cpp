@@ -32,7 +32,13 @@ StaticFiles::StaticFiles(std::string dir) {
   if (dir.empty()) return;
   std::error_code ec;
   root_ = fs::canonical(dir, ec);
-  if (ec) root_.clear();
+  if (ec) {
+    root_.clear();
+    return;
+  }
+  // Resolved once: every client-side route is answered with it.
+  fs::path index = fs::canonical(root_ / "index.html", ec);
+  if (!ec && inside(root_, index)) index_ = index;
 }
 
 StaticFiles::Lookup StaticFiles::find(std::string_view url_path) const {
@@ -47,6 +53,8 @@ StaticFiles::Lookup StaticFiles::find(std::string_view url_path) const {
     // Client-side routes have no extension; a missing asset must be a 404, not the app.
     if (fs::path(std::string(rel)).has_extension()) return missing;
   }
+  if (!index_.empty()) return {Kind::app, index_};
+  // Not there at start (the dashboard was still being built): look again, as nothing is cached.
   fs::path index = fs::canonical(root_ / "index.html", ec);
   if (ec || !inside(root_, index)) return missing;
   return {Kind::app, index};

@@ -27,7 +27,8 @@ class StaticFiles {
   static const char* mime_type(const std::string& ext);
 
  private:
-  std::filesystem::path root_;  // canonical
+  std::filesystem::path root_;   // canonical
+  std::filesystem::path index_;  // root_/index.html, canonical, resolved at start; empty when it was missing
 };
 
 }  // namespace sangam::http
