@@ -1,5 +1,6 @@
 // PostgreSQL backend over libpq: text-format parameters, statements prepared once per connection.
 #include "store/db.hpp"
+#include "store/postgres/pg_listen.hpp"
 
 #include <libpq-fe.h>
 
@@ -126,6 +127,9 @@ class PgDatabase final : public Database {
  public:
   PgDatabase(std::string url, size_t max_conns) : Database(max_conns), url_(std::move(url)) { acquire(); }
   Backend backend() const override { return Backend::postgres; }
+  std::unique_ptr<Listener> listen(const std::string& channel, ListenHandlers handlers) override {
+    return pg_listen(url_, channel, std::move(handlers));
+  }
 
  protected:
   std::unique_ptr<Conn> connect() override { return std::make_unique<PgConn>(url_); }

@@ -33,3 +33,7 @@ ORDER BY id;
 -- name: session-time-zone
 -- Set to UTC on every new connection (pg_db.cpp), like the stored times (UTC milliseconds).
 SELECT current_setting('TimeZone') AS time_zone;
+
+-- name: notify
+-- Sent inside the write transaction it belongs to: listeners hear it on COMMIT only (Database::listen).
+SELECT pg_notify($1, $2);
