@@ -9,9 +9,15 @@ cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-15}
 CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_WRK_THREADS:-2}
+# BENCH_ONLY=http: the HTTP table alone. SANGAM_BIN: another binary (e.g. a copy of the previous
+# build, for a before/after in one run). Both are for comparisons; `make bench` runs everything.
+ONLY=${BENCH_ONLY:-}
+SANGAM_BIN=${SANGAM_BIN:-build/sangam}
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-ninja -C build sangam sangam_bench sangam_bridge_bench >/dev/null
+if [ "$SANGAM_BIN" = build/sangam ]; then  # a binary given by path is measured as it is
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  ninja -C build sangam sangam_bench sangam_bridge_bench >/dev/null
+fi
 [ -f connector/dist/main.js ] || (cd connector && npm run --silent build)
 
 bench_backend() {
@@ -21,7 +27,7 @@ bench_backend() {
   port=$((20000 + RANDOM % 20000))
   SANGAM_DATA_DIR=$dir SANGAM_LISTEN=127.0.0.1:$port SANGAM_ADMIN_EMAIL=bench@example.com \
     SANGAM_ADMIN_PASSWORD=bench-password SANGAM_DATABASE_URL=$db_url \
-    build/sangam serve >"$dir/server.log" 2>&1 &
+    "$SANGAM_BIN" serve >"$dir/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   sleep 1
@@ -58,7 +64,8 @@ echo "GET /api/v1/projects, bearer token, keep-alive, wrk -t$THREADS -c$CONNS -d
 echo "| backend | connections | requests/s | p99 latency | idle RSS | RSS after load |"
 echo "|---|---|---|---|---|---|"
 bench_backend sqlite
-scripts/with-postgres.sh bash -c "$(declare -f bench_backend); THREADS=$THREADS CONNS=$CONNS DURATION=$DURATION bench_backend postgresql \"\$SANGAM_TEST_DATABASE_URL\""
+scripts/with-postgres.sh bash -c "$(declare -f bench_backend); THREADS=$THREADS CONNS=$CONNS DURATION=$DURATION SANGAM_BIN=$SANGAM_BIN bench_backend postgresql \"\$SANGAM_TEST_DATABASE_URL\""
+[ "$ONLY" != http ] || exit 0
 
 echo
 echo "Core micro-benchmarks (Google Benchmark):"
