@@ -139,6 +139,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
 
   spdlog::info("event=server.listening url={} threads={} backend={} demo={}", url, threads,
                store::backend_name(db->backend()), opts.demo);
+  spdlog::default_logger()->flush();  // the log lines so far before the banner, in the order they happened
   std::cout << "Sangam " << (opts.demo ? "demo " : "") << "is running at " << url << "\n";
   if (generated) {
     std::cout << "First start: created the administrator " << normalize_email(admin_email) << " with the password "
