@@ -2,7 +2,7 @@
 // cached for up to 5 s, is refused on the very next request after it ends — logout, token revocation,
 // disabling, deleting, a password change — and a name or admin-flag change shows at once. Across two
 // nodes on one PostgreSQL database, a logout on one is refused on the other well within the 5 s bound
-// (NOTIFY), also when the other node's listener connection was just lost.
+// (NOTIFY), and closes that session's sockets at once, also when its listener connection was just lost.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,6 +12,7 @@ import { describeBackends } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { Client, assertError, assertStatus, login, newToken, newUser } from './lib/client.mjs';
 import { poll } from './lib/accounts.mjs';
+import { connectWs } from './lib/ws.mjs';
 
 const CACHE_TTL_MS = 5000; // core/src/auth/auth_cache.hpp
 
@@ -112,12 +113,15 @@ describeBackends('auth cache: two nodes on one PostgreSQL database', (ctx) => {
     const thereToken = new Client(node2, { token: t.client.token });
     await useTwice(there);
     await useTwice(thereToken);
+    const ws = await connectWs(node2, { cookie: u.client.cookie }, { label: 'session on node 2' });
     assertStatus(await u.client.del(`/tokens/${t.token.id}`), 204);  // on node 1
     assertStatus(await u.client.post('/auth/logout'), 204);
     // Node 2 hears both through NOTIFY; its cache would have kept them for up to 5 s.
     const ms = await refusedWithin(there, 1000, 'node 2 to refuse the logged-out session');
     await refusedWithin(thereToken, 1000, 'node 2 to refuse the revoked token');
     assert.ok(ms < CACHE_TTL_MS, `refused after ${ms} ms`);
+    // And it closes the session's socket then too, not at its next 5 s sweep.
+    assert.ok(await ws.waitClosed({ timeout: 1000, what: 'node 2 to close the logged-out session\'s socket' }));
   });
 
   test('a node whose listener connection was lost forgets what it cached: a logout meanwhile is refused at once',

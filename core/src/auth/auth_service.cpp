@@ -49,7 +49,8 @@ AuthService::AuthService(store::Database& db, const Clock& clock, EventBus& bus,
     listener_ = db_.listen(kRevocationChannel, {[this](const std::string& p) { on_notification(p); },
                                                 [this](bool listening) {
                                                   cache_.pause(!listening);
-                                                  spdlog::info("event=auth.cache_{}", listening ? "listening" : "paused");
+                                                  if (listening) spdlog::info("event=auth.cache_listening");
+                                                  else spdlog::warn("event=auth.cache_paused reason=listener_lost");
                                                 }});
   }
 }
