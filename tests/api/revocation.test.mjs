@@ -3,6 +3,8 @@
 // a second, leaving the others open. QR and pairing codes reach owners and managers only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describeBackends, ADMIN_EMAIL, ADMIN_PASSWORD } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { Client, addMember, assertError, assertStatus, login, newProject, newToken, newUser } from './lib/client.mjs';
@@ -119,7 +121,9 @@ describeBackends('revocation: sessions, tokens and their sockets', (ctx) => {
   // logout made on the first node; its sweep (every 5 s) closes the socket all the same.
   test('a socket on another node closes after a logout on this one (within the 5 s sweep)',
     { skip: ctx.backend !== 'postgres' && 'two nodes need a shared PostgreSQL database' }, async () => {
-      const node2 = await startServer({ env: { SANGAM_DATABASE_URL: ctx.server.db.url } });
+      // Nodes sharing a database share its secret key (node 1 generated it into its data dir).
+      const key = (await readFile(path.join(ctx.server.dataDir, 'secret.key'), 'utf8')).trim();
+      const node2 = await startServer({ env: { SANGAM_DATABASE_URL: ctx.server.db.url, SANGAM_SECRET_KEY: key } });
       try {
         const p = await person();
         const wsA = await socket(node2, { cookie: p.a.cookie }, project.id, 'session A on node 2');
