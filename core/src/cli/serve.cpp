@@ -86,7 +86,8 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // Handlers run on the I/O threads and block while their query is out. On SQLite that is a function
   // call; on PostgreSQL a round trip during which the thread sleeps in poll(), so one thread per core
   // left a core idle (GET /api/v1/projects on 2 cores: 21 % idle at 11.4k req/s; 4 threads: 7 % idle,
-  // +16 to +41 % req/s over 5 interleaved runs, docs/performance.md). Twice as many threads as cores.
+  // +3 to +70 % req/s over 8 interleaved runs on a shared machine, but a longer p99 tail there;
+  // docs/performance.md). Twice as many threads as cores; SANGAM_THREADS overrides it.
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   unsigned threads = cfg.threads ? cfg.threads : cfg.uses_postgres() ? 2 * cores : cores;
   auto db = open_and_migrate(cfg, clock, threads);
