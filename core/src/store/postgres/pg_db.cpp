@@ -97,7 +97,12 @@ class PgConn final : public Conn {
     res = collect_status(res, what);
     Result r;
     int nf = PQnfields(res), nt = PQntuples(res);
-    for (int c = 0; c < nf; ++c) r.columns.emplace_back(PQfname(res, c));
+    std::vector<Oid> types(nf);  // per column once, not per value
+    r.columns.reserve(nf);
+    for (int c = 0; c < nf; ++c) {
+      r.columns.emplace_back(PQfname(res, c));
+      types[c] = PQftype(res, c);
+    }
     r.rows.reserve(nt);
     for (int t = 0; t < nt; ++t) {
       auto& row = r.rows.emplace_back();
@@ -105,7 +110,7 @@ class PgConn final : public Conn {
       for (int c = 0; c < nf; ++c) {
         if (PQgetisnull(res, t, c)) { row.emplace_back(nullptr); continue; }
         const char* v = PQgetvalue(res, t, c);
-        switch (PQftype(res, c)) {
+        switch (types[c]) {
           case kBool: row.emplace_back(int64_t(v[0] == 't')); break;
           case kInt2: case kInt4: case kInt8: row.emplace_back(int64_t(std::strtoll(v, nullptr, 10))); break;
           case kFloat4: case kFloat8: case kNumeric: row.emplace_back(std::strtod(v, nullptr)); break;
