@@ -9,9 +9,9 @@ namespace sangam {
 namespace {
 
 constexpr size_t kMinPassword = 10;
+constexpr size_t kMaxPassword = 1024;  // argon2 cost grows with input; refuse megabyte "passwords"
 // The NOTIFY channel of revocations and user changes (Revocation payloads, JSON).
 constexpr const char* kRevocationChannel = "sangam_auth";
-constexpr size_t kMaxPassword = 1024;  // argon2 cost grows with input; refuse megabyte "passwords"
 
 std::string read_password(const Input& in, bool required) {
   if (!in.has("password")) {
