@@ -9,10 +9,29 @@ cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-15}
 CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_WRK_THREADS:-2}
+# BENCH_ONLY=http: the HTTP table alone. SANGAM_BIN: another binary (e.g. a copy of the previous
+# build, for a before/after in one run). Both are for comparisons; `make bench` runs everything.
+ONLY=${BENCH_ONLY:-}
+SANGAM_BIN=${SANGAM_BIN:-build/sangam}
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-ninja -C build sangam sangam_bench sangam_bridge_bench >/dev/null
+if [ "$SANGAM_BIN" = build/sangam ]; then  # a binary given by path is measured as it is
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  ninja -C build sangam sangam_bench sangam_bridge_bench >/dev/null
+fi
 [ -f connector/dist/main.js ] || (cd connector && npm run --silent build)
+
+# CPU time (user + system, clock ticks) of a process, and of the PostgreSQL server that with-postgres.sh
+# started (its postmaster and backends; empty for a server of your own). Divided by the requests served,
+# it is the cost per request, which other load on the machine disturbs far less than requests/s.
+proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() {
+  local host pm t=0 c
+  host=$(sed -nE 's/.*[?&]host=([^&]*).*/\1/p' <<<"$1")
+  [ -n "$host" ] && [ -f "$host/data/postmaster.pid" ] || return 0
+  pm=$(head -1 "$host/data/postmaster.pid")
+  for c in $pm $(pgrep -P "$pm"); do t=$((t + $(proc_ticks "$c"))); done
+  echo $t
+}
 
 bench_backend() {
   local label=$1 db_url=${2:-}
@@ -21,7 +40,7 @@ bench_backend() {
   port=$((20000 + RANDOM % 20000))
   SANGAM_DATA_DIR=$dir SANGAM_LISTEN=127.0.0.1:$port SANGAM_ADMIN_EMAIL=bench@example.com \
     SANGAM_ADMIN_PASSWORD=bench-password SANGAM_DATABASE_URL=$db_url \
-    build/sangam serve >"$dir/server.log" 2>&1 &
+    "$SANGAM_BIN" serve >"$dir/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   sleep 1
@@ -38,27 +57,34 @@ bench_backend() {
   done
   # warm-up, then the measured run
   wrk -t"$THREADS" -c"$CONNS" -d3s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/projects" >/dev/null
-  local out
+  local out c0 c1 pg0 pg1
+  c0=$(proc_ticks $pid); pg0=$(pg_ticks "$db_url")
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \
     "http://127.0.0.1:$port/api/v1/projects")
+  c1=$(proc_ticks $pid); pg1=$(pg_ticks "$db_url")
   local busy_kb
   busy_kb=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  local rps p99 errors
+  local rps p99 errors n hz per_req pg_per_req=–
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  n=$(awk '/requests in/ {print $1}' <<<"$out"); hz=$(getconf CLK_TCK)
+  per_req=$(awk -v a="$c0" -v b="$c1" -v n="$n" -v hz="$hz" 'BEGIN{printf "%.0f µs", (b-a)*1e6/hz/n}')
+  [ -z "$pg0" ] || pg_per_req=$(awk -v a="$pg0" -v b="$pg1" -v n="$n" -v hz="$hz" 'BEGIN{printf "%.0f µs", (b-a)*1e6/hz/n}')
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)
-  printf '| %s | %s | %s | %s | %s MB | %s MB |\n' "$label" "$CONNS" "$rps" "$p99" \
+  printf '| %s | %s | %s | %s | %s | %s | %s MB | %s MB |\n' "$label" "$CONNS" "$rps" "$p99" "$per_req" "$pg_per_req" \
     "$(awk -v k="$idle_kb" 'BEGIN{printf "%.1f", k/1024}')" "$(awk -v k="$busy_kb" 'BEGIN{printf "%.1f", k/1024}')"
   [ -z "$errors" ] || echo "  wrk reported: $errors"
   rm -rf "$dir"
 }
 
 echo "GET /api/v1/projects, bearer token, keep-alive, wrk -t$THREADS -c$CONNS -d${DURATION}s, $(nproc) cores"
-echo "| backend | connections | requests/s | p99 latency | idle RSS | RSS after load |"
-echo "|---|---|---|---|---|---|"
+echo "(load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "| backend | connections | requests/s | p99 latency | sangam CPU per request | PostgreSQL CPU per request | idle RSS | RSS after load |"
+echo "|---|---|---|---|---|---|---|---|"
 bench_backend sqlite
-scripts/with-postgres.sh bash -c "$(declare -f bench_backend); THREADS=$THREADS CONNS=$CONNS DURATION=$DURATION bench_backend postgresql \"\$SANGAM_TEST_DATABASE_URL\""
+scripts/with-postgres.sh bash -c "$(declare -f proc_ticks pg_ticks bench_backend); THREADS=$THREADS CONNS=$CONNS DURATION=$DURATION SANGAM_BIN=$SANGAM_BIN bench_backend postgresql \"\$SANGAM_TEST_DATABASE_URL\""
+[ "$ONLY" != http ] || exit 0
 
 echo
 echo "Core micro-benchmarks (Google Benchmark):"

@@ -1,5 +1,5 @@
-// Micro-benchmarks of the per-request work behind GET /api/v1/projects: token authentication and the
-// project list query, on SQLite (the embedded default). Run with `make bench`.
+// Micro-benchmarks of the per-request work behind GET /api/v1/projects: token authentication (from the
+// look-up cache, and without it) and the project list query, on SQLite (the embedded default). Run with `make bench`.
 #include "auth/auth_service.hpp"
 #include "projects/project_service.hpp"
 #include "util/crypto.hpp"
@@ -18,6 +18,7 @@ struct World {
   NullEventBus bus;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<AuthService> auth;
+  std::unique_ptr<AuthService> uncached;  // the look-up cache off (ttl 0): what every request cost before
   std::unique_ptr<ProjectService> projects;
   User admin;
   std::string token;
@@ -29,6 +30,9 @@ struct World {
     db = store::open_sqlite(dir + "/bench.db", 4);
     store::migrate(*db, clock);
     auth = std::make_unique<AuthService>(*db, clock, bus);
+    AuthOptions off;
+    off.cache.ttl_ms = 0;
+    uncached = std::make_unique<AuthService>(*db, clock, bus, off);
     projects = std::make_unique<ProjectService>(*db, clock, bus);
     bool created = false;
     auth->ensure_admin("bench@example.com", "bench-password", created);
@@ -49,6 +53,12 @@ static void BM_BearerAuthentication(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(w.auth->authenticate_bearer(w.token));
 }
 BENCHMARK(BM_BearerAuthentication);
+
+static void BM_BearerAuthenticationUncached(benchmark::State& state) {
+  auto& w = world();
+  for (auto _ : state) benchmark::DoNotOptimize(w.uncached->authenticate_bearer(w.token));
+}
+BENCHMARK(BM_BearerAuthenticationUncached);
 
 static void BM_ProjectList(benchmark::State& state) {
   auto& w = world();

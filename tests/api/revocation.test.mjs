@@ -3,7 +3,7 @@
 // a second, leaving the others open. QR and pairing codes reach owners and managers only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeBackends, ADMIN_EMAIL, ADMIN_PASSWORD } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
@@ -121,8 +121,8 @@ describeBackends('revocation: sessions, tokens and their sockets', (ctx) => {
   // logout made on the first node; its sweep (every 5 s) closes the socket all the same.
   test('a socket on another node closes after a logout on this one (within the 5 s sweep)',
     { skip: ctx.backend !== 'postgres' && 'two nodes need a shared PostgreSQL database' }, async () => {
-      // Nodes sharing a database share its secret key (the first node generated it into its data dir).
-      const key = readFileSync(path.join(ctx.server.dataDir, 'secret.key'), 'utf8').trim();
+      // Nodes sharing a database share its secret key (node 1 generated it into its data dir).
+      const key = (await readFile(path.join(ctx.server.dataDir, 'secret.key'), 'utf8')).trim();
       const node2 = await startServer({ env: { SANGAM_DATABASE_URL: ctx.server.db.url, SANGAM_SECRET_KEY: key } });
       try {
         const p = await person();

@@ -151,7 +151,8 @@ describeBackends('security: HTTP framing', (ctx) => {
   test('+ in a path is a plus, not a space', async () => {
     const res = await ctx.admin.get('/projects/1+2');
     assertError(res, 404, 'not_found');
-    // The request log shows the path as sent.
+    // The request log shows the path as sent (info lines are flushed every second).
+    await new Promise((r) => setTimeout(r, 1500));
     assert.match(ctx.server.stdout, /path=\/api\/v1\/projects\/1\+2 /);
   });
 });

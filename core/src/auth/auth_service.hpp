@@ -1,12 +1,16 @@
 #pragma once
 // Sign-in, sessions, API tokens and user administration.
+#include "auth/auth_cache.hpp"
+#include "auth/revocation.hpp"
 #include "auth/throttle.hpp"
 #include "auth/user.hpp"
 #include "util/clock.hpp"
 #include "util/errors.hpp"
 #include "util/events.hpp"
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace sangam {
 
@@ -25,11 +29,13 @@ class ThrottledError : public Error {
 struct AuthOptions {
   int64_t session_ttl_ms = 14LL * 24 * 3600 * 1000;  // a team member signs in once per fortnight
   ThrottleLimits throttle;
+  AuthCache::Options cache;  // ttl_ms = 0 turns the look-up cache off
 };
 
 class AuthService {
  public:
   AuthService(store::Database& db, const Clock& clock, EventBus& bus, AuthOptions opts = {});
+  ~AuthService();
 
   struct Login {
     User user;
@@ -60,13 +66,29 @@ class AuthService {
   // was given (printed once by the caller), nullopt when a user already existed or a password was given.
   std::optional<std::string> ensure_admin(const std::string& email, const std::string& password, bool& created);
 
+  // The one place that acts on an ended credential or a changed user once its write has committed:
+  // forgets the user's cached look-ups and tells the hub which sockets to close (session.revoked).
+  // Other nodes do the same when the NOTIFY sent in that write reaches them (PostgreSQL).
+  void apply(const Revocation& r);
+  const AuthCache& cache() const { return cache_; }
+
  private:
+  // Runs fn(conn, ended) in one write transaction. Every Revocation fn adds to `ended` is sent to the
+  // other nodes in that transaction (NOTIFY: heard on COMMIT, never on ROLLBACK) and applied here after
+  // the commit: not before, or a concurrent look-up could cache what the write is about to end.
+  template <class F>
+  auto write_revoking(F&& fn);
+  void on_notification(const std::string& payload);
+
   store::Database& db_;
   const Clock& clock_;
   EventBus& bus_;
   AuthOptions opts_;
   LoginThrottle throttle_;
   std::string dummy_hash_;  // verified against for unknown emails, so timing does not reveal who exists
+  AuthCache cache_;
+  std::string origin_;  // this process in NOTIFY payloads, so it skips its own
+  std::unique_ptr<store::Listener> listener_;  // last: stopped first, before what its thread uses
 };
 
 }  // namespace sangam

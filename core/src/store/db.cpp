@@ -51,6 +51,8 @@ std::optional<std::string> Row::opt_str(std::string_view col) const {
   return str(col);
 }
 
+std::unique_ptr<Listener> Database::listen(const std::string&, ListenHandlers) { return nullptr; }
+
 Database::Handle Database::acquire() {
   std::unique_lock lk(mu_);
   for (;;) {

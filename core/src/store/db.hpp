@@ -76,6 +76,20 @@ struct Result {
 
 class Queries;
 
+// Cross-process notifications (PostgreSQL LISTEN/NOTIFY). A notification sent inside a write
+// transaction (the named query `notify`: channel, payload) is delivered to every listening process on
+// COMMIT, and never on ROLLBACK. Destroying the Listener stops it.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+};
+struct ListenHandlers {
+  std::function<void(const std::string& payload)> message;
+  // true: LISTEN is in place (after the first connection, and after every reconnection: whatever was
+  // sent while it was down is lost); false: the connection was lost. A listener starts not listening.
+  std::function<void(bool listening)> state;
+};
+
 class Conn {
  public:
   virtual ~Conn() = default;
@@ -99,6 +113,9 @@ class Database {
  public:
   virtual ~Database() = default;
   virtual Backend backend() const = 0;
+  // A dedicated connection that LISTENs on `channel`, with its own thread calling the handlers;
+  // nullptr on SQLite, where one process owns the data directory and there is no one else to hear.
+  virtual std::unique_ptr<Listener> listen(const std::string& channel, ListenHandlers handlers);
 
   // Runs fn in one transaction (BEGIN IMMEDIATE on SQLite: the write lock is taken up front, so two
   // writers never deadlock upgrading read locks). Any exception rolls back and propagates.

@@ -1,5 +1,6 @@
 // PostgreSQL backend over libpq: text-format parameters, statements prepared once per connection.
 #include "store/db.hpp"
+#include "store/postgres/pg_listen.hpp"
 
 #include <libpq-fe.h>
 
@@ -105,7 +106,12 @@ class PgConn final : public Conn {
     res = collect_status(res, what);
     Result r;
     int nf = PQnfields(res), nt = PQntuples(res);
-    for (int c = 0; c < nf; ++c) r.columns.emplace_back(PQfname(res, c));
+    std::vector<Oid> types(nf);  // per column once, not per value
+    r.columns.reserve(nf);
+    for (int c = 0; c < nf; ++c) {
+      r.columns.emplace_back(PQfname(res, c));
+      types[c] = PQftype(res, c);
+    }
     r.rows.reserve(nt);
     for (int t = 0; t < nt; ++t) {
       auto& row = r.rows.emplace_back();
@@ -113,7 +119,7 @@ class PgConn final : public Conn {
       for (int c = 0; c < nf; ++c) {
         if (PQgetisnull(res, t, c)) { row.emplace_back(nullptr); continue; }
         const char* v = PQgetvalue(res, t, c);
-        switch (PQftype(res, c)) {
+        switch (types[c]) {
           case kBool: row.emplace_back(int64_t(v[0] == 't')); break;
           case kInt2: case kInt4: case kInt8: row.emplace_back(int64_t(std::strtoll(v, nullptr, 10))); break;
           case kFloat4: case kFloat8: case kNumeric: row.emplace_back(std::strtod(v, nullptr)); break;
@@ -146,6 +152,9 @@ class PgDatabase final : public Database {
  public:
   PgDatabase(std::string url, size_t max_conns) : Database(max_conns), url_(std::move(url)) { acquire(); }
   Backend backend() const override { return Backend::postgres; }
+  std::unique_ptr<Listener> listen(const std::string& channel, ListenHandlers handlers) override {
+    return pg_listen(url_, channel, std::move(handlers));
+  }
 
  protected:
   std::unique_ptr<Conn> connect() override { return std::make_unique<PgConn>(url_); }

@@ -38,3 +38,7 @@ SELECT current_setting('TimeZone') AS time_zone;
 -- Serialises membership changes of one project: the last-owner rule counts owners, then writes;
 -- two owners demoting each other at once on READ COMMITTED would both see two owners.
 SELECT id FROM projects WHERE id = $1 FOR UPDATE;
+
+-- name: notify
+-- Sent inside the write transaction it belongs to: listeners hear it on COMMIT only (Database::listen).
+SELECT pg_notify($1, $2);

@@ -3,7 +3,7 @@ INSERT INTO sessions (user_id, token_hash, created_at, expires_at, ip, user_agen
 VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: session-auth
-SELECT u.id, u.email, u.name, u.is_admin, u.disabled, u.created_at, s.id AS session_id
+SELECT u.id, u.email, u.name, u.is_admin, u.disabled, u.created_at, s.id AS session_id, s.expires_at
 FROM sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled;
 
@@ -32,7 +32,8 @@ VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING id;
 
 -- name: token-auth
-SELECT u.id, u.email, u.name, u.is_admin, u.disabled, u.created_at, t.id AS token_id, t.last_used_at
+SELECT u.id, u.email, u.name, u.is_admin, u.disabled, u.created_at, t.id AS token_id, t.last_used_at,
+       t.expires_at
 FROM api_tokens t JOIN users u ON u.id = t.user_id
 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
   AND NOT u.disabled;
