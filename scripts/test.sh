@@ -21,15 +21,23 @@ ninja -C build -j "$jobs" sangam sangam_tests
 (cd web && npm run --silent build)
 (cd connector && npm run --silent build)
 
+# Every stage runs even when an earlier one failed (one run shows all failures), and the exit status
+# is non-zero if any failed: a bash function without `set -e` returns only its last command's status.
 run_all() {
+  local failed=()
   echo "== Connector tests (whatsapp-web.js event mapping, simulator, real Chromium without network)"
-  (cd connector && node --test --test-concurrency=1 dist/test/*.test.js)
+  (cd connector && node --test --test-concurrency=1 dist/test/*.test.js) || failed+=(connector)
   echo "== C++ tests (SQLite + PostgreSQL)"
-  ctest --test-dir build --output-on-failure -j "$jobs"
+  ctest --test-dir build --output-on-failure -j "$jobs" || failed+=(c++)
   echo "== HTTP API tests (SQLite + PostgreSQL)"
-  node --test --test-concurrency=2 tests/api/
+  node --test --test-concurrency=2 tests/api/ || failed+=(api)
   echo "== Browser test (Chromium)"
-  node --test web/e2e/
+  node --test web/e2e/ || failed+=(browser)
+  if [ "${#failed[@]}" -gt 0 ]; then
+    echo "== FAILED: ${failed[*]}" >&2
+    return 1
+  fi
+  echo "== All test stages passed"
 }
 export -f run_all
 export jobs

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AccountHost } from '../src/host/host';
+import { AccountHost, classifyInitError } from '../src/host/host';
 import { simContent } from '../src/sim/client';
 import { FakeWAClient, sleep } from './helpers';
 
@@ -96,4 +96,15 @@ test('a disconnect tears the client down and forgets the account; sim commands a
     assert.ok(clients[0].destroyed);
     assert.ok(events.some((e) => e.event === 'account.disconnected' && e.data.reason === 'UNPAIRED'));
     await assert.rejects(cmd('account.state'), (e: any) => e.code === 'unknown_account');
+});
+
+test('classifyInitError: a Chromium killed by a signal during launch is a crash; an exit code or a missing binary is a launch failure', () => {
+    const launch = (code: string) => new Error(`Failed to launch the browser process:  Code: ${code}\n\nstderr:\n\nTROUBLESHOOTING: https://pptr.dev/troubleshooting\n`);
+    assert.equal(classifyInitError(launch('null')).code, 'browser_crashed');
+    assert.equal(classifyInitError(new Error('Connection closed.')).code, 'browser_crashed');
+    assert.equal(classifyInitError(new Error('Protocol error (Target.setAutoAttach): Target closed')).code, 'browser_crashed');
+    assert.equal(classifyInitError(launch('127')).code, 'browser_launch_failed');
+    assert.equal(classifyInitError(new Error('Browser was not found at the configured executablePath (/nope)')).code, 'browser_launch_failed');
+    assert.equal(classifyInitError(new Error('net::ERR_CONNECTION_REFUSED at https://web.whatsapp.com/')).code, 'network');
+    assert.equal(classifyInitError(Object.assign(new Error('initialize timed out after 60000 ms'), { code: 'timeout' })).code, 'timeout');
 });

@@ -95,7 +95,7 @@ test('webjs: a Chromium killed while the client starts is reported (account.erro
         const ev = await core.waitEvent((e) => (e.event === 'account.disconnected' || e.event === 'account.error') && e.account_id === 23, 60_000);
         // After initialize() the same death is account.disconnected BROWSER_CRASHED (needs WhatsApp Web to load).
         assert.equal(ev.event, 'account.error', JSON.stringify(ev));
-        assert.equal(ev.data.code, 'browser_crashed');
+        assert.equal(ev.data.code, 'browser_crashed', JSON.stringify(ev.data));
         let left = chromiumOf(conn.child.pid!, conn.dataDir);
         for (let i = 0; i < 20 && left.length; i++) { await sleep(250); left = chromiumOf(conn.child.pid!, conn.dataDir); }
         assert.deepEqual(left.map((p) => p.pid), []);

@@ -63,12 +63,24 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
     ]);
 }
 
+/** Chromium disconnected while initialize() was still running. */
+class BrowserDiedError extends Error {
+    constructor() { super('the browser disconnected during initialize()'); }
+}
+
 /** Turns an initialize() failure into the protocol's account.error code. */
 export function classifyInitError(err: unknown): { code: string; message: string } {
     const message = (err instanceof Error ? err.message : String(err)) || 'unknown error';
     if ((err as any)?.code === 'timeout' || /timed out|timeout/i.test(message)) return { code: 'timeout', message };
     if (/net::ERR_|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ENETUNREACH|EHOSTUNREACH|getaddrinfo/i.test(message))
         return { code: 'network', message: `cannot reach WhatsApp Web: ${message}` };
+    // Chromium killed by a signal before it printed its DevTools address: puppeteer reports the
+    // process's exit code, which is null for a signal ("Code: null"); a real launch failure exits
+    // with a code (missing library: 127) or fails to spawn (ENOENT, EACCES).
+    // The same death a moment later, while puppeteer connects to the DevTools address (before the
+    // client has a Browser object to watch): its CDP connection drops under the call in flight.
+    if (/Failed to launch the browser process:\s*Code: null|^Connection closed\.?$|Target closed|Session closed/.test(message))
+        return { code: 'browser_crashed', message: `Chromium died while starting: ${message}` };
     if (/Failed to launch|Browser was not found|spawn|ENOENT|EACCES|executable|Could not find Chrom/i.test(message))
         return { code: 'browser_launch_failed', message: `Chromium could not start: ${message}` };
     if (err instanceof RequestError) return { code: 'session_unavailable', message: `session store: ${message}` };
@@ -219,18 +231,24 @@ export class AccountHost {
         client.on('error', (err: Error) => log('warn', 'account.client_error', { account: id, message: err?.message }));
         log('info', 'account.starting', { account: id, engine: engineName, restore });
 
-        const watch = this.watchBrowser(acc);
-        withTimeout(client.initialize(), this.initTimeoutMs, 'initialize').then(
+        // initialize() does not always reject when Chromium dies under it: a page.goto or evaluate in
+        // flight can wait for the init timeout (60 s) instead. The browser's 'disconnected' event ends
+        // the start at once (browser_crashed); puppeteer may also reject first with a step-specific
+        // message ("Target closed", "Execution context was destroyed", …), so both paths say crashed.
+        let browserDied: () => void = () => {};
+        const died = new Promise<never>((_, reject) => { browserDied = () => reject(new BrowserDiedError()); });
+        died.catch(() => {});
+        const watch = this.watchBrowser(acc, () => browserDied());
+        withTimeout(Promise.race([client.initialize(), died]), this.initTimeoutMs, 'initialize').then(
             () => { acc.initDone = true; log('info', 'account.initialized', { account: id }); },
             async (err) => {
                 acc.initDone = true;
                 if (acc.stopping) return;
-                // A browser that died makes initialize() fail with a puppeteer error ("Target closed",
-                // "Requesting main frame too early!") a moment before puppeteer marks it disconnected.
                 const b = browserOf(client);
-                for (let i = 0; b && b.isConnected() && i < 10 && /closed|detached|too early|Protocol error|Session/i.test(String((err as Error)?.message)); i++) await new Promise((r) => setTimeout(r, 100));
+                for (let i = 0; b && b.isConnected() && !(err instanceof BrowserDiedError) && i < 20 && /closed|detached|too early|Protocol error|Session|destroyed/i.test(String((err as Error)?.message)); i++) await new Promise((r) => setTimeout(r, 100));
                 if (acc.stopping) return;
-                const e = b && !b.isConnected() && !acc.browserClosedByUs
+                const crashed = !acc.browserClosedByUs && (err instanceof BrowserDiedError || (b && !b.isConnected()));
+                const e = crashed
                     ? { code: 'browser_crashed', message: `Chromium died while the client was starting: ${(err as Error)?.message ?? err}` }
                     : classifyInitError(err);
                 log('warn', 'account.init_failed', { account: id, code: e.code, message: e.message });
@@ -241,14 +259,14 @@ export class AccountHost {
     }
 
     /** Polls for the Chromium process a real client launches, to notice it dying (crash or kill). */
-    private watchBrowser(acc: Account): NodeJS.Timeout {
+    private watchBrowser(acc: Account, diedDuringInit: () => void): NodeJS.Timeout {
         const timer = setInterval(() => {
             const b = browserOf(acc.client);
             if (!b || acc.stopping) return;
             clearInterval(timer);
             b.on('disconnected', () => {
-                // While initialize() runs, its rejection reports the crash (account.error browser_crashed).
-                if (acc.stopping || !acc.initDone) return;
+                if (acc.stopping || acc.browserClosedByUs) return;
+                if (!acc.initDone) { diedDuringInit(); return; }
                 log('warn', 'account.browser_died', { account: acc.id });
                 void this.teardown(acc, 'browser died').then(() => this.emit(acc.id, 'account.disconnected', { reason: 'BROWSER_CRASHED' }));
             });
