@@ -70,6 +70,7 @@ export async function run(): Promise<void> {
     bridge = new BridgeClient({
         url: cfg.coreUrl, secret: cfg.secret, connectorId: cfg.connectorId, version: CONNECTOR_VERSION,
         protocol: PROTOCOL_VERSION, engines: ['webjs', 'sim'], onCommand: (f) => host.handle(f),
+        onFence: () => void host.fenceAll().catch((err) => log('error', 'connector.fence_failed', { message: (err as Error).message })),
     });
     log('info', 'connector.starting', {
         connector_id: cfg.connectorId, core_url: cfg.coreUrl, pid: process.pid, version: CONNECTOR_VERSION,

@@ -33,6 +33,8 @@ export interface BridgeOptions {
     engines: string[];
     onCommand: CommandHandler;
     onWelcome?: () => void;
+    /** The core has been silent for the welcome's fence_ms: stop every client (see fenceTick). */
+    onFence?: (silentMs: number) => void;
 }
 
 interface Pending {
@@ -57,6 +59,14 @@ export class BridgeClient {
     private seq = 0;
     private connectedWaiters: Array<() => void> = [];
     private resume: string | null = null; // from the last welcome; never logged
+    // Connector-side fencing. The core's leases move a silent node's accounts to another node after
+    // the lease TTL; a paused or hung core cannot tell us to stop, so we stop our clients ourselves
+    // once it has been silent for fence_ms (2/3 of the TTL, from the welcome), pinging it every
+    // fence_ms/4 so a live core is heard well within that.
+    private fenceMs = 0;
+    private fenced = false;
+    private lastPing = 0;
+    private fenceTimer: NodeJS.Timeout | null = null;
 
     constructor(private readonly opts: BridgeOptions) {}
 
@@ -74,6 +84,7 @@ export class BridgeClient {
         this.stopped = true;
         if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
         if (this.pingTimer) clearInterval(this.pingTimer);
+        if (this.fenceTimer) clearInterval(this.fenceTimer);
         for (const [, p] of this.pending) { clearTimeout(p.timer); p.reject(new RequestError('failed', 'connector stopping')); }
         this.pending.clear();
         const ws = this.ws;
@@ -169,6 +180,7 @@ export class BridgeClient {
                 case 'welcome':
                     if (welcomeTimer) clearTimeout(welcomeTimer);
                     this.resume = typeof msg.resume === 'string' ? msg.resume : null;
+                    this.armFence(Number.isInteger(msg.fence_ms) && msg.fence_ms > 0 ? msg.fence_ms : 0);
                     this.onWelcome(ws);
                     break;
                 case 'error': // the core refused one of our frames (docs/bridge-protocol.md)
@@ -201,6 +213,28 @@ export class BridgeClient {
             this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
             this.reconnectTimer = setTimeout(() => this.dial(), delay);
         });
+    }
+
+    private armFence(ms: number): void {
+        this.fenceMs = ms;
+        this.fenced = false;
+        if (this.fenceTimer) { clearInterval(this.fenceTimer); this.fenceTimer = null; }
+        if (!ms) return;
+        this.fenceTimer = setInterval(() => this.fenceTick(), Math.max(50, Math.floor(ms / 8)));
+        this.fenceTimer.unref();
+    }
+
+    private fenceTick(): void {
+        const now = Date.now();
+        if (this.ws && this.welcomed && now - this.lastPing >= this.fenceMs / 4) {
+            this.lastPing = now;
+            try { this.ws.ping(); } catch { /* closed meanwhile */ }
+        }
+        const silent = now - this.lastHeard;
+        if (this.fenced || silent <= this.fenceMs) return;
+        this.fenced = true; // once per silence: the next welcome re-arms it
+        log('warn', 'bridge.fenced', { silent_ms: silent, fence_ms: this.fenceMs });
+        this.opts.onFence?.(silent);
     }
 
     private onWelcome(ws: WebSocket): void {

@@ -391,6 +391,18 @@ export class AccountHost {
         return a.ledger.send(s.key, () => withTimeout(ops.sendMessage(a.client, a.engine.content, s), CALL_TIMEOUT_MS, 'sendMessage'));
     }
 
+    /**
+     * The core went silent past its fence: stop every client so another node can run the accounts
+     * alone. Sessions stay in the core's archives; the core restores each account when it hears
+     * account.disconnected FENCED and still holds its lease (queued until the bridge is back).
+     */
+    async fenceAll(): Promise<void> {
+        const accs = [...this.accounts.values()];
+        log('warn', 'connector.fencing', { accounts: accs.length });
+        await Promise.all(accs.map((a) => this.teardown(a, 'fenced: core silent')));
+        for (const a of accs) this.emit(a.id, 'account.disconnected', { reason: 'FENCED' });
+    }
+
     /** SIGTERM: stop every client (closing every browser). */
     async stopAll(): Promise<void> {
         await Promise.all([...this.accounts.values()].map((a) => this.teardown(a, 'connector stopping')));

@@ -43,7 +43,20 @@ void AccountService::on_engine_event(int64_t aid, const std::string& event, cons
     } else if (event == "account.ready") {
       on_ready(aid, data);
     } else if (event == "account.disconnected") {
-      on_disconnected(aid, data.value("reason", "UNKNOWN"));
+      std::string reason = data.value("reason", "UNKNOWN");
+      // The connector stopped its client because this node was silent past its fence (paused, hung).
+      // Renew first (the last renewal is stale after such a pause): if the lease ran out and another
+      // node runs the account now, this node's view is stale and must not overwrite its status; if
+      // the lease is still ours (nobody adopted it, e.g. a single node), restore the session as for
+      // any lost connection.
+      if (reason == "FENCED") {
+        renew_leases();
+        if (!holds_lease(aid)) {
+          spdlog::info("event=account.fenced_elsewhere account={} node={}", aid, opts_.node_id);
+          return;
+        }
+      }
+      on_disconnected(aid, reason);
     } else if (event == "account.auth_failure") {
       db_.write([&](store::Conn& c) { c.run("session-archive-delete", {aid}); });
       on_failure(aid, "auth_failure", "WhatsApp refused the stored session: " + data.value("message", "unknown reason"));

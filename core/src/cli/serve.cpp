@@ -109,6 +109,10 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   account_opts.node_id = node_id(cfg.data_dir);
   AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
   bridge.set_listener(&accounts);
+  // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
+  // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
+  // never run one account even while the stalled core cannot tell its connector anything.
+  bridge.set_fence_ms(cfg.lease_ttl_ms * 2 / 3);
 
   std::string admin_email = cfg.admin_email, admin_password = cfg.admin_password;
   if (opts.demo && admin_password.empty()) admin_password = kDemoPassword;

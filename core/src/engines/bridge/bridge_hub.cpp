@@ -277,7 +277,9 @@ void BridgeHub::on_hello(uint64_t conn, const json& m) {
     close();
     return;
   }
-  send(json{{"type", "welcome"}, {"protocol", kProtocol}, {"resume", token}}.dump());
+  json welcome{{"type", "welcome"}, {"protocol", kProtocol}, {"resume", token}};
+  if (fence_ms_ > 0) welcome["fence_ms"] = fence_ms_;
+  send(welcome.dump());
   spdlog::info("event=bridge.connector_up connector={} pid={} version={} resumed_accounts={}", info.id, info.pid,
                info.version, resumed);
   if (!listener_) return;

@@ -37,6 +37,10 @@ class BridgeHub final : public Engine {
   BridgeHub(const Clock& clock, EngineListener* listener = nullptr, Executor executor = nullptr)
       : clock_(clock), listener_(listener), executor_(std::move(executor)) {}
   void set_listener(EngineListener* l) { listener_ = l; }
+  // Sent in the welcome: a connector that hears nothing from this core for this long stops its clients
+  // (connector-side fencing), so a paused node's clients are gone before another node can adopt its
+  // accounts when their leases run out (serve.cpp: 2/3 of the lease TTL). 0 = never.
+  void set_fence_ms(int64_t ms) { fence_ms_ = ms; }
 
   // Transport side. message() never throws: a frame it cannot handle gets an error frame (or an
   // error response) and is logged, and the connection keeps working.
@@ -117,6 +121,7 @@ class BridgeHub final : public Engine {
 
   const Clock& clock_;
   EngineListener* listener_;
+  int64_t fence_ms_ = 0;
   Executor executor_;
   mutable std::mutex mu_;
   std::map<uint64_t, Conn> conns_;
