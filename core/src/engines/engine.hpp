@@ -17,6 +17,10 @@ struct EngineResult {
   json data;
   std::string error_code;  // bad_request | unknown_account | not_ready | unsupported | failed | timeout | no_connector
   std::string error_message;
+  // Whether the command may have reached the engine. False only when it never left the core (no
+  // connector to send it to): then a send surely did not happen and may be retried. True by default,
+  // so a failure of unknown origin counts as "maybe sent" (at most once).
+  bool dispatched = true;
 };
 using EngineCallback = std::function<void(const EngineResult&)>;
 

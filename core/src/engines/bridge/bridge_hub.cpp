@@ -474,7 +474,7 @@ void BridgeHub::command(int64_t account_id, const std::string& command, const js
     }
   }
   if (!send) {  // callbacks run outside the lock: they may call back into the hub
-    if (cb) cb({false, nullptr, "no_connector", "no connector is connected"});
+    if (cb) cb({false, nullptr, "no_connector", "no connector is connected", false});
     return;
   }
   send(json{{"type", "command"}, {"id", id}, {"command", command}, {"account_id", account_id}, {"args", args}}.dump());

@@ -20,7 +20,7 @@ class FakeEngine final : public Engine {
       std::lock_guard g(mu_);
       sent.push_back({account_id, command, args});
       r = connected ? EngineResult{fail_with.empty(), reply, fail_with, fail_with.empty() ? "" : "fake failure"}
-                    : EngineResult{false, nullptr, "no_connector", "no connector is connected"};
+                    : EngineResult{false, nullptr, "no_connector", "no connector is connected", false};
     }
     if (cb) cb(r);
   }
