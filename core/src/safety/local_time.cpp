@@ -23,4 +23,11 @@ LocalTime local_time(const std::string& time_zone, int64_t utc_ms) {
   return t;
 }
 
+int64_t local_midnight(const std::string& time_zone, int64_t day) {
+  using namespace std::chrono;
+  const date::time_zone* tz = date::locate_zone(time_zone);
+  auto local = date::local_time<milliseconds>{date::local_days{date::days{day}}};
+  return tz->to_sys(local, date::choose::earliest).time_since_epoch().count();
+}
+
 }  // namespace sangam::safety

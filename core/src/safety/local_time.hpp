@@ -9,5 +9,7 @@ namespace sangam::safety {
 // Throws std::runtime_error for a zone the time zone database does not know (projects are
 // validated on save, so this is a bug, not bad input).
 LocalTime local_time(const std::string& time_zone, int64_t utc_ms);
+// When local calendar day `day` (days since 1970-01-01) begins in the zone, in UTC ms.
+int64_t local_midnight(const std::string& time_zone, int64_t day);
 
 }  // namespace sangam::safety
