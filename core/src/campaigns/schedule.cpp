@@ -1,5 +1,7 @@
 #include "campaigns/schedule.hpp"
 
+#include "util/mix.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -13,15 +15,9 @@ constexpr int kEveningFrom = 17 * 60;   // the evening, after farm and shop work
 constexpr double kEveningWeight = 1.5;
 constexpr int64_t kStartJitterMs = 30 * kMinute;
 
-uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 struct Rng {
   uint64_t s;
-  double unit() { return (mix(s++) >> 11) * (1.0 / 9007199254740992.0); }  // [0, 1)
+  double unit() { return (mix64(s++) >> 11) * (1.0 / 9007199254740992.0); }  // [0, 1)
 };
 
 struct Segment {
@@ -33,7 +29,7 @@ struct Segment {
 std::vector<int64_t> day_times(const safety::Calendar& cal, int64_t midnight_ms, int n, int64_t not_before_ms, uint64_t seed) {
   std::vector<int64_t> out;
   if (n <= 0 || cal.windows.empty()) return out;
-  Rng rng{mix(seed)};
+  Rng rng{mix64(seed)};
   std::vector<WorkingWindow> windows = cal.windows;
   std::sort(windows.begin(), windows.end(), [](auto& a, auto& b) { return a.start_min < b.start_min; });
   // A random start within 30 minutes of the day's first window, so the first post is not at 09:00:00.
@@ -146,7 +142,7 @@ Plan plan(const PlanInput& in) {
     int64_t midnight = in.midnight_utc_ms(day);
     for (size_t a = 0; a < na; ++a) {
       if (today[a].empty()) continue;
-      uint64_t seed = mix(in.seed ^ mix(static_cast<uint64_t>(in.accounts[a].id) * 1'000'003ULL + static_cast<uint64_t>(day)));
+      uint64_t seed = mix64(in.seed ^ mix64(static_cast<uint64_t>(in.accounts[a].id) * 1'000'003ULL + static_cast<uint64_t>(day)));
       auto times = day_times(in.calendar, midnight, static_cast<int>(today[a].size()), in.not_before_ms, seed);
       for (size_t k = 0; k < today[a].size(); ++k) {
         size_t t = today[a][k];

@@ -1,5 +1,7 @@
 #include "campaigns/template.hpp"
 
+#include "util/mix.hpp"
+
 #include <unicode/brkiter.h>
 #include <unicode/utext.h>
 
@@ -22,12 +24,6 @@ struct TemplateNode {
 };
 
 namespace {
-uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 class Parser {
  public:
@@ -158,7 +154,7 @@ void render_into(const TemplateNode& n, const Template::Lookup& vars, const std:
       break;
     }
     case TemplateNode::choice: {
-      rng = mix(rng);
+      rng = mix64(rng);
       render_into(n.children[rng % n.children.size()], vars, defaults, rng, out);
       break;
     }
@@ -204,7 +200,7 @@ Template Template::parse(const std::string& text, const std::set<std::string>& k
 
 std::string Template::render(const Lookup& vars, const std::map<std::string, std::string>& defaults, uint64_t seed) const {
   std::string out;
-  uint64_t rng = mix(seed);
+  uint64_t rng = mix64(seed);
   render_into(*root_, vars, defaults, rng, out);
   return out;
 }

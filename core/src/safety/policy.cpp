@@ -2,6 +2,8 @@
 // rule that stops a send gives the reason and the time to try again).
 #include "safety/policy.hpp"
 
+#include "util/mix.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -11,13 +13,7 @@ namespace sangam::safety {
 namespace {
 constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
 
-uint64_t mix(uint64_t x) {  // splitmix64: a well-spread hash of (account, send number)
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-uint64_t seed_of(const AccountView& a) { return mix(static_cast<uint64_t>(a.id) * 0x100000001b3ULL ^ mix(a.sends_total)); }
+uint64_t seed_of(const AccountView& a) { return mix64(static_cast<uint64_t>(a.id) * 0x100000001b3ULL ^ mix64(a.sends_total)); }
 
 int scaled(int v, double f) { return static_cast<int>(std::floor(v * f + 1e-9)); }
 
@@ -135,7 +131,7 @@ int64_t pacing_gap_ms(const AccountView& a, Priority p, int64_t now_ms) {
 int64_t typing_ms(int body_chars, uint64_t seed) {
   // ~40 ms a character (a quick typist), ±20 %, between 1.5 and 8 s.
   int64_t base = 1'500 + 40LL * std::max(0, body_chars);
-  int64_t jitter = int64_t(mix(seed) % 41) - 20;  // −20 … +20 %
+  int64_t jitter = int64_t(mix64(seed) % 41) - 20;  // −20 … +20 %
   return std::clamp<int64_t>(base + base * jitter / 100, 1'500, 8'000);
 }
 
