@@ -117,13 +117,13 @@ export class Harness {
   page;
   /** Route pattern → first URL visited with it (see routePattern). */
   visited = new Map();
-  /** Route patterns a test already checked itself at both sizes (checkPage), skipped by the audit. */
+  /** "route@size" (size: phone | desktop) a test already checked itself with checkPage, skipped by the audit. */
   checked = new Set();
 
-  /** @param {{ env?: Record<string,string>, name?: string }} opts */
+  /** @param {{ env?: Record<string,string>, name?: string, command?: 'serve' | 'demo' }} opts */
   name = 'e2e';
 
-  async start({ env = {}, name = 'e2e' } = {}) {
+  async start({ env = {}, name = 'e2e', command = 'serve' } = {}) {
     this.name = name;
     assert.ok(existsSync(SANGAM_BIN), `sangam binary not found at ${SANGAM_BIN} (set SANGAM_BIN)`);
     assert.ok(existsSync(path.join(webDir, 'dist', 'index.html')), 'web/dist is missing: run `npm run build` first');
@@ -133,7 +133,7 @@ export class Harness {
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.dataDir = mkdtempSync(path.join(tmpdir(), `sangam-${name}-`));
-    const child = spawn(SANGAM_BIN, ['serve'], {
+    const child = spawn(SANGAM_BIN, [command], {
       env: {
         ...process.env,
         SANGAM_LISTEN: `127.0.0.1:${port}`,
@@ -268,7 +268,7 @@ export class Harness {
         const page = await ctx.newPage();
         page.setDefaultTimeout(10_000);
         for (const [route, url] of this.visited) {
-          if (this.checked.has(route) || route === '/login') continue;
+          if (this.checked.has(`${route}@${size}`) || route === '/login') continue;
           await page.goto(url);
           await settle(page);
           const r = await checkPage(page, `${route} at ${size} (${url.slice(this.baseUrl.length)})`);
@@ -286,7 +286,7 @@ export class Harness {
 
   /**
    * The checks of auditVisited on the test's own page, now, at both sizes (the viewport is put back):
-   * for pages whose state matters (a dialog open, data loaded). Marks the route as checked.
+   * for states that a fresh visit would not show (a dialog open).
    */
   async checkHere(label = routePattern(this.page.url())) {
     const page = this.page;
