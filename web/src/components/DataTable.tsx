@@ -24,6 +24,7 @@
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { tableFeatures, useTable, type ColumnDef, type RowData } from '@tanstack/react-table';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { ScrollX } from './ScrollX';
 
 export interface DataColumn<T extends RowData> {
   id: string;
@@ -108,7 +109,7 @@ export function DataTable<T extends RowData>({
     [placeClass[c?.phone ?? 'field'], c?.align === 'right' ? 'right' : '', c?.className ?? ''].filter(Boolean).join(' ');
 
   return (
-    <div className="table-scroll">
+    <ScrollX label={label}>
       <table
         className={`table data-table ${className ?? ''}`}
         data-testid={testId}
@@ -158,6 +159,6 @@ export function DataTable<T extends RowData>({
           )}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 }
