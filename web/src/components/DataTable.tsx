@@ -19,7 +19,7 @@
  *   `'hide'` cells are left out. Headers stay in the page for screen readers.
  * - More than `virtualizeAbove` rows (default 150): rows are virtualised against the window scroll with
  *   measured heights, and `aria-rowcount`/`aria-rowindex` tell assistive technology the full size.
- *   Keep `columns` stable (module scope or useMemo) for large lists: new columns rebuild the row model.
+ *   Keep `rows` stable (state or useMemo): a new array rebuilds the row model. Columns may be inline.
  */
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { tableFeatures, useTable, type ColumnDef, type RowData } from '@tanstack/react-table';
@@ -74,10 +74,12 @@ export function DataTable<T extends RowData>({
   virtualizeAbove = 150,
   estimateRowHeight = 56,
 }: DataTableProps<T>) {
-  const defs = useMemo<ColumnDef<Features, T>[]>(
-    () => columns.map((c) => ({ id: c.id, header: () => c.header, cell: (ctx) => c.cell(ctx.row.original) })),
-    [columns],
-  );
+  // Table gets the column ids (row model, header groups); the cells are rendered by calling the page's
+  // functions directly, not through FlexRender, which would mount each `cell` as a component: a new
+  // function per render is a new component type, and React would remount the cell, losing focus.
+  // Keyed by the ids alone, so columns written inline in a page (new objects every render) do not rebuild the row model.
+  const ids = columns.map((c) => c.id).join('\u0000');
+  const defs = useMemo<ColumnDef<Features, T>[]>(() => ids.split('\u0000').map((id) => ({ id })), [ids]);
   const byId = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
   const data = rows as T[];
   const table = useTable({ features, columns: defs, data, getRowId: (r: T) => getRowId(r) });
@@ -121,7 +123,7 @@ export function DataTable<T extends RowData>({
             <tr key={group.id} aria-rowindex={virtual ? 1 : undefined}>
               {group.headers.map((h) => (
                 <th key={h.id} scope="col" className={cellClass(byId.get(h.column.id))}>
-                  {h.isPlaceholder ? null : <table.FlexRender header={h} />}
+                  {h.isPlaceholder ? null : byId.get(h.column.id)?.header}
                 </th>
               ))}
             </tr>
@@ -146,7 +148,7 @@ export function DataTable<T extends RowData>({
                 const label = c?.label ?? (typeof c?.header === 'string' ? c.header : undefined);
                 return (
                   <td key={cell.id} className={cellClass(c)} data-label={label} {...c?.cellProps?.(row.original)}>
-                    <table.FlexRender cell={cell} />
+                    {c?.cell(row.original)}
                   </td>
                 );
               })}
