@@ -7,6 +7,7 @@
 //     project's heading and its data are on screen (React has committed; its handlers are attached),
 //     with a cold cache (new browser context per run) and a warm one (same context, reload).
 // Prints markdown rows for docs/performance.md. Needs web/dist (npm run build) and build/sangam.
+// The demo's connector is the one `sangam demo` spawns (connector/dist).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -20,6 +21,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '..');
 const bin = path.resolve(process.env.SANGAM_BIN ?? path.join(webDir, '..', 'build', 'sangam'));
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 9);
+// SANGAM_WEB_DIR: another build of the dashboard (e.g. the previous commit's dist/, for a before/after).
+const distDir = path.resolve(process.env.SANGAM_WEB_DIR ?? path.join(webDir, 'dist'));
 const EMAIL = 'bench@example.com';
 const PASSWORD = 'bench-password-1';
 
@@ -42,7 +45,7 @@ const server = spawn(bin, ['demo'], {
     SANGAM_DATA_DIR: dataDir,
     SANGAM_ADMIN_EMAIL: EMAIL,
     SANGAM_ADMIN_PASSWORD: PASSWORD,
-    SANGAM_WEB_DIR: path.join(webDir, 'dist'),
+    SANGAM_WEB_DIR: distDir,
     SANGAM_LOG_LEVEL: 'warn',
   },
   stdio: 'ignore',
