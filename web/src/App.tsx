@@ -18,7 +18,7 @@ import { live } from './ws';
 // the shell and that page only (docs/performance.md has the sizes).
 function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return lazy(async () => ({ default: (await load())[name] as M[K] & ComponentType<any> }));
+  return Object.assign(lazy(async () => ({ default: (await load())[name] as M[K] & ComponentType<any> })), { preload: load });
 }
 const LoginPage = page(() => import('./features/auth/LoginPage'), 'LoginPage');
 const AccountsPage = page(() => import('./features/accounts/AccountsPage'), 'AccountsPage');
@@ -31,6 +31,29 @@ const OverviewPage = page(() => import('./features/projects/OverviewPage'), 'Ove
 const SettingsPage = page(() => import('./features/projects/SettingsPage'), 'SettingsPage');
 const TokensPage = page(() => import('./features/tokens/TokensPage'), 'TokensPage');
 const UsersPage = page(() => import('./features/users/UsersPage'), 'UsersPage');
+
+// The page of the address the tab opens with is fetched at once, alongside the session and project
+// requests, instead of after them (a waterfall of one more round trip before the first page shows).
+function preloadFirstPage(path: string): void {
+  const m = /^\/projects\/(\d+)(?:\/([a-z]+))?\/?$/.exec(path);
+  const projectPages: Record<string, { preload: () => Promise<unknown> }> = {
+    '': OverviewPage,
+    accounts: AccountsPage,
+    alerts: AlertsPage,
+    settings: SettingsPage,
+    members: MembersPage,
+    audit: AuditPage,
+  };
+  const other: Record<string, { preload: () => Promise<unknown> }> = {
+    '/projects/new': NewProjectPage,
+    '/tokens': TokensPage,
+    '/users': UsersPage,
+    '/connectors': ConnectorsPage,
+  };
+  const target = m ? projectPages[m[2] ?? ''] : path === '/' ? OverviewPage : other[path];
+  void target?.preload().catch(() => {}); // a failed preload is retried by the lazy route itself
+}
+preloadFirstPage(location.pathname);
 
 /** A project page: the project of the URL, or "not found" (unknown id, not a member, owner-only page). */
 function ProjectPage({ render, ownerOnly }: { render: (p: Project) => ReactNode; ownerOnly?: string }) {
