@@ -49,7 +49,7 @@ export interface DataTableProps<T extends RowData> {
   getRowId: (row: T) => string;
   /** Attributes of each <tr>: className, data-* for tests and styling. */
   rowProps?: (row: T) => HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string | number | undefined>;
-  /** The table's accessible name (a visually hidden caption). */
+  /** The table's accessible name (aria-label; a visually hidden <caption> left a gap above the header). */
   label?: string;
   testId?: string;
   className?: string;
@@ -115,9 +115,9 @@ export function DataTable<T extends RowData>({
       <table
         className={`table data-table ${className ?? ''}`}
         data-testid={testId}
+        aria-label={label}
         aria-rowcount={virtual ? model.length + 1 : undefined}
       >
-        {label && <caption className="sr-only">{label}</caption>}
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} aria-rowindex={virtual ? 1 : undefined}>
