@@ -148,7 +148,7 @@ export function DataTable<T extends RowData>({
                 const label = c?.label ?? (typeof c?.header === 'string' ? c.header : undefined);
                 return (
                   <td key={cell.id} className={cellClass(c)} data-label={label} {...c?.cellProps?.(row.original)}>
-                    {c?.cell(row.original)}
+                    <div className="dt-cell">{c?.cell(row.original)}</div>
                   </td>
                 );
               })}
