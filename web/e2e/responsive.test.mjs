@@ -9,7 +9,7 @@
 // With SANGAM_UPDATE_SCREENSHOTS=1 it refreshes the phone pictures of the README (docs/screenshots/phone-*.png).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Harness, VIEWPORTS, checkPage, routePattern, settle, sleep } from './harness.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Harness, VIEWPORTS, checkPage, routePattern, settle, sidewaysOverflow, sleep } from './harness.mjs';
 
 const h = new Harness();
 /** @type {import('playwright-core').Page} */
@@ -226,5 +226,55 @@ test('every page at phone and desktop size: navigation, no sideways scroll, axe'
         }
       });
     }
+  }
+});
+
+test('a long list is virtualised: 400 numbers, a few dozen rows in the page, every one reachable by scrolling', async () => {
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await page.context().clearCookies();
+  await h.login();
+  await page.waitForURL(/\/projects\/\d+$/);
+  const created = await api('POST', '/projects', { name: 'Many numbers', slug: 'many-numbers', time_zone: 'Asia/Kolkata' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id;
+  const n = 400;
+  const status = await page.evaluate(
+    async ([pid, count]) => {
+      const codes = [];
+      for (let i = 0; i < count; i += 20) {
+        const batch = [];
+        for (let j = i; j < Math.min(count, i + 20); j++) {
+          const phone = `+9197${String(10000000 + j).padStart(8, '0')}`;
+          batch.push(
+            fetch(`/api/v1/projects/${pid}/accounts`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify({ phone, engine: 'sim', label: `Number ${j + 1}` }),
+            }).then((r) => r.status),
+          );
+        }
+        codes.push(...(await Promise.all(batch)));
+      }
+      return codes;
+    },
+    [id, n],
+  );
+  assert.ok(status.every((s) => s === 201), `all ${n} numbers created: ${[...new Set(status)]}`);
+
+  for (const size of /** @type {const} */ (['desktop', 'phone'])) {
+    await page.setViewportSize(VIEWPORTS[size]);
+    await page.goto(`${h.baseUrl}/projects/${id}/accounts`);
+    const table = page.getByTestId('accounts-table');
+    await table.locator('tbody tr[data-phone]').first().waitFor();
+    assert.equal(await table.getAttribute('aria-rowcount'), String(n + 1), 'the table tells its full size');
+    const inDom = await table.locator('tbody tr[data-phone]').count();
+    assert.ok(inDom > 5 && inDom < 80, `${size}: ${inDom} of ${n} rows in the DOM`);
+    // The last number (sorted by status, then phone) comes into the DOM at the bottom of the page.
+    const last = `+9197${String(10000000 + n - 1).padStart(8, '0')}`;
+    assert.equal(await table.locator(`tr[data-phone="${last}"]`).count(), 0);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await table.locator(`tr[data-phone="${last}"]`).waitFor({ timeout: 5000 });
+    assert.ok((await table.locator('tbody tr[data-phone]').count()) < 80, 'still only a window of rows after scrolling');
+    assert.ok((await sidewaysOverflow(page)) <= 0, 'no sideways scroll');
   }
 });
