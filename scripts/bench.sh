@@ -2,7 +2,8 @@
 # `make bench`: HTTP throughput of GET /api/v1/projects with token auth (wrk, keep-alive, 64
 # connections), idle RSS of `sangam serve`, the core micro-benchmarks (Google Benchmark), and the
 # WhatsApp accounts figures of issue 3: `sangam serve` RSS with 100 linked sim accounts through the
-# account pool, and sangam_bridge_bench (bridge round trip, core/connector RSS; real connector).
+# account pool, and sangam_bridge_bench (bridge round trip, core/connector RSS; real connector); and the
+# dashboard's first load (issue 11: first-page JS, time to interactive with the demo; BENCH_ONLY=web alone).
 # Loopback only; every loop is bounded in time. Results go to stdout; docs/performance.md records them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,18 @@ THREADS=${BENCH_WRK_THREADS:-2}
 # build, for a before/after in one run). Both are for comparisons; `make bench` runs everything.
 ONLY=${BENCH_ONLY:-}
 SANGAM_BIN=${SANGAM_BIN:-build/sangam}
+
+# BENCH_ONLY=web: the dashboard's first load alone (JS per first page, time to interactive with the demo).
+if [ "$ONLY" = web ]; then
+  if [ "$SANGAM_BIN" = build/sangam ]; then
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    ninja -C build sangam >/dev/null
+  fi
+  [ -f connector/dist/main.js ] || (cd connector && npm run --silent build)
+  (cd web && npm run --silent build >/dev/null)
+  SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs
+  exit 0
+fi
 
 if [ "$SANGAM_BIN" = build/sangam ]; then  # a binary given by path is measured as it is
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -154,3 +167,7 @@ bench_accounts
 echo
 # in-process core + real connector: bridge round trip; bounded (60 s per wait, 300 s overall)
 timeout 300 build/core/bench/sangam_bridge_bench
+echo
+# the dashboard's first load (web/bench/first-load.mjs): JS of the first page, time to interactive
+[ -f web/dist/index.html ] || (cd web && npm run --silent build >/dev/null)
+SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs

@@ -14,6 +14,14 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 800,
+    rollupOptions: {
+      // react-router, TanStack Query and lucide-react mark their files "use client" for React Server
+      // Components; a client-only bundle has nothing to do with it, so the warning is noise here.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('"use client"')) return;
+        warn(warning);
+      },
+    },
   },
   server: {
     proxy: {

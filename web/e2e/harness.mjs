@@ -1,5 +1,11 @@
 // Shared by the browser tests: start a real `sangam serve` on a free port with a fresh data directory,
 // launch Debian's Chromium with playwright-core, take screenshots, and always clean up.
+//
+// Every page a test visits is also checked, without the test asking: when the harness stops it opens
+// each visited route again (one URL per route pattern, ids folded) in a fresh signed-in context, at a
+// phone (390 x 844) and a desktop (1440 x 900) size, plus the signed-out login page, and fails the test
+// file when axe-core finds a serious or critical violation or the page scrolls sideways. The findings
+// are written to $SANGAM_ARTIFACTS_DIR/a11y-report.json. SANGAM_E2E_AUDIT=0 skips it (debugging only).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { writeFileSync } from 'node:fs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const webDir = path.resolve(here, '..');
@@ -24,6 +32,60 @@ export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'e2e-admin-password-42';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The two sizes every page is checked at: a common phone and a laptop. */
+export const VIEWPORTS = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1440, height: 900 },
+};
+
+/** Impacts that fail a test; "minor" and "moderate" findings are reported in the JSON only. */
+const FAILING_IMPACTS = new Set(['serious', 'critical']);
+
+/** "/projects/12/accounts?x=1" → "/projects/:id/accounts": one check per route, not per id. */
+export function routePattern(url) {
+  const u = new URL(url);
+  return u.pathname.replace(/\/\d+(?=\/|$)/g, '/:id');
+}
+
+/**
+ * Waits until a dashboard page has settled: no request in flight for 500 ms and no loading spinner.
+ * Best effort: a page that keeps polling is checked as it is after the timeout.
+ */
+export async function settle(page, timeout = 8000) {
+  await page.waitForLoadState('networkidle', { timeout }).catch(() => {});
+  await page.locator('.page-loading').first().waitFor({ state: 'detached', timeout }).catch(() => {});
+  await page.evaluate(() => document.fonts?.ready).catch(() => {});
+}
+
+/**
+ * axe-core (WCAG 2.1 A/AA rules and best practices) on the page as it is now. Returns the violations
+ * whose impact is serious or critical, each as { rule, impact, help, nodes: [selector …] }.
+ */
+export async function axeViolations(page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return {
+    failing: results.violations
+      .filter((v) => FAILING_IMPACTS.has(v.impact ?? ''))
+      .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })),
+    all: results.violations.map((v) => ({ rule: v.id, impact: v.impact, count: v.nodes.length })),
+  };
+}
+
+/** Horizontal overflow of the page: the page's width beyond the window (0 = nothing scrolls sideways). */
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** Both checks on the page as it is; a list of readable failures (empty = clean). */
+export async function checkPage(page, where) {
+  const problems = [];
+  const { failing, all } = await axeViolations(page);
+  for (const v of failing) problems.push(`${where}: axe ${v.impact} ${v.rule} (${v.help}) at ${v.nodes.join(' | ')}`);
+  const over = await sidewaysOverflow(page);
+  if (over > 0) problems.push(`${where}: the page scrolls sideways by ${over} px`);
+  return { problems, all };
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -53,9 +115,16 @@ export class Harness {
   browser = null;
   /** @type {import('playwright-core').Page} */
   page;
+  /** Route pattern → first URL visited with it (see routePattern). */
+  visited = new Map();
+  /** "route@size" (size: phone | desktop) a test already checked itself with checkPage, skipped by the audit. */
+  checked = new Set();
 
-  /** @param {{ env?: Record<string,string>, name?: string }} opts */
-  async start({ env = {}, name = 'e2e' } = {}) {
+  /** @param {{ env?: Record<string,string>, name?: string, command?: 'serve' | 'demo' }} opts */
+  name = 'e2e';
+
+  async start({ env = {}, name = 'e2e', command = 'serve' } = {}) {
+    this.name = name;
     assert.ok(existsSync(SANGAM_BIN), `sangam binary not found at ${SANGAM_BIN} (set SANGAM_BIN)`);
     assert.ok(existsSync(path.join(webDir, 'dist', 'index.html')), 'web/dist is missing: run `npm run build` first');
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -64,7 +133,7 @@ export class Harness {
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.dataDir = mkdtempSync(path.join(tmpdir(), `sangam-${name}-`));
-    const child = spawn(SANGAM_BIN, ['serve'], {
+    const child = spawn(SANGAM_BIN, [command], {
       env: {
         ...process.env,
         SANGAM_LISTEN: `127.0.0.1:${port}`,
@@ -107,6 +176,14 @@ export class Harness {
     const context = await this.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
     this.page = await context.newPage();
     this.page.setDefaultTimeout(10_000);
+    // Same-document (history API) navigations count too, so every route the app shows is recorded.
+    this.page.on('framenavigated', (frame) => {
+      if (frame !== this.page.mainFrame()) return;
+      const url = frame.url();
+      if (!url.startsWith(this.baseUrl)) return;
+      const key = routePattern(url);
+      if (!this.visited.has(key)) this.visited.set(key, url);
+    });
     this.page.on('pageerror', (e) => console.error('[browser pageerror]', e.message));
     this.page.on('console', (m) => {
       // 4xx answers the test provokes on purpose are logged by Chromium as "Failed to load resource".
@@ -133,6 +210,14 @@ export class Harness {
   }
 
   async stop() {
+    let auditError = null;
+    if (this.browser && this.server && process.env.SANGAM_E2E_AUDIT !== '0') {
+      try {
+        await this.auditVisited();
+      } catch (e) {
+        auditError = e;
+      }
+    }
     try {
       await this.browser?.close();
     } finally {
@@ -148,6 +233,75 @@ export class Harness {
       live.delete(this);
       if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
     }
+    if (auditError) throw auditError;
+  }
+
+  /**
+   * Opens every visited route again in fresh contexts at both sizes (signed in through the API as the
+   * admin, and the login page signed out) and fails on serious/critical axe findings or sideways scroll.
+   */
+  async auditVisited() {
+    const browser = /** @type {import('playwright-core').Browser} */ (this.browser);
+    const problems = [];
+    const report = [];
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      const anon = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
+      try {
+        const page = await anon.newPage();
+        await page.goto(this.baseUrl + '/');
+        await page.getByRole('button', { name: 'Sign in' }).waitFor();
+        await settle(page);
+        const r = await checkPage(page, `login page at ${size}`);
+        problems.push(...r.problems);
+        report.push({ route: '(signed out) /', size, violations: r.all });
+      } finally {
+        await anon.close();
+      }
+
+      const ctx = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
+      try {
+        const res = await ctx.request.post(`${this.baseUrl}/api/v1/auth/login`, {
+          data: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+          headers: { Origin: this.baseUrl },
+        });
+        assert.equal(res.status(), 200, `audit: signing in through the API answered ${res.status()}`);
+        const page = await ctx.newPage();
+        page.setDefaultTimeout(10_000);
+        for (const [route, url] of this.visited) {
+          if (this.checked.has(`${route}@${size}`) || route === '/login') continue;
+          await page.goto(url);
+          await settle(page);
+          const r = await checkPage(page, `${route} at ${size} (${url.slice(this.baseUrl.length)})`);
+          problems.push(...r.problems);
+          report.push({ route, size, url: url.slice(this.baseUrl.length), violations: r.all });
+        }
+      } finally {
+        await ctx.close();
+      }
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(path.join(ARTIFACTS, `a11y-report-${this.name}.json`), JSON.stringify(report, null, 2));
+    assert.deepEqual(problems, [], `accessibility / layout problems on visited pages:\n${problems.join('\n')}`);
+  }
+
+  /**
+   * The checks of auditVisited on the test's own page, now, at both sizes (the viewport is put back):
+   * for states that a fresh visit would not show (a dialog open).
+   */
+  async checkHere(label = routePattern(this.page.url())) {
+    const page = this.page;
+    const before = page.viewportSize();
+    const problems = [];
+    try {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await page.setViewportSize(viewport);
+        await sleep(150); // media queries and the virtualiser react to the resize
+        problems.push(...(await checkPage(page, `${label} at ${size}`)).problems);
+      }
+    } finally {
+      if (before) await page.setViewportSize(before);
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
   }
 
   /**
@@ -156,7 +310,8 @@ export class Harness {
    */
   async shot(name, { readme } = {}) {
     const file = path.join(ARTIFACTS, `${name}.png`);
-    await this.page.mouse.move(1200, 880); // no hover highlight in the pictures
+    const vp = this.page.viewportSize() ?? VIEWPORTS.desktop;
+    await this.page.mouse.move(vp.width - 2, vp.height - 2); // no hover highlight in the pictures
     await this.page.screenshot({ path: file });
     if (readme && process.env.SANGAM_UPDATE_SCREENSHOTS === '1') {
       mkdirSync(SCREENSHOTS_DIR, { recursive: true });

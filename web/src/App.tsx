@@ -1,32 +1,119 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from 'react';
+import { createBrowserRouter, Outlet, ScrollRestoration, useParams, type RouteObject } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
+import { QueryClientProvider } from '@tanstack/react-query';
+import type { Project } from './api';
 import { EmptyState, PageLoading } from './components/ui';
 import { Shell } from './components/Shell';
 import { ToastProvider } from './components/Toast';
-import { AccountsPage } from './features/accounts/AccountsPage';
-import { AlertsPage } from './features/alerts/AlertsPage';
+import { queryClient, useLiveInvalidation } from './components/query';
 import { AlertsProvider } from './features/alerts/context';
-import { AuditPage } from './features/audit/AuditPage';
-import { ConnectorsPage } from './features/connectors/ConnectorsPage';
-import { LoginPage } from './features/auth/LoginPage';
 import { SessionProvider, useSession } from './features/auth/session';
-import { MembersPage } from './features/members/MembersPage';
-import { NewProjectPage } from './features/projects/NewProjectPage';
-import { OverviewPage } from './features/projects/OverviewPage';
-import { SettingsPage } from './features/projects/SettingsPage';
 import { ProjectsProvider, lastProject, rememberProject, useProjects } from './features/projects/context';
-import { TokensPage } from './features/tokens/TokensPage';
-import { UsersPage } from './features/users/UsersPage';
 import { useProjectSubscription } from './live';
-import { Link, match, navigate, usePath } from './router';
+import { bindRouter, Link, match, navigate, usePath } from './router';
 import { live } from './ws';
+
+// Every page is its own chunk, fetched when its route is first shown: the first page of a visit loads
+// the shell and that page only (docs/performance.md has the sizes).
+function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return Object.assign(lazy(async () => ({ default: (await load())[name] as M[K] & ComponentType<any> })), { preload: load });
+}
+const LoginPage = page(() => import('./features/auth/LoginPage'), 'LoginPage');
+const AccountsPage = page(() => import('./features/accounts/AccountsPage'), 'AccountsPage');
+const AlertsPage = page(() => import('./features/alerts/AlertsPage'), 'AlertsPage');
+const AuditPage = page(() => import('./features/audit/AuditPage'), 'AuditPage');
+const ConnectorsPage = page(() => import('./features/connectors/ConnectorsPage'), 'ConnectorsPage');
+const MembersPage = page(() => import('./features/members/MembersPage'), 'MembersPage');
+const NewProjectPage = page(() => import('./features/projects/NewProjectPage'), 'NewProjectPage');
+const OverviewPage = page(() => import('./features/projects/OverviewPage'), 'OverviewPage');
+const SettingsPage = page(() => import('./features/projects/SettingsPage'), 'SettingsPage');
+const TokensPage = page(() => import('./features/tokens/TokensPage'), 'TokensPage');
+const UsersPage = page(() => import('./features/users/UsersPage'), 'UsersPage');
+
+// The page of the address the tab opens with is fetched at once, alongside the session and project
+// requests, instead of after them (a waterfall of one more round trip before the first page shows).
+function preloadFirstPage(path: string): void {
+  const m = /^\/projects\/(\d+)(?:\/([a-z]+))?\/?$/.exec(path);
+  const projectPages: Record<string, { preload: () => Promise<unknown> }> = {
+    '': OverviewPage,
+    accounts: AccountsPage,
+    alerts: AlertsPage,
+    settings: SettingsPage,
+    members: MembersPage,
+    audit: AuditPage,
+  };
+  const other: Record<string, { preload: () => Promise<unknown> }> = {
+    '/projects/new': NewProjectPage,
+    '/tokens': TokensPage,
+    '/users': UsersPage,
+    '/connectors': ConnectorsPage,
+  };
+  const target = m ? projectPages[m[2] ?? ''] : path === '/' ? OverviewPage : other[path];
+  void target?.preload().catch(() => {}); // a failed preload is retried by the lazy route itself
+}
+preloadFirstPage(location.pathname);
+
+/** A project page: the project of the URL, or "not found" (unknown id, not a member, owner-only page). */
+function ProjectPage({ render, ownerOnly }: { render: (p: Project) => ReactNode; ownerOnly?: string }) {
+  const { id } = useParams();
+  const { byId, error } = useProjects();
+  const project = id && /^\d+$/.test(id) ? byId(Number(id)) : undefined;
+  if (!project) return <NotFound text={error ?? 'This project does not exist, or you are not a member of it.'} />;
+  if (ownerOnly && project.role !== 'owner') return <NotFound text={ownerOnly} />;
+  return <>{render(project)}</>;
+}
+
+function AdminOnly({ text, children }: { text: string; children: ReactNode }) {
+  const { me } = useSession();
+  return me?.user.is_admin ? <>{children}</> : <NotFound text={text} />;
+}
+
+const routes: RouteObject[] = [
+  {
+    element: <Root />,
+    children: [
+      { path: '/', element: <PageLoading /> },
+      { path: '/login', element: <PageLoading /> },
+      { path: '/projects/new', element: <NewProjectPage /> },
+      { path: '/tokens', element: <TokensPage /> },
+      { path: '/users', element: <AdminOnly text="Only administrators can manage users."><UsersPage /></AdminOnly> },
+      {
+        path: '/connectors',
+        element: <AdminOnly text="Only administrators can see the connectors."><ConnectorsPage /></AdminOnly>,
+      },
+      {
+        path: '/projects/:id',
+        children: [
+          { index: true, element: <ProjectPage render={(p) => <OverviewPage project={p} />} /> },
+          { path: 'accounts', element: <ProjectPage render={(p) => <AccountsPage key={p.id} project={p} />} /> },
+          { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
+          { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
+          { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
+          {
+            path: 'audit',
+            element: <ProjectPage ownerOnly="Only project owners can read the audit log." render={(p) => <AuditPage project={p} />} />,
+          },
+        ],
+      },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];
+
+const router = createBrowserRouter(routes);
+bindRouter(router);
 
 export function App() {
   return (
-    <ToastProvider>
-      <SessionProvider>
-        <Root />
-      </SessionProvider>
-    </ToastProvider>
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <SessionProvider>
+          <RouterProvider router={router} />
+        </SessionProvider>
+      </ToastProvider>
+    </QueryClientProvider>
   );
 }
 
@@ -34,19 +121,35 @@ function Root() {
   const { me } = useSession();
   const signedIn = !!me;
 
-  // One WebSocket while signed in; closed on sign-out.
+  // One WebSocket while signed in; closed on sign-out. Signing out also drops every cached list.
   useEffect(() => {
     if (!signedIn) return;
     live.start();
-    return () => live.stop();
+    return () => {
+      live.stop();
+      queryClient.clear();
+    };
   }, [signedIn]);
 
-  if (me === undefined) return <PageLoading />;
-  if (me === null) return <LoginPage />;
+  let body: ReactNode;
+  if (me === undefined) body = <PageLoading />;
+  else if (me === null)
+    body = (
+      <Suspense fallback={<PageLoading />}>
+        <LoginPage />
+      </Suspense>
+    );
+  else
+    body = (
+      <ProjectsProvider key={me.user.id}>
+        <SignedIn />
+      </ProjectsProvider>
+    );
   return (
-    <ProjectsProvider key={me.user.id}>
-      <SignedIn />
-    </ProjectsProvider>
+    <>
+      <ScrollRestoration />
+      {body}
+    </>
   );
 }
 
@@ -54,12 +157,12 @@ const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audi
 
 function SignedIn() {
   const path = usePath();
-  const { list, byId, error } = useProjects();
-  const { me } = useSession();
+  const { list, byId } = useProjects();
+  useLiveInvalidation();
 
   const pm = match('/projects/:id', path) ?? match('/projects/:id/:section', path);
   const projectId = pm && /^\d+$/.test(pm.id) ? Number(pm.id) : null;
-  const section = pm?.section ?? '';
+  const section = pm && PROJECT_SECTIONS.includes(pm.section ?? '') ? (pm.section ?? '') : '';
   const project = projectId !== null ? byId(projectId) : undefined;
 
   // The project shown in the sidebar on non-project pages: the last one used.
@@ -86,30 +189,16 @@ function SignedIn() {
     document.title = name ? `${name} · Sangam` : 'Sangam';
   }, [project?.name]);
 
-  let page: ReactNode;
-  if (list === undefined) page = <PageLoading />;
-  else if (path === '/projects/new') page = <NewProjectPage />;
-  else if (path === '/tokens') page = <TokensPage />;
-  else if (path === '/users')
-    page = me?.user.is_admin ? <UsersPage /> : <NotFound text="Only administrators can manage users." />;
-  else if (path === '/connectors')
-    page = me?.user.is_admin ? <ConnectorsPage /> : <NotFound text="Only administrators can see the connectors." />;
-  else if (pm && PROJECT_SECTIONS.includes(section)) {
-    if (!project) page = <NotFound text={error ?? 'This project does not exist, or you are not a member of it.'} />;
-    else if (section === '') page = <OverviewPage project={project} />;
-    else if (section === 'accounts') page = <AccountsPage key={project.id} project={project} />;
-    else if (section === 'alerts') page = <AlertsPage key={project.id} project={project} />;
-    else if (section === 'settings') page = <SettingsPage project={project} />;
-    else if (section === 'members') page = <MembersPage project={project} />;
-    else if (project.role === 'owner') page = <AuditPage project={project} />;
-    else page = <NotFound text="Only project owners can read the audit log." />;
-  } else if (path === '/' || path === '/login') page = <PageLoading />;
-  else page = <NotFound />;
-
   return (
     <AlertsProvider projectId={sidebarProject?.id ?? null}>
       <Shell project={sidebarProject} section={section} path={path}>
-        {page}
+        {list === undefined ? (
+          <PageLoading />
+        ) : (
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
+        )}
       </Shell>
     </AlertsProvider>
   );

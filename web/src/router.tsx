@@ -1,53 +1,42 @@
-// A tiny history-API router: enough for a handful of routes without another dependency.
-import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+// The dashboard's routing helpers, implemented over react-router's data router (App.tsx builds it and
+// calls bindRouter). Pages keep using these four names, so they do not depend on react-router's API:
+// `navigate` works outside components (event handlers, effects), `usePath` is the current pathname,
+// `match` tests a "/projects/:id/settings" pattern, `Link` is an in-app link.
+import type { AnchorHTMLAttributes } from 'react';
+import { Link as RouterLink, matchPath, useLocation, type createBrowserRouter } from 'react-router';
 
-const listeners = new Set<() => void>();
+type AppRouter = ReturnType<typeof createBrowserRouter>;
 
-function notify(): void {
-  listeners.forEach((fn) => fn());
+let router: AppRouter | null = null;
+
+/** Called once by App.tsx with the router it renders. */
+export function bindRouter(r: AppRouter): void {
+  router = r;
 }
 
-if (typeof window !== 'undefined') window.addEventListener('popstate', notify);
-
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
-  if (to === location.pathname + location.search) return;
-  if (opts.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
-  window.scrollTo(0, 0);
-  notify();
+  if (!router) {
+    location.assign(to);
+    return;
+  }
+  const here = router.state.location;
+  if (to === here.pathname + here.search) return;
+  void router.navigate(to, { replace: opts.replace });
 }
 
 export function usePath(): string {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const fn = () => setPath(location.pathname);
-    listeners.add(fn);
-    return () => {
-      listeners.delete(fn);
-    };
-  }, []);
-  return path;
+  return useLocation().pathname;
 }
 
-/** Matches "/projects/:id/settings" style patterns; returns the params or null. */
+/** Matches "/projects/:id/settings" style patterns (the whole path); returns the params or null. */
 export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/').filter(Boolean);
-  const s = path.replace(/\/+$/, '').split('/').filter(Boolean);
-  if (p.length !== s.length) return null;
+  const m = matchPath({ path: pattern, end: true }, path.replace(/\/+$/, '') || '/');
+  if (!m) return null;
   const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    if (p[i].startsWith(':')) params[p[i].slice(1)] = decodeURIComponent(s[i]);
-    else if (p[i] !== s[i]) return null;
-  }
+  for (const [k, v] of Object.entries(m.params)) if (v !== undefined) params[k] = v;
   return params;
 }
 
-export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
-  const handle = (e: MouseEvent<HTMLAnchorElement>) => {
-    onClick?.(e);
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(to);
-  };
-  return <a href={to} onClick={handle} {...rest} />;
+export function Link({ to, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
+  return <RouterLink to={to} {...rest} />;
 }

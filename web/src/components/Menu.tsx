@@ -1,9 +1,10 @@
 // A small action menu ("⋯") rendered in a portal with fixed positioning, so table cards that
 // clip their overflow do not cut it off.
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { IconMore, IconX } from './Icons';
 import { useEscapeKey } from './Modal';
+import { useFocusTrap } from './useFocusTrap';
 
 export interface MenuItem {
   label: string;
@@ -37,7 +38,11 @@ export function ActionMenu({ items, label = 'More actions', testId }: { items: M
       if (popRef.current?.contains(t) || btnRef.current?.contains(t)) return;
       close();
     };
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      close();
+      btnRef.current?.focus();
+    };
     document.addEventListener('mousedown', onDoc);
     document.addEventListener('keydown', onKey);
     window.addEventListener('scroll', close, true);
@@ -49,6 +54,24 @@ export function ActionMenu({ items, label = 'More actions', testId }: { items: M
       window.removeEventListener('resize', close);
     };
   }, [open]);
+
+  // Opened from the keyboard or not, the first item gets focus so the arrows and Enter work at once.
+  useEffect(() => {
+    if (open && pos) popRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+  }, [open, pos]);
+
+  const onMenuKey = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    const items = [...(popRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const i = items.indexOf(document.activeElement as HTMLElement);
+    const to = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : null;
+    if (to !== null) {
+      e.preventDefault();
+      items[(to + items.length) % items.length]?.focus();
+    } else if (e.key === 'Tab') {
+      setOpen(false);
+      btnRef.current?.focus();
+    }
+  };
 
   if (shown.length === 0) return null;
   return (
@@ -72,6 +95,8 @@ export function ActionMenu({ items, label = 'More actions', testId }: { items: M
             ref={popRef}
             className="action-menu"
             role="menu"
+            aria-label={label}
+            onKeyDown={onMenuKey}
             style={{ top: pos.top, left: pos.left, transform: `translate(-100%, ${pos.up ? '-100%' : '0'})` }}
           >
             {shown.map((i) => (
@@ -81,8 +106,11 @@ export function ActionMenu({ items, label = 'More actions', testId }: { items: M
                 role="menuitem"
                 className={`menu-item ${i.danger ? 'danger-text' : ''}`}
                 data-testid={i.testId}
+                tabIndex={-1}
                 onClick={() => {
                   setOpen(false);
+                  // Focus goes back to the ⋯ button first, so a dialog opened by the item returns it there.
+                  btnRef.current?.focus();
                   i.onSelect();
                 }}
               >
@@ -100,11 +128,25 @@ export function ActionMenu({ items, label = 'More actions', testId }: { items: M
 /** A panel sliding in from the right (account details). */
 export function Drawer({ title, onClose, children, width = 520 }: { title: ReactNode; onClose: () => void; children: ReactNode; width?: number }) {
   useEscapeKey(onClose);
+  const ref = useRef<HTMLElement>(null);
+  useFocusTrap(ref);
+  const titleId = useId();
   return createPortal(
     <div className="drawer-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <aside className="drawer" role="dialog" aria-modal="true" style={{ width }} data-testid="account-drawer">
+      <aside
+        ref={ref}
+        className="drawer"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+        style={{ width }}
+        data-testid="account-drawer"
+      >
         <div className="drawer-header">
-          <div className="drawer-title">{title}</div>
+          <div className="drawer-title" id={titleId}>
+            {title}
+          </div>
           <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
             <IconX />
           </button>

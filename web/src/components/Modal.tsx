@@ -1,8 +1,9 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { errorMessage } from '../api';
 import { FormError } from './Field';
 import { IconX } from './Icons';
+import { useFocusTrap } from './useFocusTrap';
 
 /** Calls `onClose` when Escape is pressed anywhere on the page (dialogs, drawers, menus). */
 export function useEscapeKey(onClose: () => void): void {
@@ -29,12 +30,25 @@ export function Modal({
   testId?: string;
 }) {
   useEscapeKey(onClose);
+  // Focus stays in the dialog while it is open and goes back to the button that opened it.
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref);
+  const titleId = useId();
 
   return createPortal(
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" style={{ maxWidth: width }} data-testid={testId}>
+      <div
+        ref={ref}
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+        style={{ maxWidth: width }}
+        data-testid={testId}
+      >
         <div className="modal-header">
-          <h2>{title}</h2>
+          <h2 id={titleId}>{title}</h2>
           <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
             <IconX />
           </button>

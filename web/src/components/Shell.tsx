@@ -5,8 +5,12 @@ import { useSession } from '../features/auth/session';
 import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { useLiveState } from '../live';
 import { Link } from '../router';
-import { IconBell, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconSettings, IconUserCog, IconUsers, Logo } from './Icons';
+import { IconBell, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconSettings, IconUserCog, IconUsers, IconX, Logo } from './Icons';
 import { Avatar } from './ui';
+import { useFocusTrap, useMediaQuery } from './useFocusTrap';
+
+/** Below this width the sidebar is a drawer behind a menu button (styles.css uses the same 900 px). */
+const NARROW = '(max-width: 899.98px)';
 
 function NavItem({
   to,
@@ -28,9 +32,12 @@ function NavItem({
       {icon}
       <span>{children}</span>
       {!!count && (
-        <span className="nav-count" data-testid={testId ? `${testId}-count` : undefined} aria-label={`${count} open`}>
-          {count > 99 ? '99+' : count}
-        </span>
+        <>
+          <span className="nav-count" data-testid={testId ? `${testId}-count` : undefined} aria-hidden="true">
+            {count > 99 ? '99+' : count}
+          </span>
+          <span className="sr-only">, {count} open</span>
+        </>
       )}
     </Link>
   );
@@ -41,7 +48,7 @@ function LiveIndicator() {
   const label = s === 'open' ? 'Live' : s === 'connecting' ? 'Connecting…' : 'Offline — retrying';
   return (
     <span className={`live live-${s}`} title="Live updates over WebSocket" data-testid="live-indicator">
-      <span className="live-dot" />
+      <span className="live-dot" aria-hidden="true" />
       {label}
     </span>
   );
@@ -51,11 +58,21 @@ function UserMenu() {
   const { me, logout } = useSession();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const btn = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!open) return;
     const onDoc = (e: MouseEvent) => ref.current && !ref.current.contains(e.target as Node) && setOpen(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      btn.current?.focus();
+    };
     document.addEventListener('mousedown', onDoc);
-    return () => document.removeEventListener('mousedown', onDoc);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDoc);
+      document.removeEventListener('keydown', onKey);
+    };
   }, [open]);
   if (!me) return null;
   const u = me.user;
@@ -75,7 +92,7 @@ function UserMenu() {
           </button>
         </div>
       )}
-      <button type="button" className="user-button" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="user-menu">
+      <button ref={btn} type="button" className="user-button" aria-haspopup="menu" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="user-menu">
         <Avatar name={u.name || u.email} size={32} />
         <span className="user-text">
           <span className="user-name">{u.name || u.email}</span>
@@ -103,12 +120,85 @@ export function Shell({
   const { open: openAlerts } = useAlerts();
   const base = project ? `/projects/${project.id}` : '';
   const projectPage = path.startsWith('/projects/') && !!project;
+  const narrow = useMediaQuery(NARROW);
+  const [navOpen, setNavOpen] = useState(false);
+  const drawer = narrow && navOpen;
+  const sidebar = useRef<HTMLElement>(null);
+  useFocusTrap(sidebar, drawer);
+
+  // The drawer closes on every navigation, on Escape, and when the window grows past the fold.
+  useEffect(() => setNavOpen(false), [path, narrow]);
+  useEffect(() => {
+    if (!drawer) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      // A popup open inside the drawer (project switcher, user menu) takes this Escape; the next one closes the drawer.
+      if (sidebar.current?.querySelector('[aria-expanded="true"]')) return;
+      setNavOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    const overflow = document.body.style.overflow;
+    document.body.style.overflow = 'hidden'; // the page behind does not scroll under the finger
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.body.style.overflow = overflow;
+    };
+  }, [drawer]);
+  const alertCount = openAlerts?.length ?? 0;
+
   return (
-    <div className="app">
-      <aside className="sidebar">
+    <div className={`app ${drawer ? 'nav-open' : ''}`}>
+      <header className="topbar" data-testid="topbar">
+        <button
+          type="button"
+          className="topbar-button"
+          aria-label="Open navigation"
+          aria-expanded={drawer}
+          aria-controls="app-sidebar"
+          onClick={() => setNavOpen(true)}
+          data-testid="nav-toggle"
+        >
+          <IconMenu size={22} />
+        </button>
+        <Link to={base || '/'} className="topbar-brand">
+          <Logo size={26} />
+          <span className="ellipsis">{project?.name ?? 'Sangam'}</span>
+        </Link>
+        {project && (
+          <Link
+            to={`${base}/alerts`}
+            className="topbar-button topbar-alerts"
+            aria-label={alertCount ? `Alerts: ${alertCount} open` : 'Alerts: none open'}
+            data-testid="topbar-alerts"
+          >
+            <IconBell size={21} />
+            {alertCount > 0 && (
+              <span className="nav-count" aria-hidden="true">
+                {alertCount > 99 ? '99+' : alertCount}
+              </span>
+            )}
+          </Link>
+        )}
+      </header>
+      {drawer && <div className="nav-backdrop" onMouseDown={() => setNavOpen(false)} aria-hidden="true" />}
+      <aside
+        id="app-sidebar"
+        ref={sidebar}
+        className="sidebar"
+        tabIndex={-1}
+        inert={narrow && !navOpen}
+        aria-label="Navigation"
+        {...(drawer ? { role: 'dialog', 'aria-modal': true } : {})}
+        data-testid="sidebar"
+      >
         <div className="brand">
           <Logo size={30} />
           <span>Sangam</span>
+          {narrow && (
+            <button type="button" className="icon-btn sidebar-close" aria-label="Close navigation" onClick={() => setNavOpen(false)} data-testid="nav-close">
+              <IconX />
+            </button>
+          )}
         </div>
         <ProjectSwitcher current={project} section={projectPage ? section : ''} />
         <nav className="nav" aria-label="Main">
@@ -163,7 +253,7 @@ export function Shell({
           <UserMenu />
         </div>
       </aside>
-      <main className="main">{children}</main>
+      <main className="main" id="main">{children}</main>
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { Role } from '../api';
 import { IconAlert } from './Icons';
+import { ScrollX } from './ScrollX';
 
 export function Spinner({ label }: { label?: string }) {
   return (
@@ -119,7 +120,8 @@ export function Card({
   );
 }
 
-const avatarColors = ['#0ea5e9', '#8b5cf6', '#f59e0b', '#10b981', '#ef4444', '#ec4899', '#6366f1', '#14b8a6'];
+// The 700 shades of the earlier palette: white initials need 4.5:1 (the 500 shades gave 2.1-3.8:1).
+const avatarColors = ['#0369a1', '#6d28d9', '#b45309', '#047857', '#b91c1c', '#be185d', '#4338ca', '#0f766e'];
 
 export function Avatar({ name, size = 28 }: { name: string; size?: number }) {
   const initials =
@@ -184,12 +186,14 @@ export function TableCard<T>({
       ) : items.length === 0 ? (
         empty
       ) : (
-        <table className="table" data-testid={testId}>
-          <thead>
-            <tr>{head}</tr>
-          </thead>
-          <tbody>{items.map(row)}</tbody>
-        </table>
+        <ScrollX>
+          <table className="table" data-testid={testId}>
+            <thead>
+              <tr>{head}</tr>
+            </thead>
+            <tbody>{items.map(row)}</tbody>
+          </table>
+        </ScrollX>
       )}
     </Card>
   );

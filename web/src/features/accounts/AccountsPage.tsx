@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ACCOUNT_ROLES, accounts as accountsApi, errorMessage, type Account, type AccountRole, type AccountTransition, type Project } from '../../api';
 import { IconArchive, IconEdit, IconPhone, IconPlay, IconPlus, IconQr, IconSnow, IconTrash, IconUnlink } from '../../components/Icons';
+import { DataTable, type DataColumn } from '../../components/DataTable';
 import { ActionMenu } from '../../components/Menu';
 import { ConfirmDialog } from '../../components/Modal';
 import { Badge, Card, EmptyState, ErrorBanner, PageHeader, PageLoading } from '../../components/ui';
@@ -97,6 +98,93 @@ export function AccountsPage({ project }: { project: Project }) {
     return null;
   };
 
+  // The table's columns (components/DataTable.tsx): on a phone each number is a card titled by its
+  // phone and label, with Link and ⋯ beside it; the engine is left out there.
+  const columns: DataColumn<Account>[] = [
+    {
+      id: 'number',
+      header: 'Number',
+      phone: 'title',
+      cell: (a) => (
+        <button type="button" className="account-cell" onClick={() => setDetail(a.id)} title="Show details">
+          <span className="account-phone mono">{formatPhone(a.phone)}</span>
+          <span className="account-label">{labelOf(a) || <span className="muted">No label</span>}</span>
+        </button>
+      ),
+    },
+    {
+      id: 'role',
+      header: 'Role',
+      cell: (a) =>
+        perms.write && a.status !== 'retired' && a.status !== 'banned' ? (
+          <select
+            className="select select-sm role-select"
+            value={a.role}
+            aria-label={`Role of ${formatPhone(a.phone)}`}
+            onChange={(e) => void changeRole(a, e.target.value as AccountRole)}
+          >
+            {ACCOUNT_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {roleInfo[r].label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span>{roleInfo[a.role]?.label ?? a.role}</span>
+        ),
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (a) => (
+        <>
+          <div className="status-cell">
+            <StatusBadge status={a.status} />
+            {a.status === 'warming' && a.warmup_day !== null && <span className="muted small">day {a.warmup_day}</span>}
+          </div>
+          {a.status_reason && (
+            <div className="status-reason small ellipsis" title={a.status_reason}>
+              {a.status_reason}
+            </div>
+          )}
+        </>
+      ),
+    },
+    {
+      id: 'health',
+      header: 'Health',
+      cellProps: () => ({ 'data-testid': 'health-cell' }),
+      cell: (a) => (a.status === 'new' || a.status === 'linking' ? <span className="muted">—</span> : <HealthScore score={a.health} level={a.health_level} />),
+    },
+    { id: 'today', header: 'Today', cell: (a) => <UsageBar used={a.usage_today} limit={a.daily_limit} /> },
+    {
+      id: 'activity',
+      header: 'Last activity',
+      className: 'nowrap',
+      cellProps: (a) => ({ title: formatDateTime(a.last_activity_at) }),
+      cell: (a) => (a.last_activity_at ? relativeTime(a.last_activity_at, Date.now()) : <span className="muted">never</span>),
+    },
+    {
+      id: 'engine',
+      header: 'Engine',
+      phone: 'hide',
+      cell: (a) => <span className={`engine engine-${a.engine}`}>{engineInfo[a.engine]?.label ?? a.engine}</span>,
+    },
+    {
+      id: 'actions',
+      header: 'Actions',
+      phone: 'actions',
+      align: 'right',
+      className: 'nowrap',
+      cell: (a) => (
+        <div className="row-actions">
+          {primaryAction(a)}
+          <ActionMenu items={rowActions(a)} label={`More actions for ${formatPhone(a.phone)}`} testId="account-menu" />
+        </div>
+      ),
+    },
+  ];
+
   const summary = ['active', 'standby', 'warming', 'cooling', 'linking', 'disconnected', 'banned', 'new', 'retired'].filter((s) => counts[s]);
 
   return (
@@ -166,81 +254,15 @@ export function AccountsPage({ project }: { project: Project }) {
             Simulated engine.
           </EmptyState>
         ) : (
-          <div className="table-scroll">
-            <table className="table accounts-table" data-testid="accounts-table">
-              <thead>
-                <tr>
-                  <th>Number</th>
-                  <th>Role</th>
-                  <th>Status</th>
-                  <th>Health</th>
-                  <th>Today</th>
-                  <th>Last activity</th>
-                  <th>Engine</th>
-                  <th className="right">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {sorted.map((a) => (
-                  <tr key={a.id} data-account-id={a.id} data-phone={a.phone} className={a.status === 'retired' ? 'row-muted' : ''}>
-                    <td>
-                      <button type="button" className="account-cell" onClick={() => setDetail(a.id)} title="Show details">
-                        <span className="account-phone mono">{formatPhone(a.phone)}</span>
-                        <span className="account-label">{labelOf(a) || <span className="muted">No label</span>}</span>
-                      </button>
-                    </td>
-                    <td>
-                      {perms.write && a.status !== 'retired' && a.status !== 'banned' ? (
-                        <select
-                          className="select select-sm role-select"
-                          value={a.role}
-                          aria-label={`Role of ${formatPhone(a.phone)}`}
-                          onChange={(e) => void changeRole(a, e.target.value as AccountRole)}
-                        >
-                          {ACCOUNT_ROLES.map((r) => (
-                            <option key={r} value={r}>
-                              {roleInfo[r].label}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        <span>{roleInfo[a.role]?.label ?? a.role}</span>
-                      )}
-                    </td>
-                    <td>
-                      <div className="status-cell">
-                        <StatusBadge status={a.status} />
-                        {a.status === 'warming' && a.warmup_day !== null && <span className="muted small">day {a.warmup_day}</span>}
-                      </div>
-                      {a.status_reason && (
-                        <div className="status-reason small ellipsis" title={a.status_reason}>
-                          {a.status_reason}
-                        </div>
-                      )}
-                    </td>
-                    <td data-testid="health-cell">
-                      {a.status === 'new' || a.status === 'linking' ? <span className="muted">—</span> : <HealthScore score={a.health} level={a.health_level} />}
-                    </td>
-                    <td>
-                      <UsageBar used={a.usage_today} limit={a.daily_limit} />
-                    </td>
-                    <td className="nowrap" title={formatDateTime(a.last_activity_at)}>
-                      {a.last_activity_at ? relativeTime(a.last_activity_at, Date.now()) : <span className="muted">never</span>}
-                    </td>
-                    <td>
-                      <span className={`engine engine-${a.engine}`}>{engineInfo[a.engine]?.label ?? a.engine}</span>
-                    </td>
-                    <td className="right nowrap">
-                      <div className="row-actions">
-                        {primaryAction(a)}
-                        <ActionMenu items={rowActions(a)} label={`More actions for ${formatPhone(a.phone)}`} testId="account-menu" />
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={sorted}
+            columns={columns}
+            getRowId={(a) => String(a.id)}
+            rowProps={(a) => ({ 'data-account-id': a.id, 'data-phone': a.phone, className: a.status === 'retired' ? 'row-muted' : undefined })}
+            label={`WhatsApp accounts of ${project.name}`}
+            className="accounts-table"
+            testId="accounts-table"
+          />
         )}
       </Card>
 

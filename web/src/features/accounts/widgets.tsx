@@ -21,6 +21,8 @@ export function HealthScore({ score, level, showBar = true }: { score: number; l
   return (
     <span className={`health health-${levelTone[lv]}`} title={`Health ${Math.round(score)} / 100 — ${lv}`} data-level={lv}>
       <span className="health-score">{Math.round(score)}</span>
+      {/* The level in words too, not by colour alone: visible when it needs attention, read out always. */}
+      {lv === 'healthy' ? <span className="sr-only">healthy</span> : <span className="health-word">{lv}</span>}
       {showBar && (
         <span className="health-track">
           <span className="health-fill" style={{ width: `${pct}%` }} />
