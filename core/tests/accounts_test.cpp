@@ -104,9 +104,35 @@ TEST_P(AccountsTest, LinkingByQrEndsInTheRolesStatus) {
 TEST_P(AccountsTest, AWarmupNumberCountsItsDays) {
   int64_t aid = linked("+919800000022", "warmup");
   EXPECT_EQ(account(aid)["warmup_day"], 1);
-  EXPECT_EQ(account(aid)["daily_limit"], 50);
+  EXPECT_EQ(account(aid)["daily_limit"], 20);  // the ramp: 20, 50, 100, then 200 a day, week by week
   clock.advance(hours(24 * 3));
   EXPECT_EQ(account(aid)["warmup_day"], 4);
+  clock.advance(hours(24 * 4));
+  EXPECT_EQ(account(aid)["daily_limit"], 50);  // day 8
+  clock.advance(hours(24 * 7));
+  EXPECT_EQ(account(aid)["daily_limit"], 100);  // day 15
+  clock.advance(hours(24 * 7));
+  EXPECT_EQ(account(aid)["daily_limit"], 200);  // day 22
+}
+
+// Issue 13 item 8: a production number switched to Warm-up kept its 200 a day.
+TEST_P(AccountsTest, TheWarmupLimitFollowsTheRampWhateverThePath) {
+  int64_t by_role = linked("+919800000031");
+  EXPECT_EQ(accounts->update(owner, pid, by_role, {{"role", "warmup"}})["daily_limit"], 20);
+  EXPECT_EQ(accounts->update(owner, pid, by_role, {{"role", "production"}})["daily_limit"], 200);
+
+  int64_t by_status = linked("+919800000032");
+  EXPECT_EQ(accounts->transition(owner, pid, by_status, {{"to", "warming"}})["daily_limit"], 20);
+  EXPECT_EQ(accounts->transition(owner, pid, by_status, {{"to", "active"}})["daily_limit"], 200);
+
+  // A lower limit set by a person wins over the ramp; a higher one waits for the ramp.
+  int64_t capped = linked("+919800000033", "warmup");
+  EXPECT_EQ(accounts->update(owner, pid, capped, {{"daily_limit", 10}})["daily_limit"], 10);
+  json a = accounts->update(owner, pid, capped, {{"daily_limit", 150}});
+  EXPECT_EQ(a["daily_limit"], 20);
+  EXPECT_EQ(a["daily_limit_setting"], 150);
+  // Created as warm-up but not yet linked: not warming, so no ramp yet; linking starts day 1.
+  EXPECT_EQ(account(add("+919800000034", "warmup"))["daily_limit"], 200);
 }
 
 TEST_P(AccountsTest, TransitionsGoThroughTheStateMachine) {

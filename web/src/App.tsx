@@ -8,6 +8,7 @@ import { AlertsProvider } from './features/alerts/context';
 import { AuditPage } from './features/audit/AuditPage';
 import { ConnectorsPage } from './features/connectors/ConnectorsPage';
 import { LoginPage } from './features/auth/LoginPage';
+import { InvitePage } from './features/auth/InvitePage';
 import { SessionProvider, useSession } from './features/auth/session';
 import { MembersPage } from './features/members/MembersPage';
 import { NewProjectPage } from './features/projects/NewProjectPage';
@@ -33,6 +34,7 @@ export function App() {
 function Root() {
   const { me } = useSession();
   const signedIn = !!me;
+  const invite = usePath() === '/invite'; // issue 13: accepting an invitation, signed in or not
 
   // One WebSocket while signed in; closed on sign-out.
   useEffect(() => {
@@ -41,6 +43,7 @@ function Root() {
     return () => live.stop();
   }, [signedIn]);
 
+  if (invite) return <InvitePage />;
   if (me === undefined) return <PageLoading />;
   if (me === null) return <LoginPage />;
   return (

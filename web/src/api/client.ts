@@ -7,6 +7,8 @@ export class ApiError extends Error {
   readonly field?: string;
   /** Seconds from the Retry-After header (429 too_many_attempts). */
   readonly retryAfter?: number;
+  /** Every field that was wrong, when the server checked several at once (project settings). */
+  errors: { field: string; message: string }[] = [];
 
   constructor(status: number, code: string, message: string, field?: string, retryAfter?: number) {
     super(message);
@@ -46,6 +48,12 @@ async function toApiError(res: Response): Promise<ApiError> {
       if (typeof err.code === 'string') code = err.code;
       if (typeof err.message === 'string') message = err.message;
       if (typeof err.field === 'string' && err.field !== '') field = err.field;
+      const list = (err as { errors?: unknown }).errors;
+      if (Array.isArray(list)) {
+        const e = new ApiError(res.status, code, message, field, retryAfter);
+        e.errors = list.filter((x) => x && typeof x.field === 'string' && typeof x.message === 'string');
+        return e;
+      }
     }
   } catch {
     // not JSON: keep the status text

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { ACCOUNT_ROLES, accounts as accountsApi, errorMessage, type Account, type AccountRole, type AccountTransition, type Project } from '../../api';
 import { IconArchive, IconEdit, IconPhone, IconPlay, IconPlus, IconQr, IconSnow, IconTrash, IconUnlink } from '../../components/Icons';
 import { ActionMenu } from '../../components/Menu';
@@ -17,7 +17,15 @@ import { accountName, accountPerms, labelOf, backLabel, engineInfo, formatPhone,
 import { useAccounts } from './useAccounts';
 import { HealthScore, StatusBadge, UsageBar, accountSortKey } from './widgets';
 
-type Confirm = { kind: 'retire' | 'logout' | 'delete'; account: Account };
+type Confirm = { kind: 'retire' | 'logout' | 'delete'; account: Account } | { kind: 'role'; account: Account; role: AccountRole };
+
+/** The engine most of the project's numbers use; WhatsApp Web when there are none. */
+function usualEngine(items: Account[] | null): Account['engine'] {
+  const n: Record<string, number> = {};
+  for (const a of items ?? []) if (a.status !== 'retired') n[a.engine] = (n[a.engine] ?? 0) + 1;
+  const best = Object.entries(n).sort((x, y) => y[1] - x[1])[0];
+  return (best?.[0] as Account['engine']) ?? 'webjs';
+}
 
 function initialDrawer(): number | null {
   const v = new URLSearchParams(location.search).get('account');
@@ -30,17 +38,29 @@ export function AccountsPage({ project }: { project: Project }) {
   useNow(30_000); // re-render so "2 minutes ago" stays true
   const { items, error: loadError, upsert, drop } = useAccounts(project.id);
   const { open: openAlerts, ack } = useAlerts();
-  const [adding, setAdding] = useState(false);
+  const [adding, setAdding] = useState(() => new URLSearchParams(location.search).get('add') === '1');
   const [editing, setEditing] = useState<Account | null>(null);
   const [linking, setLinking] = useState<number | null>(null);
   const [detail, setDetail] = useState<number | null>(initialDrawer);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
-  const sorted = useMemo(
-    () => (items ? [...items].sort((a, b) => accountSortKey(a) - accountSortKey(b) || a.phone.localeCompare(b.phone)) : null),
-    [items],
-  );
+  // Rows keep their place while the page is open (issue 13 item 7): a status change must not move
+  // the row under the pointer. The order is by status when the page opens; new numbers go last.
+  const order = useRef<number[]>([]);
+  const [flash, setFlash] = useState<number | null>(null);
+  const sorted = useMemo(() => {
+    if (!items) return null;
+    const known = new Set(items.map((a) => a.id));
+    const kept = order.current.filter((id) => known.has(id));
+    const fresh = items
+      .filter((a) => !kept.includes(a.id))
+      .sort((a, b) => accountSortKey(a) - accountSortKey(b) || a.phone.localeCompare(b.phone))
+      .map((a) => a.id);
+    order.current = [...kept, ...fresh];
+    const byIdMap = new Map(items.map((a) => [a.id, a]));
+    return order.current.map((id) => byIdMap.get(id)!);
+  }, [items]);
   const byId = (id: number | null) => (id === null ? undefined : items?.find((a) => a.id === id));
   const linkingAccount = byId(linking);
   const detailAccount = byId(detail);
@@ -63,8 +83,27 @@ export function AccountsPage({ project }: { project: Project }) {
   };
 
   const transition = (a: Account, to: AccountTransition, what: string) => run(what, () => accountsApi.transition(project.id, a.id, to));
-  const changeRole = (a: Account, role: AccountRole) =>
-    run(`${formatPhone(a.phone)} is now ${roleInfo[role].label.toLowerCase()}`, () => accountsApi.update(project.id, a.id, { role }));
+  const applyRole = async (a: Account, role: AccountRole, undoable: boolean) => {
+    setActionError(null);
+    const from = a.role;
+    try {
+      upsert(await accountsApi.update(project.id, a.id, { role }));
+      setFlash(a.id);
+      setTimeout(() => setFlash((f) => (f === a.id ? null : f)), 2000);
+      toast(
+        `${formatPhone(a.phone)} is now ${roleInfo[role].label}`,
+        'success',
+        undoable ? { label: 'Undo', onClick: () => void applyRole({ ...a, role }, from, false) } : undefined,
+      );
+    } catch (e) {
+      setActionError(errorMessage(e));
+    }
+  };
+  // Production → Backup or Warm-up stops (or slows) a number that sends: ask first.
+  const changeRole = (a: Account, role: AccountRole) => {
+    if (a.status === 'active' && role !== 'production') setConfirm({ kind: 'role', account: a, role });
+    else void applyRole(a, role, true);
+  };
 
   const rowActions = (a: Account) => {
     const o = offeredActions(a);
@@ -122,7 +161,7 @@ export function AccountsPage({ project }: { project: Project }) {
               <IconPlus size={16} /> Add account
             </button>
           ) : (
-            <Badge tone="gray">Read-only — your role is {project.role}</Badge>
+            <Badge tone="gray">Read-only: your role is {project.role.charAt(0).toUpperCase() + project.role.slice(1)}</Badge>
           )
         }
       />
@@ -144,7 +183,14 @@ export function AccountsPage({ project }: { project: Project }) {
             </Link>
           }
         >
-          <AlertList items={openAlerts.slice(0, 5)} accounts={items} canAck={perms.ackAlerts} onAck={ack} onOpenAccount={setDetail} />
+          <AlertList
+            items={openAlerts.slice(0, 5)}
+            accounts={items}
+            canAck={perms.ackAlerts}
+            onAck={ack}
+            onOpenAccount={setDetail}
+            onLinkNew={perms.write ? () => setAdding(true) : undefined}
+          />
         </Card>
       )}
 
@@ -182,7 +228,12 @@ export function AccountsPage({ project }: { project: Project }) {
               </thead>
               <tbody>
                 {sorted.map((a) => (
-                  <tr key={a.id} data-account-id={a.id} data-phone={a.phone} className={a.status === 'retired' ? 'row-muted' : ''}>
+                  <tr
+                    key={a.id}
+                    data-account-id={a.id}
+                    data-phone={a.phone}
+                    className={`${a.status === 'retired' ? 'row-muted' : ''} ${flash === a.id ? 'row-flash' : ''}`}
+                  >
                     <td>
                       <button type="button" className="account-cell" onClick={() => setDetail(a.id)} title="Show details">
                         <span className="account-phone mono">{formatPhone(a.phone)}</span>
@@ -247,6 +298,7 @@ export function AccountsPage({ project }: { project: Project }) {
       {adding && (
         <AddAccountDialog
           project={project}
+          defaultEngine={usualEngine(items)}
           onClose={() => setAdding(false)}
           onCreated={(a, linkNow) => {
             upsert(a);
@@ -289,7 +341,26 @@ export function AccountsPage({ project }: { project: Project }) {
           }
         />
       )}
-      {confirm && (
+      {confirm && confirm.kind === 'role' && (
+        <ConfirmDialog
+          title={`Make ${formatPhone(confirm.account.phone)} ${roleInfo[confirm.role].label}?`}
+          confirmLabel={`Make it ${roleInfo[confirm.role].label}`}
+          onClose={() => setConfirm(null)}
+          onConfirm={() => void applyRole(confirm.account, confirm.role, true)}
+        >
+          {confirm.role === 'backup' ? (
+            <>
+              <strong>{accountName(confirm.account)}</strong> stops sending and stands by until a production number fails.
+            </>
+          ) : (
+            <>
+              <strong>{accountName(confirm.account)}</strong> goes back to warm-up: it sends at most the warm-up ramp’s
+              daily limit (20 a day in the first week) instead of {confirm.account.daily_limit}.
+            </>
+          )}
+        </ConfirmDialog>
+      )}
+      {confirm && confirm.kind !== 'role' && (
         <ConfirmDialog
           title={confirm.kind === 'retire' ? 'Retire this number?' : confirm.kind === 'logout' ? 'Log out the linked device?' : 'Delete this account?'}
           danger
