@@ -542,3 +542,44 @@ TEST_P(AccountsTest, AnAlertRaisedConcurrentlyIsOpenOnce) {
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "health_critical"), 1);
   EXPECT_EQ(raised.load(), 1);
 }
+
+// Issue 13 item 8: the phone error said "for region IN" when the user had typed a +1 number.
+TEST_P(AccountsTest, APhoneErrorSaysWhatIsWrongWithWhatWasTyped) {
+  auto us = failure_of([&] { accounts->create(owner, pid, {{"phone", "+1 212 555"}}); });
+  EXPECT_EQ(us.code, ErrorCode::validation_failed);
+  EXPECT_EQ(us.field, "phone");
+  EXPECT_EQ(us.message.find("region IN"), std::string::npos) << us.message;
+  EXPECT_NE(us.message.find("+1"), std::string::npos) << us.message;
+  EXPECT_NE(us.message.find("too few digits"), std::string::npos) << us.message;
+  // Without a country code the project's region was used, and the message says so.
+  auto local = failure_of([&] { accounts->create(owner, pid, {{"phone", "98000"}}); });
+  EXPECT_NE(local.message.find("region IN"), std::string::npos) << local.message;
+  auto cc = failure_of([&] { accounts->create(owner, pid, {{"phone", "+999 1234 5678"}}); });
+  EXPECT_NE(cc.message.find("country code"), std::string::npos) << cc.message;
+}
+
+// Issue 13 item 6: what WhatsApp did to a number is in the audit log beside what people did.
+TEST_P(AccountsTest, BansAndAlertAcknowledgementsAreAudited) {
+  int64_t aid = linked("+919800000035");
+  accounts->on_engine_event(aid, "account.disconnected", {{"reason", "TOS_BLOCK"}});
+  auto id = alerts->list(owner, pid, true)["items"][0]["id"].get<int64_t>();
+  alerts->acknowledge(owner, pid, id);
+  alerts->acknowledge(owner, pid, id);  // a second acknowledgement changes nothing and is not logged
+  json log = projects->audit_log(owner, pid, std::nullopt, 50);
+  std::vector<std::string> actions;
+  for (auto& e : log["items"]) actions.push_back(e["action"]);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "account.banned"), 1);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "alert.acknowledged"), 1);
+  for (auto& e : log["items"])
+    if (e["action"] == "account.banned") {
+      EXPECT_TRUE(e["actor"].is_null());
+      EXPECT_EQ(e["after"]["reason"], "TOS_BLOCK");
+      EXPECT_EQ(e["after"]["phone"], "+919800000035");
+    }
+  AuditFilter only_sangam;
+  only_sangam.actor = 0;
+  for (auto& e : projects->audit_log(owner, pid, std::nullopt, 50, only_sangam)["items"]) EXPECT_TRUE(e["actor"].is_null());
+  AuditFilter alerts_only;
+  alerts_only.kind = "alert";
+  EXPECT_EQ(projects->audit_log(owner, pid, std::nullopt, 50, alerts_only)["items"].size(), 1u);
+}
