@@ -49,7 +49,7 @@ void require_owner(store::Conn& c, const User& u, int64_t pid) {
 
 // One answer for unknown, used, revoked and expired links except the word that says which: the
 // holder of a real link learns what to ask for, a guesser learns nothing (the token space is 2^256).
-const store::Row& usable(const store::Result& r, int64_t now) {
+store::Row usable(const store::Result& r, int64_t now) {
   if (r.empty()) throw Error(ErrorCode::not_found, "This invitation link is not valid; ask the project owner for a new one", "token");
   std::string st = state_of(r[0], now);
   if (st == "accepted") throw Error(ErrorCode::conflict, "This invitation was already used; sign in instead", "token");
@@ -117,7 +117,8 @@ json InvitationService::lookup(const json& body) {
   std::string hash = crypto::hash_secret(read_token(in));
   int64_t now = clock_.now_ms();
   return db_.read([&](store::Conn& c) {
-    const auto& row = usable(c.run("invitation-by-token", {hash}), now);
+    auto found = c.run("invitation-by-token", {hash});
+    store::Row row = usable(found, now);
     json j = invitation_json(row, now);
     j["project_name"] = row.str("project_name");
     return j;
@@ -142,7 +143,7 @@ json InvitationService::accept(const json& body) {
   try {
     return db_.write([&](store::Conn& c) {
       auto r = c.run("invitation-by-token", {hash});
-      const auto& inv = usable(r, now);
+      store::Row inv = usable(r, now);
       int64_t pid = inv.i64("project_id"), iid = inv.i64("id");
       std::string email = inv.str("email"), role = inv.str("role");
       int64_t uid = c.run("user-insert", {email, name, pw_hash, int64_t(0), int64_t(0), now})[0].i64("id");

@@ -107,9 +107,8 @@ export const api = {
   del: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
 };
 
-/** A human sentence for any thrown value. */
+/** A human sentence for any thrown value, in sentence case (some server messages start lower-case). */
 export function errorMessage(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
+  const s = e instanceof Error ? e.message : String(e);
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }
