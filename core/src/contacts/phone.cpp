@@ -23,7 +23,8 @@ std::string phone_problem(const std::string& input, const std::string& region) {
   std::string shown = "'" + input + "'";
   if (input.size() > 40) return "A phone number has at most 15 digits; " + shown.substr(0, 20) + "…' is far longer";
   PhoneNumber n;
-  auto err = util->Parse(input, region, &n);
+  // ...AndKeepRawInput: only then does the number record whether the country code was typed.
+  auto err = util->ParseAndKeepRawInput(input, region, &n);
   if (err == PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR)
     return shown + " starts with a country code that does not exist; check the digits after +";
   if (err == PhoneNumberUtil::TOO_SHORT_NSN || err == PhoneNumberUtil::TOO_SHORT_AFTER_IDD)
