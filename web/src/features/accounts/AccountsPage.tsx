@@ -295,7 +295,7 @@ export function AccountsPage({ project }: { project: Project }) {
         )}
       </Card>
 
-      {adding && (
+      {adding && items && (
         <AddAccountDialog
           project={project}
           defaultEngine={usualEngine(items)}
