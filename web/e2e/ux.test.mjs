@@ -12,7 +12,8 @@
 // (default web/e2e/artifacts/), named ux-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Harness, sleep } from './harness.mjs';
+import path from 'node:path';
+import { ARTIFACTS, Harness, sleep } from './harness.mjs';
 
 const SIM_ENV = {
   SANGAM_CONNECTOR: 'auto',
@@ -66,7 +67,8 @@ async function shots(name) {
   await h.shot(`ux-${name}-1440`);
   await page.setViewportSize({ width: 390, height: 844 });
   await sleep(250);
-  await h.shot(`ux-${name}-390`);
+  // The whole page: on a phone the sidebar sits above the content.
+  await page.screenshot({ path: path.join(ARTIFACTS, `ux-${name}-390.png`), fullPage: true });
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
@@ -273,7 +275,7 @@ test('issue 13: the dashboard says what is true and what to do', async (t) => {
       await p2.goto(url);
       await p2.getByTestId('invite-summary').waitFor();
       assert.match(await p2.getByTestId('invite-summary').innerText(), /invited as Manager with the email priya@example\.com/);
-      await p2.screenshot({ path: `${process.env.SANGAM_ARTIFACTS_DIR ?? new URL('./artifacts/', import.meta.url).pathname}/ux-invite-accept-390.png` });
+      await p2.screenshot({ path: path.join(ARTIFACTS, 'ux-invite-accept-390.png') });
       await p2.getByLabel('Your name').fill('Priya');
       await p2.getByLabel('Choose a password').fill('priya-password-1');
       await p2.getByLabel('Type it again').fill('priya-password-1');
