@@ -68,7 +68,7 @@ export function AccountsSummaryCard({ project }: { project: Project }) {
             <div>
               <div className="stat-label">Average health</div>
               <div className="acct-figure" data-testid="overview-health">
-                {avg === null ? <span className="text-red">No number can send</span> : <HealthScore score={avg} level={healthLevel(avg)} showBar={false} />}
+                {avg === null ? <span className="text-red acct-none">No number can send</span> : <HealthScore score={avg} level={healthLevel(avg)} showBar={false} />}
               </div>
               <div className="stat-sub">{avg === null ? 'nothing to average' : `of the ${sending} that can send`}</div>
             </div>
