@@ -104,9 +104,35 @@ TEST_P(AccountsTest, LinkingByQrEndsInTheRolesStatus) {
 TEST_P(AccountsTest, AWarmupNumberCountsItsDays) {
   int64_t aid = linked("+919800000022", "warmup");
   EXPECT_EQ(account(aid)["warmup_day"], 1);
-  EXPECT_EQ(account(aid)["daily_limit"], 50);
+  EXPECT_EQ(account(aid)["daily_limit"], 20);  // the ramp: 20, 50, 100, then 200 a day, week by week
   clock.advance(hours(24 * 3));
   EXPECT_EQ(account(aid)["warmup_day"], 4);
+  clock.advance(hours(24 * 4));
+  EXPECT_EQ(account(aid)["daily_limit"], 50);  // day 8
+  clock.advance(hours(24 * 7));
+  EXPECT_EQ(account(aid)["daily_limit"], 100);  // day 15
+  clock.advance(hours(24 * 7));
+  EXPECT_EQ(account(aid)["daily_limit"], 200);  // day 22
+}
+
+// Issue 13 item 8: a production number switched to Warm-up kept its 200 a day.
+TEST_P(AccountsTest, TheWarmupLimitFollowsTheRampWhateverThePath) {
+  int64_t by_role = linked("+919800000031");
+  EXPECT_EQ(accounts->update(owner, pid, by_role, {{"role", "warmup"}})["daily_limit"], 20);
+  EXPECT_EQ(accounts->update(owner, pid, by_role, {{"role", "production"}})["daily_limit"], 200);
+
+  int64_t by_status = linked("+919800000032");
+  EXPECT_EQ(accounts->transition(owner, pid, by_status, {{"to", "warming"}})["daily_limit"], 20);
+  EXPECT_EQ(accounts->transition(owner, pid, by_status, {{"to", "active"}})["daily_limit"], 200);
+
+  // A lower limit set by a person wins over the ramp; a higher one waits for the ramp.
+  int64_t capped = linked("+919800000033", "warmup");
+  EXPECT_EQ(accounts->update(owner, pid, capped, {{"daily_limit", 10}})["daily_limit"], 10);
+  json a = accounts->update(owner, pid, capped, {{"daily_limit", 150}});
+  EXPECT_EQ(a["daily_limit"], 20);
+  EXPECT_EQ(a["daily_limit_setting"], 150);
+  // Created as warm-up but not yet linked: not warming, so no ramp yet; linking starts day 1.
+  EXPECT_EQ(account(add("+919800000034", "warmup"))["daily_limit"], 200);
 }
 
 TEST_P(AccountsTest, TransitionsGoThroughTheStateMachine) {
@@ -515,4 +541,45 @@ TEST_P(AccountsTest, AnAlertRaisedConcurrentlyIsOpenOnce) {
   auto kinds = alert_kinds();
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "health_critical"), 1);
   EXPECT_EQ(raised.load(), 1);
+}
+
+// Issue 13 item 8: the phone error said "for region IN" when the user had typed a +1 number.
+TEST_P(AccountsTest, APhoneErrorSaysWhatIsWrongWithWhatWasTyped) {
+  auto us = failure_of([&] { accounts->create(owner, pid, {{"phone", "+1 212 555"}}); });
+  EXPECT_EQ(us.code, ErrorCode::validation_failed);
+  EXPECT_EQ(us.field, "phone");
+  EXPECT_EQ(us.message.find("region IN"), std::string::npos) << us.message;
+  EXPECT_NE(us.message.find("+1"), std::string::npos) << us.message;
+  EXPECT_NE(us.message.find("too few digits"), std::string::npos) << us.message;
+  // Without a country code the project's region was used, and the message says so.
+  auto local = failure_of([&] { accounts->create(owner, pid, {{"phone", "98000"}}); });
+  EXPECT_NE(local.message.find("region IN"), std::string::npos) << local.message;
+  auto cc = failure_of([&] { accounts->create(owner, pid, {{"phone", "+999 1234 5678"}}); });
+  EXPECT_NE(cc.message.find("country code"), std::string::npos) << cc.message;
+}
+
+// Issue 13 item 6: what WhatsApp did to a number is in the audit log beside what people did.
+TEST_P(AccountsTest, BansAndAlertAcknowledgementsAreAudited) {
+  int64_t aid = linked("+919800000035");
+  accounts->on_engine_event(aid, "account.disconnected", {{"reason", "TOS_BLOCK"}});
+  auto id = alerts->list(owner, pid, true)["items"][0]["id"].get<int64_t>();
+  alerts->acknowledge(owner, pid, id);
+  alerts->acknowledge(owner, pid, id);  // a second acknowledgement changes nothing and is not logged
+  json log = projects->audit_log(owner, pid, std::nullopt, 50);
+  std::vector<std::string> actions;
+  for (auto& e : log["items"]) actions.push_back(e["action"]);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "account.banned"), 1);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "alert.acknowledged"), 1);
+  for (auto& e : log["items"])
+    if (e["action"] == "account.banned") {
+      EXPECT_TRUE(e["actor"].is_null());
+      EXPECT_EQ(e["after"]["reason"], "TOS_BLOCK");
+      EXPECT_EQ(e["after"]["phone"], "+919800000035");
+    }
+  AuditFilter only_sangam;
+  only_sangam.actor = 0;
+  for (auto& e : projects->audit_log(owner, pid, std::nullopt, 50, only_sangam)["items"]) EXPECT_TRUE(e["actor"].is_null());
+  AuditFilter alerts_only;
+  alerts_only.kind = "alert";
+  EXPECT_EQ(projects->audit_log(owner, pid, std::nullopt, 50, alerts_only)["items"].size(), 1u);
 }

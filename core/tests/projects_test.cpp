@@ -1,4 +1,6 @@
 #include "auth/auth_service.hpp"
+#include "auth/invitations.hpp"
+#include "util/field_errors.hpp"
 #include "projects/project_service.hpp"
 
 #include "support.hpp"
@@ -220,4 +222,45 @@ TEST_P(ProjectsTest, TwoOwnersDemotingEachOtherAtOnceLeaveOneOwner) {
     if (first_is_owner) projects->update_member(owner, pid, second.id, {{"role", "owner"}});
     else projects->update_member(second, pid, owner.id, {{"role", "owner"}});
   }
+}
+
+// Issue 13 item 5: an invitation link works once and only until it expires (7 days by default).
+TEST_P(ProjectsTest, AnInvitationExpiresAndWorksOnce) {
+  InvitationService inv(*db, clock);
+  json a = inv.create(owner, pid, {{"email", "new@example.com"}, {"role", "manager"}});
+  json b = inv.create(owner, pid, {{"email", "late@example.com"}, {"role", "viewer"}});
+  clock.advance(std::chrono::hours(24 * 7 - 1));
+  EXPECT_EQ(inv.accept({{"token", a["token"]}, {"name", "New"}, {"password", "0123456789"}})["role"], "manager");
+  std::string field;
+  EXPECT_EQ(code_of([&] { inv.accept({{"token", a["token"]}, {"name", "New"}, {"password", "0123456789"}}); }, &field),
+            ErrorCode::conflict);
+  EXPECT_EQ(field, "token");
+  clock.advance(std::chrono::hours(1));
+  EXPECT_EQ(code_of([&] { inv.lookup({{"token", b["token"]}}); }, &field), ErrorCode::conflict);
+  EXPECT_EQ(code_of([&] { inv.accept({{"token", b["token"]}, {"name", "Late"}, {"password", "0123456789"}}); }), ErrorCode::conflict);
+  EXPECT_TRUE(db->read([](store::Conn& c) { return c.run("user-by-email", {std::string("late@example.com")}); }).empty());
+  EXPECT_EQ(inv.list(owner, pid)["items"][0]["state"], "expired");
+  EXPECT_EQ(code_of([&] { inv.create(viewer, pid, {{"email", "x@example.com"}, {"role", "viewer"}}); }), ErrorCode::forbidden);
+}
+
+// Issue 13 item 3: every wrong field at once, each in words that name the field as the form does.
+TEST_P(ProjectsTest, ValidationNamesEveryWrongFieldInWords) {
+  try {
+    projects->update(owner, pid, {{"default_region", "XX"}, {"time_zone", "Mars/Olympus"}, {"weekend_factor", 5},
+                                  {"working_hours", json::parse(R"([{"start":"09:00","end":"12:00"},{"start":"11:00","end":"10:00"}])")}});
+    FAIL() << "expected a validation error";
+  } catch (const FieldErrors& e) {
+    std::map<std::string, std::string> by;
+    for (auto& x : e.errors()) by[x.field] = x.message;
+    ASSERT_EQ(by.size(), 4u);
+    EXPECT_EQ(by["default_region"], "Region must be a two-letter country code like IN; 'XX' is not one");
+    EXPECT_NE(by["time_zone"].find("'Mars/Olympus' is not a time zone"), std::string::npos);
+    EXPECT_NE(by["weekend_factor"].find("Weekend volume must be between"), std::string::npos);
+    EXPECT_EQ(by["working_hours.1.end"], "Window 2 must end after it starts (11:00)");
+    for (auto& [f, m] : by) {
+      EXPECT_EQ(m.find("working_hours."), std::string::npos) << m;
+      EXPECT_EQ(m.find("default_region"), std::string::npos) << m;
+    }
+  }
+  EXPECT_EQ(json::parse(projects->get(owner, pid))["default_region"], "IN");  // nothing changed
 }

@@ -164,7 +164,7 @@ test('dashboard: login, create a project, edit settings, validation, live update
     await page.getByText('Phone region AE').waitFor({ timeout: 5000 });
   });
 
-  await t.test('members are added by email; an unknown email says so', async () => {
+  await t.test('members are added by email; an unknown email is offered an invitation', async () => {
     // A teammate for the project (and, later, for the README screenshot).
     const created = await page.evaluate(async () => (await fetch('/api/v1/users', {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -176,7 +176,8 @@ test('dashboard: login, create a project, edit settings, validation, live update
     const form = page.getByTestId('add-member-form');
     await form.getByLabel('Email').fill('nobody-here@example.com');
     await form.getByRole('button', { name: 'Add member' }).click();
-    await page.getByText('No active user has this email').waitFor();
+    // Issue 13: an email without an account leads to an invitation, not to a dead end.
+    await page.getByTestId('no-account').getByText('No one has a Sangam account with nobody-here@example.com').waitFor();
     await form.getByLabel('Email').fill('Priya@Example.com');
     await form.getByLabel('Role').selectOption('manager');
     await form.getByRole('button', { name: 'Add member' }).click();

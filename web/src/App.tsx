@@ -21,6 +21,7 @@ function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
   return Object.assign(lazy(async () => ({ default: (await load())[name] as M[K] & ComponentType<any> })), { preload: load });
 }
 const LoginPage = page(() => import('./features/auth/LoginPage'), 'LoginPage');
+const InvitePage = page(() => import('./features/auth/InvitePage'), 'InvitePage');
 const AccountsPage = page(() => import('./features/accounts/AccountsPage'), 'AccountsPage');
 const AlertsPage = page(() => import('./features/alerts/AlertsPage'), 'AlertsPage');
 const AuditPage = page(() => import('./features/audit/AuditPage'), 'AuditPage');
@@ -120,6 +121,7 @@ export function App() {
 function Root() {
   const { me } = useSession();
   const signedIn = !!me;
+  const invite = usePath() === '/invite'; // issue 13: accepting an invitation, signed in or not
 
   // One WebSocket while signed in; closed on sign-out. Signing out also drops every cached list.
   useEffect(() => {
@@ -132,7 +134,13 @@ function Root() {
   }, [signedIn]);
 
   let body: ReactNode;
-  if (me === undefined) body = <PageLoading />;
+  if (invite)
+    body = (
+      <Suspense fallback={<PageLoading />}>
+        <InvitePage />
+      </Suspense>
+    );
+  else if (me === undefined) body = <PageLoading />;
   else if (me === null)
     body = (
       <Suspense fallback={<PageLoading />}>

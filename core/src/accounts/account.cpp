@@ -1,6 +1,7 @@
 #include "accounts/account.hpp"
 
 #include "accounts/health.hpp"
+#include "accounts/warmup.hpp"
 #include "util/clock.hpp"
 
 namespace sangam {
@@ -67,8 +68,9 @@ bool client_should_run(AccountStatus s) {
          s == AccountStatus::warming || s == AccountStatus::cooling;
 }
 
-// Seed 1.1: a production number sends up to 200 messages a day; a number in warm-up starts at 50.
-int default_daily_limit(AccountRole r) { return r == AccountRole::warmup ? 50 : 200; }
+// Seed 1.1: a number sends up to 200 messages a day. A number in warm-up is held below that by the
+// ramp (warmup.hpp) until its fourth week, so its configured limit is the same 200 it grows into.
+int default_daily_limit(AccountRole) { return 200; }
 
 Account account_from_row(const store::Row& r) {
   Account a;
@@ -115,12 +117,13 @@ json to_json(const Account& a, int64_t now_ms) {
   j["health"] = a.health;
   j["health_level"] = health_level(a.health);
   j["usage_today"] = a.usage_today;
-  j["daily_limit"] = a.daily_limit;
+  const bool warming = a.status == AccountStatus::warming && a.warmup_started_at;
+  const int64_t day = warming ? (now_ms - *a.warmup_started_at) / 86400000 + 1 : 0;
+  j["daily_limit"] = todays_limit(a.daily_limit, warming, day);  // what it may send today
+  j["daily_limit_setting"] = a.daily_limit;                       // the limit a person set
   j["linked_at"] = ts(a.linked_at);
   j["last_activity_at"] = ts(a.last_activity_at);
-  j["warmup_day"] = a.status == AccountStatus::warming && a.warmup_started_at
-                        ? json((now_ms - *a.warmup_started_at) / 86400000 + 1)
-                        : json(nullptr);
+  j["warmup_day"] = warming ? json(day) : json(nullptr);
   j["connector_id"] = a.connector_id ? json(*a.connector_id) : json(nullptr);
   j["created_at"] = format_iso8601(a.created_at);
   j["updated_at"] = format_iso8601(a.updated_at);

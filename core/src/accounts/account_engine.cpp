@@ -4,6 +4,7 @@
 
 #include "accounts/health.hpp"
 #include "contacts/phone.hpp"
+#include "projects/audit.hpp"
 #include "projects/project.hpp"
 #include "util/errors.hpp"
 #include "util/log_text.hpp"
@@ -19,6 +20,15 @@ namespace {
 // Disconnect reasons (whatsapp-web.js WAState / disconnect reasons) after which the session is gone.
 bool is_ban(const std::string& r) { return r == "TOS_BLOCK" || r == "SMB_TOS_BLOCK"; }
 bool is_unlinked(const std::string& r) { return r == "UNPAIRED" || r == "LOGOUT" || r == "UNPAIRED_IDLE"; }
+
+// What WhatsApp or the connector did to a number goes into the project's audit log beside what people
+// did (issue 13 item 6), with no person as actor: "WhatsApp banned +91 98000 00001".
+void audit_status(store::Conn& c, int64_t now, const Account& a, AccountStatus to, const std::string& reason) {
+  json before = {{"status", status_name(a.status)}, {"phone", a.phone}, {"label", a.label}};
+  json after = {{"status", status_name(to)}, {"phone", a.phone}, {"label", a.label}, {"reason", reason}};
+  audit(c, now, a.project_id, {0, ""}, to == AccountStatus::banned ? "account.banned" : "account.status_changed",
+        "account:" + std::to_string(a.id), before, after);
+}
 }  // namespace
 
 void AccountService::on_engine_event(int64_t aid, const std::string& event, const json& data) {
@@ -107,7 +117,10 @@ void AccountService::on_ready(int64_t aid, const json& data) {
     AccountStatus to = a.status;
     if (a.status == AccountStatus::linking || a.status == AccountStatus::disconnected || a.status == AccountStatus::new_)
       to = status_for_role(a.role);
-    if (to != a.status) set_status(c, a, to, std::nullopt);
+    if (to != a.status) {
+      set_status(c, a, to, std::nullopt);
+      audit_status(c, now, a, to, "linked");
+    }
     std::string connector = data.value("connector_id", "");
     expect_status(c.run("account-linked", {aid, std::string(status_name(to)), now,
                                            connector.empty() ? store::Value(nullptr) : store::Value(connector)}),
@@ -129,7 +142,9 @@ void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
   if (a.status == AccountStatus::banned || a.status == AccountStatus::retired || a.status == AccountStatus::new_) return;
   if (is_ban(reason)) {
     db_.write([&](store::Conn& c) {
-      set_status(c, load(c, aid), AccountStatus::banned, "WhatsApp banned this number (" + reason + ")");
+      Account cur = load(c, aid);
+      set_status(c, cur, AccountStatus::banned, "WhatsApp banned this number (" + reason + ")");
+      audit_status(c, now, cur, AccountStatus::banned, reason);
       c.run("account-schedule-retry", {aid, int64_t(0), nullptr, std::string("WhatsApp banned this number (" + reason + ")"), now});
       c.run("account-set-health", {aid, int64_t(0), int64_t(0), int64_t(0), int64_t(0)});
       c.run("account-health-insert", {aid, now, int64_t(0), int64_t(0), int64_t(0), int64_t(0)});
@@ -147,7 +162,10 @@ void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
       AccountStatus to = cur.linked_at ? AccountStatus::disconnected : AccountStatus::new_;
       std::string why = is_unlinked(reason) ? "WhatsApp unlinked this device (" + reason + "); scan a new QR code"
                                             : "the link was interrupted (" + reason + ")";
-      if (cur.status != to) set_status(c, cur, to, why);
+      if (cur.status != to) {
+        set_status(c, cur, to, why);
+        audit_status(c, now, cur, to, why);
+      }
       expect_status(c.run("account-unlinked", {aid, std::string(status_name(to)), why, now}), aid, to);
       if (is_unlinked(reason)) c.run("session-archive-delete", {aid});
     });
@@ -188,8 +206,10 @@ void AccountService::on_failure(int64_t aid, const std::string& kind, const std:
     db_.write([&](store::Conn& c) {
       Account cur = load(c, aid);
       AccountStatus to = cur.linked_at ? AccountStatus::disconnected : AccountStatus::new_;
-      if (cur.status != to) set_status(c, cur, to, message);
-      else expect_status(c.run("account-set-status", {aid, std::string(status_name(to)), message, now,
+      if (cur.status != to) {
+        set_status(c, cur, to, message);
+        audit_status(c, now, cur, to, message);
+      } else expect_status(c.run("account-set-status", {aid, std::string(status_name(to)), message, now,
                                                       std::string(status_name(to))}), aid, to);
     });
     engine_.command(aid, "account.stop", json::object(), nullptr);
@@ -340,7 +360,10 @@ void AccountService::retry_due(int64_t now) {
       std::string why = "the session could not be restored after " + std::to_string(opts_.max_reconnects) + " attempts";
       db_.write([&](store::Conn& c) {
         Account cur = load(c, aid);
-        if (can_transition(cur.status, AccountStatus::disconnected)) set_status(c, cur, AccountStatus::disconnected, why);
+        if (can_transition(cur.status, AccountStatus::disconnected)) {
+          set_status(c, cur, AccountStatus::disconnected, why);
+          audit_status(c, now, cur, AccountStatus::disconnected, why);
+        }
         c.run("account-schedule-retry", {aid, int64_t(0), nullptr, why, now});
       });
       engine_.command(aid, "account.stop", json::object(), nullptr);

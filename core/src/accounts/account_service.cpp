@@ -110,7 +110,7 @@ json AccountService::create(const User& u, int64_t pid, const json& body) {
       if (*prole < Role::manager) throw forbidden("adding accounts needs the manager or owner role");
       std::string region = c.run("project-by-id", {pid})[0].str("default_region");
       auto phone = normalize_phone(raw_phone, region);
-      if (!phone) throw validation("phone", "'" + raw_phone + "' is not a valid phone number for region " + region);
+      if (!phone) throw Error(ErrorCode::validation_failed, phone_problem(raw_phone, region), "phone");
       int64_t id = c.run("account-insert", {pid, *phone, label.empty() ? *phone : label, engine,
                                             std::string(account_role_name(role)), limit, now})[0].i64("id");
       json a = to_json(load(c, id), now);
@@ -140,6 +140,8 @@ json AccountService::update(const User& u, int64_t pid, int64_t aid, const json&
     Account b = a;
     if (label) b.label = *label;
     if (role) b.role = *role;
+    // A new role without a limit of its own gets the role's default, not the old role's number.
+    if (role && *role != a.role && !limit) b.daily_limit = default_daily_limit(*role);
     if (limit) b.daily_limit = *limit;
     c.run("account-update-settings", {aid, b.label, std::string(account_role_name(b.role)), b.daily_limit, now});
     // A linked account's working status follows its new role (a backup stands by, a production number sends).

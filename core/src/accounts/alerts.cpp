@@ -1,5 +1,6 @@
 #include "accounts/alerts.hpp"
 
+#include "projects/audit.hpp"
 #include "projects/project_service.hpp"
 #include "util/errors.hpp"
 #include "util/log_text.hpp"
@@ -64,9 +65,15 @@ json AlertService::acknowledge(const User& u, int64_t project_id, int64_t alert_
     auto role = ProjectService::role_of(c, u, project_id);
     if (!role) throw not_found("project not found");
     if (*role < Role::manager) throw forbidden("acknowledging alerts needs the manager or owner role");
-    if (c.run("alert-get", {alert_id, project_id}).empty()) throw not_found("alert not found");
+    auto before = c.run("alert-get", {alert_id, project_id});
+    if (before.empty()) throw not_found("alert not found");
+    bool was_open = before[0].is_null("acknowledged_at");
     c.run("alert-ack", {alert_id, project_id, now, u.id});
-    return alert_json(c.run("alert-get", {alert_id, project_id})[0]);
+    json after = alert_json(c.run("alert-get", {alert_id, project_id})[0]);
+    if (was_open)
+      audit(c, now, project_id, {u.id, u.email}, "alert.acknowledged", "alert:" + std::to_string(alert_id),
+            alert_json(before[0]), after);
+    return after;
   });
   bus_.publish({"alert.acknowledged", project_id, std::nullopt, alert, now});
   return alert;

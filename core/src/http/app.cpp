@@ -1,6 +1,7 @@
 #include "http/app.hpp"
 
 #include "util/errors.hpp"
+#include "util/field_errors.hpp"
 #include "util/log_text.hpp"
 
 #include <sodium.h>
@@ -54,12 +55,17 @@ App::App(const Config& cfg, Services s, Hub& hub) : cfg_(cfg), s_(s), hub_(hub),
   add_user_routes(router_, *this);
   add_project_routes(router_, *this);
   if (s_.accounts) add_account_routes(router_, *this);
+  add_invitation_routes(router_, *this);
   if (static_.empty()) spdlog::warn("event=web.missing hint=\"run make build to build the dashboard (web/dist)\"");
 }
 
 Response App::error_response(const Error& e) {
   json err = {{"code", error_code_name(e.code())}, {"message", e.what()}};
   if (!e.field().empty()) err["field"] = e.field();
+  if (auto f = dynamic_cast<const FieldErrors*>(&e)) {
+    err["errors"] = json::array();
+    for (auto& x : f->errors()) err["errors"].push_back({{"field", x.field}, {"message", x.message}});
+  }
   auto r = Response::json_body(status_of(e.code()), {{"error", err}});
   if (auto t = dynamic_cast<const ThrottledError*>(&e)) r.headers.emplace_back("Retry-After", std::to_string(t->retry_after_s()));
   return r;

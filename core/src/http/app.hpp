@@ -73,5 +73,6 @@ void add_auth_routes(Router& r, App& app);
 void add_user_routes(Router& r, App& app);
 void add_project_routes(Router& r, App& app);
 void add_account_routes(Router& r, App& app);
+void add_invitation_routes(Router& r, App& app);
 
 }  // namespace sangam::http

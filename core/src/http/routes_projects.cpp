@@ -76,13 +76,24 @@ void add_project_routes(Router& r, App& app) {
            ps.remove_member(c.user(), c.id("id"), c.id("userId"));
            return Response::no_content();
          }});
-  r.add({"GET", "/api/v1/projects/{id}/audit", "Audit log, newest first (owner); ?limit=50&before=ID", Access::owner,
+  r.add({"GET", "/api/v1/projects/{id}/audit",
+         "Audit log, newest first (owner); ?limit=50&before=ID&actor=USER_ID (0: Sangam)&kind=account&from=MS&to=MS",
+         Access::owner,
          nullptr, 200, "audit", [&ps](Ctx& c) {
            auto id = c.id("id");
            auto limit = query_int(c, "limit", 50, 1, 500);
            std::optional<int64_t> before;
            if (c.req.query_param("before")) before = query_int(c, "before", 0, 1, INT64_MAX);
-           return Response::json_body(200, ps.audit_log(c.user(), id, before, limit));
+           AuditFilter f;
+           if (c.req.query_param("actor")) f.actor = query_int(c, "actor", 0, 0, INT64_MAX);
+           if (c.req.query_param("from")) f.from_ms = query_int(c, "from", 0, 0, INT64_MAX);
+           if (c.req.query_param("to")) f.to_ms = query_int(c, "to", 0, 0, INT64_MAX);
+           f.kind = c.req.query_param("kind").value_or("");
+           if (f.kind.size() > 40 || !std::all_of(f.kind.begin(), f.kind.end(), [](unsigned char ch) {
+                 return std::islower(ch) || ch == '.' || ch == '_';
+               }))
+             throw validation("kind", "must be an action kind such as account or member.added");
+           return Response::json_body(200, ps.audit_log(c.user(), id, before, limit, f));
          }});
 }
 

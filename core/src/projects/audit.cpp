@@ -12,12 +12,18 @@ void audit(store::Conn& c, int64_t at_ms, std::optional<int64_t> project_id, con
     if (j.is_null()) return nullptr;
     return j.dump();
   };
-  c.run("audit-insert", {project_id ? store::Value(*project_id) : store::Value(nullptr), actor.id, actor.email,
+  // Actor id 0 is Sangam itself (an engine event: a ban, a lost session), stored with no actor.
+  c.run("audit-insert", {project_id ? store::Value(*project_id) : store::Value(nullptr),
+                         actor.id ? store::Value(actor.id) : store::Value(nullptr),
+                         actor.id ? store::Value(actor.email) : store::Value(nullptr),
                          std::string(action), std::string(target), dump(before), dump(after), at_ms});
 }
 
-AuditPage audit_page(store::Conn& c, int64_t project_id, std::optional<int64_t> before, int64_t limit) {
-  auto r = c.run("audit-list", {project_id, before.value_or(std::numeric_limits<int64_t>::max()), limit + 1});
+AuditPage audit_page(store::Conn& c, int64_t project_id, std::optional<int64_t> before, int64_t limit,
+                     const AuditFilter& f) {
+  auto r = c.run("audit-list", {project_id, before.value_or(std::numeric_limits<int64_t>::max()), limit + 1,
+                                f.actor.value_or(-1), f.kind.empty() ? std::string() : f.kind + "%",
+                                f.from_ms.value_or(0), f.to_ms.value_or(std::numeric_limits<int64_t>::max())});
   AuditPage page{json::array(), std::nullopt};
   size_t n = std::min<size_t>(r.size(), static_cast<size_t>(limit));
   for (size_t i = 0; i < n; ++i) {

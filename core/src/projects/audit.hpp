@@ -19,6 +19,13 @@ struct AuditPage {
   json items;
   std::optional<int64_t> next_before;
 };
-AuditPage audit_page(store::Conn& c, int64_t project_id, std::optional<int64_t> before, int64_t limit);
+// Filters of the audit page (issue 13 item 6); empty ones match everything.
+struct AuditFilter {
+  std::optional<int64_t> actor;  // a user id; 0 is Sangam itself (engine events)
+  std::string kind;              // an action prefix: "account", "member", "project.updated"
+  std::optional<int64_t> from_ms, to_ms;  // [from, to)
+};
+AuditPage audit_page(store::Conn& c, int64_t project_id, std::optional<int64_t> before, int64_t limit,
+                     const AuditFilter& filter = {});
 
 }  // namespace sangam

@@ -206,10 +206,11 @@ void ProjectService::remove_member(const User& u, int64_t id, int64_t user_id) {
   bus_.publish({"membership.changed", std::nullopt, user_id, {{"project_id", id}, {"role", nullptr}}, now});
 }
 
-json ProjectService::audit_log(const User& u, int64_t id, std::optional<int64_t> before, int64_t limit) {
+json ProjectService::audit_log(const User& u, int64_t id, std::optional<int64_t> before, int64_t limit,
+                               const AuditFilter& filter) {
   return db_.read([&](store::Conn& c) {
     require(c, u, id, Role::owner);
-    auto page = audit_page(c, id, before, limit);
+    auto page = audit_page(c, id, before, limit, filter);
     return json{{"items", page.items}, {"next_before", page.next_before ? json(*page.next_before) : json(nullptr)}};
   });
 }

@@ -2,6 +2,7 @@
 // Projects, their members and their audit log. Visibility rule: a project the caller is not a member
 // of does not exist for them (404, never 403), so ids do not leak; admins see every project as owner.
 #include "auth/user.hpp"
+#include "projects/audit.hpp"
 #include "projects/project.hpp"
 #include "util/clock.hpp"
 #include "util/events.hpp"
@@ -27,7 +28,7 @@ class ProjectService {
   json update_member(const User& u, int64_t id, int64_t user_id, const json& body);  // {role}, members only
   void remove_member(const User& u, int64_t id, int64_t user_id);
 
-  json audit_log(const User& u, int64_t id, std::optional<int64_t> before, int64_t limit);
+  json audit_log(const User& u, int64_t id, std::optional<int64_t> before, int64_t limit, const AuditFilter& filter = {});
 
   // The caller's role in a project, or nullopt when it does not exist for them.
   std::optional<Role> role_of(const User& u, int64_t project_id);

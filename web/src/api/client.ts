@@ -7,6 +7,8 @@ export class ApiError extends Error {
   readonly field?: string;
   /** Seconds from the Retry-After header (429 too_many_attempts). */
   readonly retryAfter?: number;
+  /** Every field that was wrong, when the server checked several at once (project settings). */
+  errors: { field: string; message: string }[] = [];
 
   constructor(status: number, code: string, message: string, field?: string, retryAfter?: number) {
     super(message);
@@ -46,6 +48,12 @@ async function toApiError(res: Response): Promise<ApiError> {
       if (typeof err.code === 'string') code = err.code;
       if (typeof err.message === 'string') message = err.message;
       if (typeof err.field === 'string' && err.field !== '') field = err.field;
+      const list = (err as { errors?: unknown }).errors;
+      if (Array.isArray(list)) {
+        const e = new ApiError(res.status, code, message, field, retryAfter);
+        e.errors = list.filter((x) => x && typeof x.field === 'string' && typeof x.message === 'string');
+        return e;
+      }
     }
   } catch {
     // not JSON: keep the status text
@@ -99,9 +107,8 @@ export const api = {
   del: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
 };
 
-/** A human sentence for any thrown value. */
+/** A human sentence for any thrown value, in sentence case (some server messages start lower-case). */
 export function errorMessage(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
+  const s = e instanceof Error ? e.message : String(e);
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }

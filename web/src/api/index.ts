@@ -9,6 +9,7 @@ import type {
   Alert,
   AuditPage,
   Connector,
+  Invitation,
   LinkMethod,
   QrItem,
   SimAction,
@@ -73,9 +74,25 @@ export const members = {
   remove: (projectId: number, userId: number) => api.del(`/projects/${projectId}/members/${userId}`),
 };
 
+export interface AuditQuery {
+  actor?: number;
+  kind?: string;
+  from?: number;
+  to?: number;
+}
 export const audit = {
-  list: (projectId: number, before?: number | null, limit = 50) =>
-    api.get<AuditPage>(`/projects/${projectId}/audit`, { query: { limit, before: before ?? undefined } }),
+  list: (projectId: number, before?: number | null, limit = 50, filter: AuditQuery = {}) =>
+    api.get<AuditPage>(`/projects/${projectId}/audit`, { query: { limit, before: before ?? undefined, ...filter } }),
+};
+
+export const invitations = {
+  list: (projectId: number) => api.get<List<Invitation>>(`/projects/${projectId}/invitations`),
+  create: (projectId: number, email: string, role: Role) =>
+    api.post<Invitation>(`/projects/${projectId}/invitations`, { email, role }),
+  revoke: (projectId: number, id: number) => api.del(`/projects/${projectId}/invitations/${id}`),
+  lookup: (token: string) => api.post<Invitation & { project_name: string }>('/invitations/lookup', { token }),
+  accept: (token: string, name: string, password: string) =>
+    api.post<{ user: User; project_id: number; role: Role }>('/invitations/accept', { token, name, password }),
 };
 
 export const accounts = {

@@ -133,7 +133,10 @@ export interface Account {
   health: number;
   health_level: HealthLevel;
   usage_today: number;
+  /** What it may send today (a warming number follows the warm-up ramp). */
   daily_limit: number;
+  /** The limit a person set; absent from older servers. */
+  daily_limit_setting?: number;
   linked_at: string | null;
   last_activity_at: string | null;
   warmup_day: number | null;
@@ -223,4 +226,18 @@ export interface Connector {
   /** How many accounts it hosts now. */
   accounts: number;
   connected_at: string;
+}
+
+/** An invitation to a project (owners); `token` only in the creating POST's answer. */
+export interface Invitation {
+  id: number;
+  project_id: number;
+  email: string;
+  role: Role;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  state: 'pending' | 'accepted' | 'expired' | 'revoked';
+  token?: string;
 }

@@ -15,6 +15,7 @@ export function Combobox({
   placeholder,
   testId,
   maxShown = 80,
+  freeText,
 }: {
   id?: string;
   value: string;
@@ -25,6 +26,12 @@ export function Combobox({
   placeholder?: string;
   testId?: string;
   maxShown?: number;
+  /**
+   * Leaving the field with typed text that is not picked hands that text to onChange (an exact
+   * option, case aside, becomes that option), so a form can say what is wrong with it instead of
+   * the field silently going back to the old value.
+   */
+  freeText?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
@@ -60,14 +67,21 @@ export function Combobox({
     el?.scrollIntoView({ block: 'nearest' });
   }, [active, open]);
 
-  const close = () => {
+  const queryRef = useRef(query);
+  queryRef.current = query;
+  const close = (commit = true) => {
+    const typed = queryRef.current.trim();
+    if (commit && freeText && typed) {
+      const exact = options.find((o) => o.toLowerCase() === typed.toLowerCase().replace(/\s+/g, '_'));
+      onChange(exact ?? typed);
+    }
     setOpen(false);
     setQuery('');
   };
 
   const pick = (v: string) => {
     onChange(v);
-    close();
+    close(false);
   };
 
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -84,7 +98,7 @@ export function Combobox({
         pick(filtered[active]);
       }
     } else if (e.key === 'Escape') {
-      close();
+      close(false);
     }
   };
 
@@ -113,6 +127,9 @@ export function Combobox({
           setOpen(true);
         }}
         onKeyDown={onKey}
+        onBlur={() => {
+          if (open) close();
+        }}
       />
       <span className="combobox-icon">
         <IconSelector size={16} />

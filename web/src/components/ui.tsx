@@ -34,8 +34,13 @@ export function Badge({ tone = 'gray', children, dot }: { tone?: Tone; children:
 
 const roleTone: Record<Role, Tone> = { owner: 'violet', manager: 'blue', viewer: 'gray' };
 
+/** Role names are capitalised wherever they are shown: Owner, Manager, Viewer (issue 13 item 9). */
+export function roleLabel(role: string): string {
+  return role ? role.charAt(0).toUpperCase() + role.slice(1) : role;
+}
+
 export function RoleBadge({ role }: { role: Role }) {
-  return <Badge tone={roleTone[role] ?? 'gray'}>{role}</Badge>;
+  return <Badge tone={roleTone[role] ?? 'gray'}>{roleLabel(role)}</Badge>;
 }
 
 export function ErrorBanner({ children, title }: { children: ReactNode; title?: string }) {

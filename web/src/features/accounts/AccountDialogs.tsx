@@ -70,14 +70,17 @@ export function AddAccountDialog({
   project,
   onClose,
   onCreated,
+  defaultEngine = 'webjs',
 }: {
   project: Project;
   onClose: () => void;
   onCreated: (a: Account, linkNow: boolean) => void;
+  /** The engine most of the project's numbers use (a demo project's are all simulated). */
+  defaultEngine?: AccountEngine;
 }) {
   const [phone, setPhone] = useState('');
   const [label, setLabel] = useState('');
-  const [engine, setEngine] = useState<AccountEngine>('webjs');
+  const [engine, setEngine] = useState<AccountEngine>(defaultEngine);
   const [role, setRole] = useState<AccountRole>('production');
   const [limit, setLimit] = useState('');
   const { busy, error, setError, run } = useSubmit();
@@ -183,7 +186,7 @@ export function EditAccountDialog({
 }) {
   const [label, setLabel] = useState(labelOf(account));
   const [role, setRole] = useState<AccountRole>(account.role);
-  const [limit, setLimit] = useState(String(account.daily_limit ?? ''));
+  const [limit, setLimit] = useState(String(account.daily_limit_setting ?? account.daily_limit ?? ''));
   const { busy, error, setError, run } = useSubmit();
 
   const submit = async (e: FormEvent) => {
@@ -197,7 +200,7 @@ export function EditAccountDialog({
     const patch: AccountPatch = {};
     if (label.trim() !== labelOf(account)) patch.label = label.trim();
     if (role !== account.role) patch.role = role;
-    if (daily !== account.daily_limit) patch.daily_limit = daily;
+    if (daily !== (account.daily_limit_setting ?? account.daily_limit)) patch.daily_limit = daily;
     if (Object.keys(patch).length === 0) {
       onClose();
       return;

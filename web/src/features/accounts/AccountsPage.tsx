@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { ACCOUNT_ROLES, accounts as accountsApi, errorMessage, type Account, type AccountRole, type AccountTransition, type Project } from '../../api';
 import { IconArchive, IconEdit, IconPhone, IconPlay, IconPlus, IconQr, IconSnow, IconTrash, IconUnlink } from '../../components/Icons';
 import { DataTable, type DataColumn } from '../../components/DataTable';
@@ -18,7 +18,15 @@ import { accountName, accountPerms, labelOf, backLabel, engineInfo, formatPhone,
 import { useAccounts } from './useAccounts';
 import { HealthScore, StatusBadge, UsageBar, accountSortKey } from './widgets';
 
-type Confirm = { kind: 'retire' | 'logout' | 'delete'; account: Account };
+type Confirm = { kind: 'retire' | 'logout' | 'delete'; account: Account } | { kind: 'role'; account: Account; role: AccountRole };
+
+/** The engine most of the project's numbers use; WhatsApp Web when there are none. */
+function usualEngine(items: Account[] | null): Account['engine'] {
+  const n: Record<string, number> = {};
+  for (const a of items ?? []) if (a.status !== 'retired') n[a.engine] = (n[a.engine] ?? 0) + 1;
+  const best = Object.entries(n).sort((x, y) => y[1] - x[1])[0];
+  return (best?.[0] as Account['engine']) ?? 'webjs';
+}
 
 function initialDrawer(): number | null {
   const v = new URLSearchParams(location.search).get('account');
@@ -31,17 +39,29 @@ export function AccountsPage({ project }: { project: Project }) {
   useNow(30_000); // re-render so "2 minutes ago" stays true
   const { items, error: loadError, upsert, drop } = useAccounts(project.id);
   const { open: openAlerts, ack } = useAlerts();
-  const [adding, setAdding] = useState(false);
+  const [adding, setAdding] = useState(() => new URLSearchParams(location.search).get('add') === '1');
   const [editing, setEditing] = useState<Account | null>(null);
   const [linking, setLinking] = useState<number | null>(null);
   const [detail, setDetail] = useState<number | null>(initialDrawer);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
-  const sorted = useMemo(
-    () => (items ? [...items].sort((a, b) => accountSortKey(a) - accountSortKey(b) || a.phone.localeCompare(b.phone)) : null),
-    [items],
-  );
+  // Rows keep their place while the page is open (issue 13 item 7): a status change must not move
+  // the row under the pointer. The order is by status when the page opens; new numbers go last.
+  const order = useRef<number[]>([]);
+  const [flash, setFlash] = useState<number | null>(null);
+  const sorted = useMemo(() => {
+    if (!items) return null;
+    const known = new Set(items.map((a) => a.id));
+    const kept = order.current.filter((id) => known.has(id));
+    const fresh = items
+      .filter((a) => !kept.includes(a.id))
+      .sort((a, b) => accountSortKey(a) - accountSortKey(b) || a.phone.localeCompare(b.phone))
+      .map((a) => a.id);
+    order.current = [...kept, ...fresh];
+    const byIdMap = new Map(items.map((a) => [a.id, a]));
+    return order.current.map((id) => byIdMap.get(id)!);
+  }, [items]);
   const byId = (id: number | null) => (id === null ? undefined : items?.find((a) => a.id === id));
   const linkingAccount = byId(linking);
   const detailAccount = byId(detail);
@@ -64,8 +84,27 @@ export function AccountsPage({ project }: { project: Project }) {
   };
 
   const transition = (a: Account, to: AccountTransition, what: string) => run(what, () => accountsApi.transition(project.id, a.id, to));
-  const changeRole = (a: Account, role: AccountRole) =>
-    run(`${formatPhone(a.phone)} is now ${roleInfo[role].label.toLowerCase()}`, () => accountsApi.update(project.id, a.id, { role }));
+  const applyRole = async (a: Account, role: AccountRole, undoable: boolean) => {
+    setActionError(null);
+    const from = a.role;
+    try {
+      upsert(await accountsApi.update(project.id, a.id, { role }));
+      setFlash(a.id);
+      setTimeout(() => setFlash((f) => (f === a.id ? null : f)), 2000);
+      toast(
+        `${formatPhone(a.phone)} is now ${roleInfo[role].label}`,
+        'success',
+        undoable ? { label: 'Undo', onClick: () => void applyRole({ ...a, role }, from, false) } : undefined,
+      );
+    } catch (e) {
+      setActionError(errorMessage(e));
+    }
+  };
+  // Production → Backup or Warm-up stops (or slows) a number that sends: ask first.
+  const changeRole = (a: Account, role: AccountRole) => {
+    if (a.status === 'active' && role !== 'production') setConfirm({ kind: 'role', account: a, role });
+    else void applyRole(a, role, true);
+  };
 
   const rowActions = (a: Account) => {
     const o = offeredActions(a);
@@ -210,7 +249,7 @@ export function AccountsPage({ project }: { project: Project }) {
               <IconPlus size={16} /> Add account
             </button>
           ) : (
-            <Badge tone="gray">Read-only — your role is {project.role}</Badge>
+            <Badge tone="gray">Read-only: your role is {project.role.charAt(0).toUpperCase() + project.role.slice(1)}</Badge>
           )
         }
       />
@@ -232,7 +271,14 @@ export function AccountsPage({ project }: { project: Project }) {
             </Link>
           }
         >
-          <AlertList items={openAlerts.slice(0, 5)} accounts={items} canAck={perms.ackAlerts} onAck={ack} onOpenAccount={setDetail} />
+          <AlertList
+            items={openAlerts.slice(0, 5)}
+            accounts={items}
+            canAck={perms.ackAlerts}
+            onAck={ack}
+            onOpenAccount={setDetail}
+            onLinkNew={perms.write ? () => setAdding(true) : undefined}
+          />
         </Card>
       )}
 
@@ -258,7 +304,7 @@ export function AccountsPage({ project }: { project: Project }) {
             rows={sorted}
             columns={columns}
             getRowId={(a) => String(a.id)}
-            rowProps={(a) => ({ 'data-account-id': a.id, 'data-phone': a.phone, className: a.status === 'retired' ? 'row-muted' : undefined })}
+            rowProps={(a) => ({ 'data-account-id': a.id, 'data-phone': a.phone, className: [a.status === 'retired' ? 'row-muted' : '', flash === a.id ? 'row-flash' : ''].join(' ').trim() || undefined })}
             label={`WhatsApp accounts of ${project.name}`}
             className="accounts-table"
             testId="accounts-table"
@@ -266,9 +312,10 @@ export function AccountsPage({ project }: { project: Project }) {
         )}
       </Card>
 
-      {adding && (
+      {adding && items && (
         <AddAccountDialog
           project={project}
+          defaultEngine={usualEngine(items)}
           onClose={() => setAdding(false)}
           onCreated={(a, linkNow) => {
             upsert(a);
@@ -311,7 +358,26 @@ export function AccountsPage({ project }: { project: Project }) {
           }
         />
       )}
-      {confirm && (
+      {confirm && confirm.kind === 'role' && (
+        <ConfirmDialog
+          title={`Make ${formatPhone(confirm.account.phone)} ${roleInfo[confirm.role].label}?`}
+          confirmLabel={`Make it ${roleInfo[confirm.role].label}`}
+          onClose={() => setConfirm(null)}
+          onConfirm={() => void applyRole(confirm.account, confirm.role, true)}
+        >
+          {confirm.role === 'backup' ? (
+            <>
+              <strong>{accountName(confirm.account)}</strong> stops sending and stands by until a production number fails.
+            </>
+          ) : (
+            <>
+              <strong>{accountName(confirm.account)}</strong> goes back to warm-up: it sends at most the warm-up ramp’s
+              daily limit (20 a day in the first week) instead of {confirm.account.daily_limit}.
+            </>
+          )}
+        </ConfirmDialog>
+      )}
+      {confirm && confirm.kind !== 'role' && (
         <ConfirmDialog
           title={confirm.kind === 'retire' ? 'Retire this number?' : confirm.kind === 'logout' ? 'Log out the linked device?' : 'Delete this account?'}
           danger

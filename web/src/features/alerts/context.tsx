@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { alerts as alertsApi, type Alert } from '../../api';
 import { useToast } from '../../components/Toast';
 import { useLiveEvents } from '../../live';
+import { alertText } from './alertText';
 
 interface AlertsState {
   projectId: number | null;
@@ -56,7 +57,7 @@ export function AlertsProvider({ projectId, children }: { projectId: number | nu
       return;
     }
     put(a);
-    if (ev.event === 'alert.created') toast(a.message, a.severity === 'critical' ? 'error' : a.severity === 'warning' ? 'warning' : 'success');
+    if (ev.event === 'alert.created') toast(alertText(a, null).sentence, a.severity === 'critical' ? 'error' : a.severity === 'warning' ? 'warning' : 'success');
   });
 
   const ack = useCallback(

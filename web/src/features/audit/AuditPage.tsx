@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
-import { audit as auditApi, errorMessage, type AuditItem, type Project } from '../../api';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { audit as auditApi, errorMessage, members as membersApi, type AuditItem, type AuditQuery, type Project } from '../../api';
 import { Avatar, Badge, Card, EmptyState, ErrorBanner, PageHeader, PageLoading } from '../../components/ui';
-import { formatDateTime, relativeTime } from '../../components/format';
+import { relativeTime } from '../../components/format';
+import { useList } from '../../components/useList';
 import { useLiveEvents } from '../../live';
+import { useAccounts } from '../accounts/useAccounts';
+import { actorName, auditSentence, formatInZone, zonedMidnight } from './sentence';
 
 const PAGE = 50;
 
@@ -98,15 +101,50 @@ function Changes({ item }: { item: AuditItem }) {
   );
 }
 
+const KINDS: { value: string; label: string }[] = [
+  { value: '', label: 'Everything' },
+  { value: 'project', label: 'Settings' },
+  { value: 'member', label: 'Members' },
+  { value: 'invitation', label: 'Invitations' },
+  { value: 'account', label: 'Numbers' },
+  { value: 'alert', label: 'Alerts' },
+];
+
 export function AuditPage({ project }: { project: Project }) {
   const [items, setItems] = useState<AuditItem[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [actor, setActor] = useState('');
+  const [kind, setKind] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const { items: memberList } = useList(() => membersApi.list(project.id), [project.id]);
+  const { items: accountList } = useAccounts(project.id);
+
+  const ctx = useMemo(
+    () => ({
+      projectName: project.name,
+      names: new Map((memberList ?? []).map((m) => [m.email, m.name || m.email])),
+      phones: new Map((accountList ?? []).map((a) => [a.id, a.phone])),
+    }),
+    [project.name, memberList, accountList],
+  );
+
+  const filter = useMemo((): AuditQuery => {
+    const f: AuditQuery = {};
+    if (actor !== '') f.actor = Number(actor);
+    if (kind) f.kind = kind;
+    const a = from ? zonedMidnight(from, project.time_zone) : null;
+    const b = to ? zonedMidnight(to, project.time_zone) : null;
+    if (a !== null) f.from = a;
+    if (b !== null) f.to = b + 86400000; // the whole "to" day
+    return f;
+  }, [actor, kind, from, to, project.time_zone]);
 
   const loadFirst = useCallback(async () => {
     try {
-      const r = await auditApi.list(project.id, null, PAGE);
+      const r = await auditApi.list(project.id, null, PAGE, filter);
       setItems(r.items);
       setNext(r.next_before);
       setError(null);
@@ -114,7 +152,7 @@ export function AuditPage({ project }: { project: Project }) {
       setError(errorMessage(e));
       setItems((i) => i ?? []);
     }
-  }, [project.id]);
+  }, [project.id, filter]);
 
   useEffect(() => {
     setItems(null);
@@ -130,7 +168,7 @@ export function AuditPage({ project }: { project: Project }) {
     if (next === null) return;
     setBusy(true);
     try {
-      const r = await auditApi.list(project.id, next, PAGE);
+      const r = await auditApi.list(project.id, next, PAGE, filter);
       setItems((i) => [...(i ?? []), ...r.items]);
       setNext(r.next_before);
     } catch (e) {
@@ -140,48 +178,109 @@ export function AuditPage({ project }: { project: Project }) {
     }
   };
 
+  const filtered = actor !== '' || kind !== '' || from !== '' || to !== '';
+
   return (
     <div className="page">
-      <PageHeader title="Audit log" subtitle={`Every change made to ${project.name}, newest first.`} />
+      <PageHeader
+        title="Audit log"
+        subtitle={`Everything people, WhatsApp and Sangam did in ${project.name}, newest first. Times are in ${project.time_zone.replace(/_/g, ' ')}.`}
+      />
+      <Card>
+        <form className="audit-filters" onSubmit={(e) => e.preventDefault()} data-testid="audit-filters">
+          <div className="field">
+            <label className="field-label" htmlFor="audit-actor">
+              Person
+            </label>
+            <select id="audit-actor" className="select" value={actor} onChange={(e) => setActor(e.target.value)}>
+              <option value="">Anyone</option>
+              {(memberList ?? []).map((m) => (
+                <option key={m.user_id} value={m.user_id}>
+                  {m.name || m.email}
+                </option>
+              ))}
+              <option value="0">Sangam and WhatsApp (automatic)</option>
+            </select>
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="audit-kind">
+              Kind
+            </label>
+            <select id="audit-kind" className="select" value={kind} onChange={(e) => setKind(e.target.value)}>
+              {KINDS.map((k) => (
+                <option key={k.value} value={k.value}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="audit-from">
+              From
+            </label>
+            <input id="audit-from" type="date" className="input" value={from} onChange={(e) => setFrom(e.target.value)} />
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="audit-to">
+              To
+            </label>
+            <input id="audit-to" type="date" className="input" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
+          </div>
+          {filtered && (
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                setActor('');
+                setKind('');
+                setFrom('');
+                setTo('');
+              }}
+            >
+              Clear filters
+            </button>
+          )}
+        </form>
+      </Card>
       {error && <ErrorBanner>{error}</ErrorBanner>}
       <Card flush>
         {items === null ? (
           <PageLoading />
         ) : items.length === 0 ? (
-          <EmptyState title="Nothing recorded yet">Changes to settings and members will appear here.</EmptyState>
+          <EmptyState title={filtered ? 'Nothing matches these filters' : 'Nothing recorded yet'}>
+            {filtered ? 'Try another person, kind or date.' : 'Changes to settings, members and numbers will appear here.'}
+          </EmptyState>
         ) : (
           <table className="table audit-table" data-testid="audit-table">
             <thead>
               <tr>
-                <th style={{ width: 190 }}>When</th>
-                <th style={{ width: 220 }}>Who</th>
-                <th style={{ width: 170 }}>Action</th>
-                <th>Changes</th>
+                <th style={{ width: 170 }}>When</th>
+                <th>What happened</th>
               </tr>
             </thead>
             <tbody>
               {items.map((it) => (
-                <tr key={it.id}>
-                  <td>
-                    <div>{relativeTime(it.at)}</div>
-                    <div className="muted small nowrap">{formatDateTime(it.at)}</div>
+                <tr key={it.id} data-action={it.action}>
+                  <td className="nowrap">
+                    <div>{formatInZone(it.at, project.time_zone)}</div>
+                    <div className="muted small">{relativeTime(it.at)}</div>
                   </td>
                   <td>
-                    {it.actor ? (
-                      <div className="person">
-                        <Avatar name={it.actor.email} size={24} />
-                        <span className="ellipsis">{it.actor.email}</span>
+                    <div className="person">
+                      <Avatar name={actorName(it, ctx)} size={24} />
+                      <span className="audit-sentence" data-testid="audit-sentence">
+                        {auditSentence(it, ctx)}
+                      </span>
+                      <Badge tone={actionTone(it.action)}>{KINDS.find((k) => k.value && it.action.startsWith(k.value + '.'))?.label ?? 'Other'}</Badge>
+                    </div>
+                    <details className="alert-details">
+                      <summary>Details</summary>
+                      <div className="muted small mono target">
+                        {it.action} · {it.target}
+                        {it.actor ? ` · ${it.actor.email}` : ''}
                       </div>
-                    ) : (
-                      <span className="muted">System</span>
-                    )}
-                  </td>
-                  <td>
-                    <Badge tone={actionTone(it.action)}>{it.action}</Badge>
-                    {it.target && <div className="muted small mono target">{it.target}</div>}
-                  </td>
-                  <td>
-                    <Changes item={it} />
+                      <Changes item={it} />
+                    </details>
                   </td>
                 </tr>
               ))}
@@ -196,7 +295,7 @@ export function AuditPage({ project }: { project: Project }) {
               {busy ? 'Loading…' : 'Load more'}
             </button>
           ) : (
-            <span className="muted small">That is everything — {items.length} {items.length === 1 ? 'entry' : 'entries'}.</span>
+            <span className="muted small">That is everything: {items.length} {items.length === 1 ? 'entry' : 'entries'}.</span>
           )}
         </div>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../../api';
-import { Logo, IconAlert } from '../../components/Icons';
+import { IconAlert } from '../../components/Icons';
+import { BrandMark } from '../../components/BrandMark';
 import { useSession } from './session';
 
 export function LoginPage() {
@@ -13,6 +14,7 @@ export function LoginPage() {
   // Failed logins are throttled per email (and per client IP); the wait applies to the email that hit it.
   const [throttledEmail, setThrottledEmail] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
+  const [signedOut] = useState(() => new URLSearchParams(location.search).has('signed_out'));
 
   useEffect(() => {
     if (retryUntil === null) return;
@@ -48,7 +50,7 @@ export function LoginPage() {
     <div className="login-screen">
       <div className="login-art" aria-hidden="true">
         <div className="login-art-inner">
-          <Logo size={44} />
+          <BrandMark size={44} />
           <h2>Community marketing, on your own server.</h2>
           <p>Plan campaigns across projects, respect every opt-out, and keep each WhatsApp number healthy.</p>
         </div>
@@ -56,11 +58,16 @@ export function LoginPage() {
       <div className="login-panel">
         <form className="login-card" onSubmit={submit} noValidate>
           <div className="login-brand">
-            <Logo size={36} />
+            <BrandMark size={36} />
             <span>Sangam</span>
           </div>
           <h1>Sign in</h1>
-          <p className="muted">Use the account your administrator created for you.</p>
+          <p className="muted">Use the account your administrator created for you, or the one you made from an invitation.</p>
+          {signedOut && !error && (
+            <div className="notice-banner" role="status" data-testid="signed-out">
+              You are signed out. Sign in again to continue.
+            </div>
+          )}
           {bootError && (
             <div className="form-error" role="alert">
               {bootError}

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, auth, setUnauthorizedHandler, type Me } from '../../api';
+import { navigate } from '../../router';
 
 interface Session {
   /** undefined while the first /auth/me is in flight; null when signed out. */
@@ -49,6 +50,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await auth.logout();
     } finally {
+      // The login page, saying so: staying on the project's address after signing out looked as if
+      // nothing had happened (issue 13 item 8).
+      navigate('/login?signed_out=1', { replace: true });
       setMe(null);
     }
   }, []);

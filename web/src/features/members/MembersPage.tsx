@@ -3,8 +3,10 @@ import {
   ApiError,
   ROLES,
   errorMessage,
+  invitations as invitationsApi,
   members as membersApi,
   users as usersApi,
+  type Invitation,
   type Member,
   type Project,
   type Role,
@@ -13,9 +15,9 @@ import {
 import { FormError, InlineSubmit } from '../../components/Field';
 import { ConfirmDialog } from '../../components/Modal';
 import { IconTrash } from '../../components/Icons';
-import { Card, EmptyState, ErrorBanner, PageHeader, PersonCell, RoleBadge, TableCard } from '../../components/ui';
+import { Badge, Card, EmptyState, ErrorBanner, PageHeader, PersonCell, RoleBadge, TableCard, roleLabel } from '../../components/ui';
 import { useToast } from '../../components/Toast';
-import { formatDate } from '../../components/format';
+import { formatDate, formatDateTime } from '../../components/format';
 import { useList } from '../../components/useList';
 import { useLiveEvents } from '../../live';
 import { useMe } from '../auth/session';
@@ -34,6 +36,7 @@ export function MembersPage({ project }: { project: Project }) {
   const { items, error: loadError, load } = useList(() => membersApi.list(project.id), [project.id]);
   const [actionError, setActionError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
+  const [invVersion, setInvVersion] = useState(0);
 
   useLiveEvents((ev) => {
     if (ev.project_id === project.id && ev.event.startsWith('member.')) void load();
@@ -43,7 +46,7 @@ export function MembersPage({ project }: { project: Project }) {
     setActionError(null);
     try {
       await membersApi.put(project.id, m.user_id, role);
-      toast(`${m.name || m.email} is now ${role === 'owner' ? 'an' : 'a'} ${role}`);
+      toast(`${m.name || m.email} is now ${roleLabel(role)}`);
       await load();
     } catch (e) {
       setActionError(errorMessage(e));
@@ -55,7 +58,8 @@ export function MembersPage({ project }: { project: Project }) {
     <div className="page">
       <PageHeader title="Members" subtitle={`People who can work on ${project.name}, and what they may do.`} />
 
-      {manage && <AddMember project={project} existing={items ?? []} onAdded={load} />}
+      {manage && <AddMember project={project} existing={items ?? []} onAdded={load} onInvited={() => setInvVersion((v) => v + 1)} />}
+      {manage && <Invitations project={project} version={invVersion} />}
 
       {actionError && <ErrorBanner title="Could not change the member.">{actionError}</ErrorBanner>}
       {loadError && <ErrorBanner>{loadError}</ErrorBanner>}
@@ -136,7 +140,17 @@ export function MembersPage({ project }: { project: Project }) {
   );
 }
 
-function AddMember({ project, existing, onAdded }: { project: Project; existing: Member[]; onAdded: () => Promise<void> }) {
+function AddMember({
+  project,
+  existing,
+  onAdded,
+  onInvited,
+}: {
+  project: Project;
+  existing: Member[];
+  onAdded: () => Promise<void>;
+  onInvited: () => void;
+}) {
   const me = useMe();
   const toast = useToast();
   const isAdmin = me.user.is_admin;
@@ -146,6 +160,25 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
   const [role, setRole] = useState<Role>('manager');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The email has no Sangam account yet: offer an invitation link instead (issue 13 item 5).
+  const [noAccount, setNoAccount] = useState<string | null>(null);
+  const [created, setCreated] = useState<Invitation | null>(null);
+
+  const invite = async (address: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const inv = await invitationsApi.create(project.id, address, role);
+      setCreated(inv);
+      setNoAccount(null);
+      setEmail('');
+      onInvited();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   useEffect(() => {
     if (!isAdmin) return;
@@ -163,6 +196,8 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setNoAccount(null);
+    setCreated(null);
     const address = email.trim();
     if (!address.includes('@')) {
       setError('Enter the email address the person signs in with.');
@@ -171,12 +206,12 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
     setBusy(true);
     try {
       const m = await membersApi.add(project.id, address, role);
-      toast(`${m.name || m.email} added as ${role}`);
+      toast(`${m.name || m.email} added as ${roleLabel(role)}`);
       setEmail('');
       await onAdded();
     } catch (err) {
       if (err instanceof ApiError && err.status === 404 && err.field === 'email') {
-        setError('No active user has this email. An administrator adds people on the Users page first.');
+        setNoAccount(address);
       } else if (err instanceof ApiError && err.status === 409) {
         setError('This person is already a member; change their role in the table below.');
       } else {
@@ -188,7 +223,7 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
   };
 
   return (
-    <Card title="Add a member" subtitle="Add a colleague by the email address they sign in with.">
+    <Card title="Add a member" subtitle="Add a colleague by the email they sign in with, or invite someone who has no Sangam account yet.">
       <form className="inline-form" onSubmit={submit} data-testid="add-member-form">
         <div className="field grow">
           <label className="field-label" htmlFor="member-email">
@@ -225,14 +260,124 @@ function AddMember({ project, existing, onAdded }: { project: Project; existing:
         <InlineSubmit disabled={busy || !email.trim()}>{busy ? 'Adding…' : 'Add member'}</InlineSubmit>
       </form>
       <FormError>{error}</FormError>
+      {noAccount && (
+        <div className="banner banner-info" role="status" data-testid="no-account">
+          <div>
+            No one has a Sangam account with <strong>{noAccount}</strong> yet. Invite them: you get a link to send them,
+            and they choose their own password.
+            <div className="alert-actions">
+              <button type="button" className="btn btn-primary btn-sm" disabled={busy} onClick={() => void invite(noAccount)} data-testid="invite-button">
+                Invite {noAccount} as {roleLabel(role)}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+      {created && <InviteLink invitation={created} />}
     </Card>
+  );
+}
+
+/** The link of a new invitation, shown once: only its hash is kept on the server. */
+function InviteLink({ invitation }: { invitation: Invitation }) {
+  const toast = useToast();
+  const url = `${location.origin}/invite#${invitation.token}`;
+  return (
+    <div className="banner banner-success" role="status" data-testid="invite-created">
+      <div style={{ width: '100%' }}>
+        <strong>Invitation for {invitation.email} as {roleLabel(invitation.role)} created.</strong> Send them this link; it
+        works once, until {formatDateTime(invitation.expires_at)}. Copy it now: it is shown only this once.
+        <div className="invite-link">
+          <input className="input mono" readOnly value={url} aria-label="Invitation link" data-testid="invite-url" onFocus={(e) => e.target.select()} />
+          <button
+            type="button"
+            className="btn btn-secondary btn-sm"
+            onClick={() =>
+              void navigator.clipboard.writeText(url).then(
+                () => toast('Link copied'),
+                () => toast('Could not copy; select the link and copy it by hand', 'error'),
+              )
+            }
+          >
+            Copy link
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+const stateTone: Record<Invitation['state'], 'green' | 'amber' | 'gray' | 'blue'> = {
+  pending: 'blue',
+  accepted: 'green',
+  expired: 'amber',
+  revoked: 'gray',
+};
+const stateLabel: Record<Invitation['state'], string> = {
+  pending: 'Waiting',
+  accepted: 'Accepted',
+  expired: 'Expired',
+  revoked: 'Withdrawn',
+};
+
+function Invitations({ project, version }: { project: Project; version: number }) {
+  const toast = useToast();
+  const { items, error, load } = useList(() => invitationsApi.list(project.id), [project.id, version]);
+  if (!items?.length && !error) return null;
+  return (
+    <TableCard
+      items={items}
+      title="Invitations"
+      testId="invitations-table"
+      empty={<EmptyState title="No invitations" />}
+      head={
+        <>
+          <th>Email</th>
+          <th>Role</th>
+          <th>State</th>
+          <th>Expires</th>
+          <th className="right">Actions</th>
+        </>
+      }
+      row={(i) => (
+        <tr key={i.id} data-invitation={i.email}>
+          <td>{i.email}</td>
+          <td>
+            <RoleBadge role={i.role} />
+          </td>
+          <td>
+            <Badge tone={stateTone[i.state]}>{stateLabel[i.state]}</Badge>
+          </td>
+          <td className="muted nowrap">{i.state === 'pending' ? formatDateTime(i.expires_at) : '—'}</td>
+          <td className="right">
+            {i.state === 'pending' && (
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm danger-text"
+                onClick={() =>
+                  void invitationsApi.revoke(project.id, i.id).then(
+                    () => {
+                      toast(`Invitation for ${i.email} withdrawn`);
+                      void load();
+                    },
+                    (e) => toast(errorMessage(e), 'error'),
+                  )
+                }
+              >
+                Withdraw
+              </button>
+            )}
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 
 function RoleOptions() {
   return ROLES.map((r) => (
     <option key={r} value={r}>
-      {r}
+      {roleLabel(r)}
     </option>
   ));
 }

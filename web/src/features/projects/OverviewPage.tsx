@@ -7,7 +7,8 @@ import { useLiveEvents } from '../../live';
 import { Link } from '../../router';
 import { HoursBar } from './ProjectForm';
 import { useNow } from '../../components/useNow';
-import { AccountsSummaryCard } from '../accounts/AccountsSummaryCard';
+import { AccountsSummaryCard, sendingSummary } from '../accounts/AccountsSummaryCard';
+import { useAccounts } from '../accounts/useAccounts';
 
 function windowStatus(p: Project, minutes: number): { open: boolean; text: string } {
   const ws = p.working_hours
@@ -25,7 +26,14 @@ function windowStatus(p: Project, minutes: number): { open: boolean; text: strin
 export function OverviewPage({ project }: { project: Project }) {
   const now = useNow();
   const local = zonedParts(now, project.time_zone);
-  const status = local ? windowStatus(project, local.minutes) : null;
+  const win = local ? windowStatus(project, local.minutes) : null;
+  const { items: accountItems } = useAccounts(project.id);
+  const canSend = accountItems ? sendingSummary(accountItems).sending : null;
+  // An open window with no number able to send is not "open" to anyone who reads it (issue 13 item 1).
+  const status =
+    win && canSend === 0
+      ? { open: false, blocked: true, text: win.open ? `No number can send, although the window is open until ${win.text.replace(/^.* until /, '')}. Link a number or bring one back.` : `No number can send. ${win.text}.` }
+      : win && { ...win, blocked: false };
   const [memberCount, setMemberCount] = useState<number | null>(null);
 
   const loadMembers = () => {
@@ -103,10 +111,20 @@ export function OverviewPage({ project }: { project: Project }) {
         <Card
           title="Sending calendar"
           subtitle={`Working hours in ${project.time_zone}`}
-          actions={status && <Badge tone={status.open ? 'green' : 'amber'} dot>{status.open ? 'Open' : 'Closed'}</Badge>}
+          actions={
+            status && (
+              <Badge tone={status.blocked ? 'red' : status.open ? 'green' : 'amber'} dot>
+                {status.blocked ? 'Not sending' : status.open ? 'Open' : 'Closed'}
+              </Badge>
+            )
+          }
         >
           <HoursBar windows={project.working_hours} nowMinutes={local?.minutes} />
-          {status && <p className="calendar-status">{status.text}</p>}
+          {status && (
+            <p className={`calendar-status ${status.blocked ? 'text-red' : ''}`} data-testid="calendar-status">
+              {status.text}
+            </p>
+          )}
           <dl className="kv">
             <dt>Windows</dt>
             <dd>

@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, timezones, type Project, type ProjectInput, type WorkingWindow } from '../../api';
 import { Combobox } from '../../components/Combobox';
-import { Field, errorFor, errorUnder } from '../../components/Field';
+import { Field } from '../../components/Field';
+import { useUnsavedChanges } from '../../components/useUnsavedChanges';
+import { RULES, validateProject } from './validateProject';
 import { IconPlus, IconTrash } from '../../components/Icons';
 import { TagInput } from '../../components/TagInput';
 import { ErrorBanner, InfoBanner } from '../../components/ui';
@@ -155,14 +157,64 @@ export function ProjectForm({
     }
   }, [error]);
 
-  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((s) => ({ ...s, [k]: v }));
+  // Server errors stay next to their field until that field is edited; rule errors show once a field
+  // was touched, and all of them after a save attempt.
+  const [serverErrs, setServerErrs] = useState<Record<string, string>>({});
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [tried, setTried] = useState(false);
+  const live = useMemo(() => validateProject(f, zones), [f, zones]);
+  const errs = useMemo(() => {
+    const out: Record<string, string> = { ...serverErrs };
+    for (const [k, v] of Object.entries(live)) {
+      const top = k.split('.').slice(0, 2).join('.');
+      if (tried || touched.has(k.split('.')[0]) || touched.has(top)) out[k] = v;
+    }
+    return out;
+  }, [serverErrs, live, touched, tried]);
+  const errorFor = (_e: unknown, field: string): string | null => errs[field] ?? null;
+  const errorUnder = (_e: unknown, field: string): string | null => {
+    if (errs[field]) return errs[field];
+    const k = Object.keys(errs).find((x) => x.startsWith(field + '.'));
+    return k ? errs[k] : null;
+  };
+  useEffect(() => {
+    if (!(error instanceof ApiError) || !error.field) {
+      setServerErrs({});
+      return;
+    }
+    const list = error.errors.length ? error.errors : [{ field: error.field, message: error.message }];
+    setServerErrs(Object.fromEntries(list.map((x) => [x.field, x.message])));
+  }, [error]);
+  const forget = (k: string) => {
+    setTouched((t) => (t.has(k) ? t : new Set(t).add(k)));
+    setServerErrs((m) => {
+      const keys = Object.keys(m).filter((x) => x === k || x.startsWith(k + '.') || k.startsWith(x + '.'));
+      if (!keys.length) return m;
+      const n = { ...m };
+      for (const x of keys) delete n[x];
+      return n;
+    });
+  };
+
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => {
+    forget(k);
+    setF((s) => ({ ...s, [k]: v }));
+  };
 
   const changes = useMemo(() => (project ? diff(toInput(f), toInput(initial)) : null), [f, initial, project]);
   const dirty = project ? Object.keys(changes ?? {}).length > 0 : true;
 
+  const leave = useUnsavedChanges(!!project && !readOnly && dirty && !busy);
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (readOnly) return;
+    setTried(true);
+    if (Object.keys(live).length) {
+      setError(null);
+      setTimeout(() => formRef.current?.querySelector('.has-error')?.scrollIntoView({ block: 'center', behavior: 'smooth' }), 0);
+      return;
+    }
     setBusy(true);
     busyRef.current = true;
     setError(null);
@@ -177,11 +229,10 @@ export function ProjectForm({
     }
   };
 
-  const setWindow = (i: number, key: 'start' | 'end', v: string) =>
-    set(
-      'working_hours',
-      f.working_hours.map((w, j) => (j === i ? { ...w, [key]: v } : w)),
-    );
+  const setWindow = (i: number, key: 'start' | 'end', v: string) => {
+    forget(`working_hours.${i}`);
+    setF((s) => ({ ...s, working_hours: s.working_hours.map((w, j) => (j === i ? { ...w, [key]: v } : w)) }));
+  };
 
   const addWindow = () => {
     const last = f.working_hours[f.working_hours.length - 1];
@@ -210,9 +261,9 @@ export function ProjectForm({
   const fieldKnown = !!apiErr?.field && KNOWN_FIELDS.some((k) => apiErr.field === k || apiErr.field!.startsWith(k + '.'));
   const generalError = error && !fieldKnown ? (error instanceof Error ? error.message : String(error)) : null;
   // Errors of one window are shown under its row; anything else about working_hours under the list.
-  const whField = apiErr?.field && (apiErr.field === 'working_hours' || apiErr.field.startsWith('working_hours.')) ? apiErr.field : null;
-  const whRow = whField ? /^working_hours\.(\d+)/.exec(whField)?.[1] : undefined;
-  const whGeneral = whField && (whRow === undefined || Number(whRow) >= f.working_hours.length) ? apiErr!.message : null;
+  const whKey = Object.keys(errs).find((k) => k === 'working_hours' || (k.startsWith('working_hours.') && Number(k.split('.')[1]) >= f.working_hours.length));
+  const whGeneral = whKey ? errs[whKey] : null;
+  const allErrors = Object.entries(errs);
 
   return (
     <form ref={formRef} className="project-form" onSubmit={submit} noValidate data-testid="project-form">
@@ -234,12 +285,19 @@ export function ProjectForm({
         </InfoBanner>
       )}
       {generalError && <ErrorBanner title="Could not save.">{generalError}</ErrorBanner>}
-      {apiErr && fieldKnown && (
-        <ErrorBanner title="Please check the highlighted field.">{apiErr.message}</ErrorBanner>
+      {tried && allErrors.length > 0 && (
+        <ErrorBanner title={allErrors.length === 1 ? 'One thing to fix before saving:' : `${allErrors.length} things to fix before saving:`}>
+          <ul className="error-list" data-testid="form-errors">
+            {allErrors.map(([k, v]) => (
+              <li key={k}>{v}</li>
+            ))}
+          </ul>
+        </ErrorBanner>
       )}
+      {leave}
 
       <FormSection title="General" intro="The name your team sees, and the short identifier used in links and the API.">
-        <Field label="Project name" name="name" error={errorFor(error, 'name')}>
+        <Field label="Project name" name="name" error={errorFor(error, 'name')} hint={RULES.name}>
           {(id) => (
             <input
               id={id}
@@ -251,6 +309,8 @@ export function ProjectForm({
               placeholder="e.g. PoultryCare"
               onChange={(e) => {
                 const name = e.target.value;
+                forget('name');
+                if (!slugTouched) forget('slug');
                 setF((s) => ({ ...s, name, slug: slugTouched ? s.slug : slugify(name) }));
               }}
             />
@@ -260,7 +320,7 @@ export function ProjectForm({
           label="Slug"
           name="slug"
           error={errorFor(error, 'slug')}
-          hint="2–50 characters: lowercase letters, digits and dashes, starting with a letter."
+          hint={RULES.slug}
         >
           {(id) => (
             <div className="input-group">
@@ -285,7 +345,7 @@ export function ProjectForm({
       </FormSection>
 
       <FormSection title="Locale" intro="Sending windows are computed in this time zone; phone numbers without a country code use the default region." twoCol>
-        <Field label="Time zone" name="time_zone" error={errorFor(error, 'time_zone')}>
+        <Field label="Time zone" name="time_zone" error={errorFor(error, 'time_zone')} hint={RULES.time_zone}>
           {(id) => (
             <Combobox
               id={id}
@@ -293,6 +353,7 @@ export function ProjectForm({
               value={f.time_zone}
               options={zones.length ? zones : [f.time_zone]}
               onChange={(v) => set('time_zone', v)}
+              freeText
               disabled={readOnly}
               invalid={!!errorFor(error, 'time_zone')}
               placeholder="Search time zones…"
@@ -303,7 +364,7 @@ export function ProjectForm({
           label="Default phone region"
           name="default_region"
           error={errorFor(error, 'default_region')}
-          hint="Two-letter ISO code, e.g. IN, AE, GB."
+          hint={RULES.default_region}
         >
           {(id) => (
             <input
@@ -323,19 +384,36 @@ export function ProjectForm({
       <FormSection title="Sending calendar" intro="Messages go out only inside these windows (local time). Up to six windows, sorted and not overlapping.">
         <div className={`field ${whGeneral ? 'has-error' : ''}`} data-field="working_hours">
           <span className="field-label">Working hours</span>
+          <div className="field-hint">{RULES.working_hours}</div>
           <div className="wh-list">
             {f.working_hours.map((w, i) => {
               const errRow = errorFor(error, `working_hours.${i}`);
               const rowErr = errorUnder(error, `working_hours.${i}`);
               const timeInput = (key: 'start' | 'end') => (
+                // Text, not type="time": a time input shows AM/PM in many locales, and the
+                // calendar is in 24-hour time everywhere else (issue 13 item 9).
                 <input
-                  type="time"
-                  className={`input ${errorFor(error, `working_hours.${i}.${key}`) || errRow ? 'invalid' : ''}`}
+                  type="text"
+                  inputMode="numeric"
+                  maxLength={5}
+                  placeholder={key === 'start' ? '09:00' : '17:30'}
+                  className={`input time-input mono ${errorFor(error, `working_hours.${i}.${key}`) || errRow ? 'invalid' : ''}`}
                   aria-label={`Window ${i + 1} ${key}`}
+                  aria-invalid={!!(errorFor(error, `working_hours.${i}.${key}`) || errRow)}
                   name={`working_hours.${i}.${key}`}
                   value={w[key]}
                   disabled={readOnly}
-                  onChange={(e) => setWindow(i, key, e.target.value)}
+                  onChange={(e) => setWindow(i, key, e.target.value.replace(/[^0-9:]/g, ''))}
+                  onBlur={(e) => {
+                    // "9" or "930" → "09:00" / "09:30", so typing the digits is enough.
+                    const v = e.target.value;
+                    const d = v.replace(/\D/g, '');
+                    if (!v.includes(':') && d.length >= 1 && d.length <= 4) {
+                      const h = d.length <= 2 ? d : d.slice(0, d.length - 2);
+                      const m = d.length <= 2 ? '00' : d.slice(-2);
+                      setWindow(i, key, `${h.padStart(2, '0')}:${m}`);
+                    }
+                  }}
                 />
               );
               return (
@@ -393,7 +471,7 @@ export function ProjectForm({
           label="Weekend volume factor"
           name="weekend_factor"
           error={errorFor(error, 'weekend_factor')}
-          hint="Share of the weekday volume sent on weekends: 0 sends nothing, 1 sends as on weekdays."
+          hint={RULES.weekend_factor}
         >
           {(id) => (
             <div className="range-row">
@@ -442,6 +520,8 @@ export function ProjectForm({
               onClick={() => {
                 setF(initial);
                 setError(null);
+                setTried(false);
+                setTouched(new Set());
               }}
             >
               Discard

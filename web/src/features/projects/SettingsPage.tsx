@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { projects as projectsApi, type Project } from '../../api';
 import { ConfirmDialog } from '../../components/Modal';
 import { IconLock } from '../../components/Icons';
-import { Card, InfoBanner, PageHeader, RoleBadge } from '../../components/ui';
+import { Card, InfoBanner, PageHeader, RoleBadge, roleLabel } from '../../components/ui';
 import { useToast } from '../../components/Toast';
 import { formatDateTime } from '../../components/format';
 import { navigate } from '../../router';
@@ -28,7 +28,7 @@ export function SettingsPage({ project }: { project: Project }) {
       />
       {readOnly && (
         <InfoBanner icon={<IconLock size={18} />}>
-          You are a <strong>{project.role}</strong> in this project, so its settings are read-only. Ask an owner to
+          Your role in this project is <strong>{roleLabel(project.role)}</strong>, so its settings are read-only. Ask an owner to
           change them.
         </InfoBanner>
       )}
