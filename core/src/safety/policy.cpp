@@ -2,6 +2,8 @@
 // rule that stops a send gives the reason and the time to try again).
 #include "safety/policy.hpp"
 
+#include "accounts/warmup.hpp"
+
 #include "util/mix.hpp"
 
 #include <algorithm>
@@ -50,12 +52,10 @@ int64_t next_day(const Calendar& cal, const LocalTime& now, Priority p) {
 }  // namespace
 
 std::optional<int> warmup_messages(int64_t days) {
+  // The ramp itself is accounts/warmup.hpp's (the limit an account shows is the one the policy uses).
   if (days < 0) days = 0;
-  if (days < 7) return 20;
-  if (days < 14) return 50;
-  if (days < 21) return 100;
-  if (days < 28) return 200;
-  return std::nullopt;
+  if (days >= 28) return std::nullopt;
+  return static_cast<int>(warmup_ramp_limit(days + 1));
 }
 
 bool warmup_complete(const AccountView& a, int64_t now_ms) {
