@@ -3,6 +3,7 @@ import { EmptyState, PageLoading } from './components/ui';
 import { Shell } from './components/Shell';
 import { ToastProvider } from './components/Toast';
 import { AccountsPage } from './features/accounts/AccountsPage';
+import { GroupsPage } from './features/groups/GroupsPage';
 import { AlertsPage } from './features/alerts/AlertsPage';
 import { AlertsProvider } from './features/alerts/context';
 import { AuditPage } from './features/audit/AuditPage';
@@ -50,7 +51,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audit', 'groups'];
 
 function SignedIn() {
   const path = usePath();
@@ -98,6 +99,7 @@ function SignedIn() {
     if (!project) page = <NotFound text={error ?? 'This project does not exist, or you are not a member of it.'} />;
     else if (section === '') page = <OverviewPage project={project} />;
     else if (section === 'accounts') page = <AccountsPage key={project.id} project={project} />;
+    else if (section === 'groups') page = <GroupsPage key={project.id} project={project} />;
     else if (section === 'alerts') page = <AlertsPage key={project.id} project={project} />;
     else if (section === 'settings') page = <SettingsPage project={project} />;
     else if (section === 'members') page = <MembersPage project={project} />;
