@@ -48,6 +48,7 @@ int64_t parse_int(const std::map<std::string, std::string>& q, const std::string
     if (n != it->second.size() || v < lo || v > hi) throw std::invalid_argument("range");
     out = v;
   } catch (const std::exception&) {
+    if (hi == INT64_MAX) throw validation(k, "must be an id (a whole number)");
     throw validation(k, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
   return 1;
