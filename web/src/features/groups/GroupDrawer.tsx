@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { errorMessage, type Project } from '../../api';
 import { IconX } from '../../components/Icons';
+import { useEscapeKey } from '../../components/Modal';
 import { Badge, ErrorBanner, PageLoading } from '../../components/ui';
 import { formatDate } from '../../components/format';
 import { PHASES, groupsApi, kindLabel, phaseInfo, type GroupDetail, type Phase } from './api';
@@ -23,6 +24,7 @@ export function GroupDrawer({
   onClose: () => void;
   onChanged: () => void;
 }) {
+  useEscapeKey(onClose);
   const [g, setG] = useState<GroupDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
