@@ -48,7 +48,8 @@ void DemoLinker::tick(int64_t now) {
     bool pending = false;
     for (size_t i = 0; i < rows.size(); ++i) {
       int64_t pid = rows[i].i64("id");
-      for (auto& a : accounts_.list(admin, pid)["items"]) {
+      json list = accounts_.list(admin, pid);  // kept alive: a range-for over list(...)["items"] would dangle
+      for (auto& a : list["items"]) {
         int64_t aid = a["id"];
         std::string status = a["status"];
         if (a["engine"] != "sim" || (status != "new" && status != "linking")) continue;

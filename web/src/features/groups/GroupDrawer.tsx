@@ -138,8 +138,8 @@ export function GroupDrawer({
                       {g.activity.key_members.map((m) => (
                         <li key={m.member}>
                           <span>
-                            {m.name || m.phone || 'Unknown'} {m.is_admin && <Badge tone="violet">admin</Badge>}
-                            <span className="muted small block mono">{m.phone ?? m.lid}</span>
+                            {m.name || (m.phone ? m.phone : 'Shown only as @lid')} {m.is_admin && <Badge tone="violet">admin</Badge>}
+                            <span className="muted small block mono">{m.name ? (m.phone ?? m.lid) : m.phone ? 'no name' : m.lid}</span>
                           </span>
                           <span className="muted small">{m.messages} msgs</span>
                         </li>

@@ -192,8 +192,8 @@ export function GroupsPage({ project }: { project: Project }) {
                         ))}
                       </div>
                     </td>
-                    <td className="right">{g.kind === 'channel' ? <span className="muted">—</span> : g.activity.messages_per_day.toFixed(1)}</td>
-                    <td className="right">{g.kind === 'channel' ? <span className="muted">—</span> : g.activity.active_members}</td>
+                    <td className="right">{g.kind === 'channel' || (g.announce_only && g.activity.messages === 0) ? <span className="muted">—</span> : g.activity.messages_per_day.toFixed(1)}</td>
+                    <td className="right">{g.kind === 'channel' || (g.announce_only && g.activity.messages === 0) ? <span className="muted">—</span> : g.activity.active_members}</td>
                     <td className="nowrap muted small">{g.synced_at ? relativeTime(g.synced_at, Date.now()) : 'never'}</td>
                   </tr>
                 ))}
@@ -219,6 +219,10 @@ export function GroupsPage({ project }: { project: Project }) {
       )}
     </div>
   );
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-IN')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function Stat({ label, value }: { label: string; value: string | number }) {
@@ -247,7 +251,7 @@ function SyncCard({ runs, accountName }: { runs: SyncRun[]; accountName: (id: nu
                     {r.status === 'running'
                       ? `${r.groups_done} of ${r.groups_total ?? '…'} groups`
                       : r.status === 'done'
-                        ? `${r.groups_done} groups · ${r.channels} channels · ${relativeTime(r.finished_at ?? r.updated_at, Date.now())}`
+                        ? `${plural(r.groups_done, 'group')} · ${plural(r.channels, 'channel')} · ${relativeTime(r.finished_at ?? r.updated_at, Date.now())}`
                         : 'failed'}
                   </span>
                 </div>
