@@ -20,9 +20,9 @@ RETURNING id;
 INSERT INTO group_accounts (group_id, account_id, project_id, is_admin, phase, phase_since, observation_at,
                             contribution_at, value_at, joined_at, last_seen_at)
 VALUES ($1, $2, $3, $4, $5, $6,
-        CASE WHEN $5 = 'observation' THEN $6 ELSE NULL END,
-        CASE WHEN $5 = 'contribution' THEN $6 ELSE NULL END,
-        CASE WHEN $5 = 'value' THEN $6 ELSE NULL END, $6, $6)
+        CASE WHEN $5 = 'observation' THEN CAST($6 AS BIGINT) ELSE NULL END,
+        CASE WHEN $5 = 'contribution' THEN CAST($6 AS BIGINT) ELSE NULL END,
+        CASE WHEN $5 = 'value' THEN CAST($6 AS BIGINT) ELSE NULL END, $6, $6)
 ON CONFLICT (group_id, account_id) DO UPDATE SET is_admin = excluded.is_admin, last_seen_at = excluded.last_seen_at,
   left_at = NULL;
 
