@@ -231,6 +231,7 @@ TEST_P(GroupsTest, A320GroupAccountSyncsInPagesAndAGroupOfTwoNumbersIsOneGroup) 
   EXPECT_EQ(g0["name"], "Group 000");
   EXPECT_EQ(g0["size"], 11);
   EXPECT_EQ(g0["lid_members"], 1);
+  EXPECT_TRUE(g0["parent"].is_null());
   EXPECT_EQ(g0["invite_link"], "https://chat.whatsapp.com/INVITE000000") << "kept although the second number is no admin";
   ASSERT_EQ(g0["accounts"].size(), 2u);
   EXPECT_EQ(g0["accounts"][0]["phase"], "value") << "our own (admin) group";

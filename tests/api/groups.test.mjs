@@ -68,7 +68,10 @@ describeBackends('groups', (ctx) => {
     assert.ok(member, 'a group where our number is a plain member');
     assert.equal(member.invite_link, null, 'no invite link where we are no admin');
     assert.equal(member.accounts[0].phase, 'observation');
-    assert.ok(list.items.some((g) => g.parent), 'a group inside the community');
+    const child = list.items.find((g) => g.parent);
+    const community = list.items.find((g) => g.kind === 'community');
+    assert.ok(child, 'a group inside the community');
+    assert.deepEqual(child.parent, { wa_id: community.wa_id, id: community.id, name: community.name });
     assert.ok(list.items.every((g) => g.size > 0 && typeof g.activity.messages_per_day === 'number'));
 
     const one = await viewer.client.ok('GET', `${groupsPath(project.id)}/${admin.id}`);

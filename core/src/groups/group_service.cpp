@@ -79,7 +79,11 @@ json account_in_group(const store::Row& r) {
 
 json group_base(const store::Row& r) {
   json parent = nullptr;
-  if (auto p = r.opt_str("parent_wa_id")) parent = {{"wa_id", *p}};
+  // The community, by our id and name once one of our numbers has synced it (else its WhatsApp id only).
+  if (auto p = r.opt_str("parent_wa_id"))
+    parent = {{"wa_id", *p},
+              {"id", r.is_null("parent_id") ? json(nullptr) : json(r.i64("parent_id"))},
+              {"name", r.is_null("parent_name") ? json(nullptr) : json(r.str("parent_name"))}};
   json admins = json::parse(r.str("admin_ids"), nullptr, false);
   return {{"id", r.i64("id")},
           {"project_id", r.i64("project_id")},

@@ -31,9 +31,11 @@ ON CONFLICT (group_id, account_id) DO UPDATE SET is_admin = excluded.is_admin, l
 UPDATE group_accounts SET left_at = $3 WHERE account_id = $1 AND last_seen_at < $2 AND left_at IS NULL;
 
 -- name: group-by-id
-SELECT id, project_id, wa_id, kind, name, description, size, admins, lid_members, parent_wa_id, announce_only,
-       invite_link, admin_ids, wa_created_at, created_at, synced_at
-FROM groups WHERE project_id = $1 AND id = $2;
+SELECT g.id, g.project_id, g.wa_id, g.kind, g.name, g.description, g.size, g.admins, g.lid_members, g.parent_wa_id,
+       g.announce_only, g.invite_link, g.admin_ids, g.wa_created_at, g.created_at, g.synced_at,
+       p.id AS parent_id, p.name AS parent_name
+FROM groups g LEFT JOIN groups p ON p.project_id = g.project_id AND p.wa_id = g.parent_wa_id
+WHERE g.project_id = $1 AND g.id = $2;
 
 -- name: group-id-by-wa
 SELECT id FROM groups WHERE project_id = $1 AND wa_id = $2;
@@ -44,8 +46,9 @@ SELECT id FROM groups WHERE project_id = $1 AND wa_id = $2;
 SELECT g.id, g.project_id, g.wa_id, g.kind, g.name, g.description, g.size, g.admins, g.lid_members, g.parent_wa_id,
        g.announce_only, g.invite_link, g.admin_ids, g.wa_created_at, g.created_at, g.synced_at,
        COALESCE(a.messages, 0) AS messages_window, COALESCE(m.members, 0) AS active_members_window,
-       COUNT(*) OVER () AS total
+       p.id AS parent_id, p.name AS parent_name, COUNT(*) OVER () AS total
 FROM groups g
+LEFT JOIN groups p ON p.project_id = g.project_id AND p.wa_id = g.parent_wa_id
 LEFT JOIN (SELECT group_id, SUM(messages) AS messages FROM group_activity_days
            WHERE project_id = $1 AND day >= $2 GROUP BY group_id) a ON a.group_id = g.id
 LEFT JOIN (SELECT group_id, COUNT(DISTINCT member) AS members FROM group_member_days

@@ -71,6 +71,7 @@ export function GroupDrawer({
             !error && <PageLoading />
           ) : (
             <>
+              {g.parent && <p className="small muted">Part of the community {g.parent.name ?? g.parent.wa_id}</p>}
               {g.description && <p className="small group-desc">{g.description}</p>}
               {g.invite_link && (
                 <p className="small">

@@ -172,7 +172,7 @@ export function GroupsPage({ project }: { project: Project }) {
                         <span className="group-name">{g.name || g.wa_id}</span>
                         <span className="group-sub">
                           <Badge tone={g.kind === 'community' ? 'violet' : g.kind === 'channel' ? 'amber' : 'gray'}>{kindLabel[g.kind]}</Badge>
-                          {g.parent && <span className="muted small">in a community</span>}
+                          {g.parent && <span className="muted small">in {g.parent.name ?? 'a community'}</span>}
                           {g.announce_only && g.kind === 'group' && <span className="muted small">admins only</span>}
                         </span>
                       </button>

@@ -28,7 +28,7 @@ export interface Group {
   size: number;
   admins: number;
   lid_members: number;
-  parent: { wa_id: string } | null;
+  parent: { wa_id: string; id: number | null; name: string | null } | null;
   announce_only: boolean;
   invite_link: string | null;
   synced_at: string | null;
