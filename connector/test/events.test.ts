@@ -57,7 +57,7 @@ test('incoming direct and group messages: chat, from, author, quoted, mentions, 
         client.emit('message', {
             id: { _serialized: 'false_120363111@g.us_QQ_123456789012345@lid', fromMe: false }, from: '120363111@g.us', to: '919800000009@c.us',
             author: '123456789012345@lid', body: 'photo', type: 'image', timestamp: 1700000001, fromMe: false,
-            mentionedIds: [{ _serialized: '919800000009@c.us' }],
+            mentionedIds: [{ _serialized: '919800000009@c.us' }], _data: { notifyName: 'Murugan' },
         });
         client.emit('message', { id: { _serialized: 'true_x@c.us_1', fromMe: true }, from: 'me', to: 'x@c.us', body: 'mine', type: 'chat', timestamp: 1, fromMe: true });
         client.emit('message', { id: { _serialized: 'false_status@broadcast_1', fromMe: false }, from: 'status@broadcast', to: 'me', body: 's', type: 'chat', timestamp: 1, fromMe: false, isStatus: true });
@@ -66,7 +66,7 @@ test('incoming direct and group messages: chat, from, author, quoted, mentions, 
         assert.deepEqual(got[0].data, {
             id: 'false_919812345678@c.us_XYZ', chat: '919812345678@c.us', from: '919812345678@c.us', from_phone: '+919812345678',
             author: null, is_group: false, body: 'STOP', kind: 'text', quoted_id: 'true_919812345678@c.us_3EB0AAA', mentions: [],
-            timestamp: '2023-11-14T22:13:20.000Z',
+            timestamp: '2023-11-14T22:13:20.000Z', push_name: null,
         });
         assert.equal(got[1].data.chat, '120363111@g.us');
         assert.equal(got[1].data.from, '123456789012345@lid');
@@ -75,6 +75,7 @@ test('incoming direct and group messages: chat, from, author, quoted, mentions, 
         assert.equal(got[1].data.is_group, true);
         assert.equal(got[1].data.kind, 'image');
         assert.deepEqual(got[1].data.mentions, ['919800000009@c.us']);
+        assert.equal(got[1].data.push_name, 'Murugan', 'the sender\'s own name (group key members)');
         done();
     }));
 });

@@ -76,7 +76,10 @@ TEST_P(StoreTest, ConcurrentMigrationsApplyOnce) {
   tb.join();
   // one process applied everything, the other found nothing left to do
   EXPECT_TRUE(ra.empty() || rb.empty());
-  EXPECT_EQ(static_cast<int>(ra.size() + rb.size()), store::schema_version(*a));
+  // Migration numbers have gaps while branches are apart (0009 before 0007): the last one applied is the version.
+  const auto& applied = ra.empty() ? rb : ra;
+  ASSERT_FALSE(applied.empty());
+  EXPECT_EQ(applied.back(), store::schema_version(*a));
   EXPECT_EQ(store::schema_version(*a), store::schema_version(*db));
 }
 

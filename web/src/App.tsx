@@ -23,6 +23,7 @@ function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
 const LoginPage = page(() => import('./features/auth/LoginPage'), 'LoginPage');
 const InvitePage = page(() => import('./features/auth/InvitePage'), 'InvitePage');
 const AccountsPage = page(() => import('./features/accounts/AccountsPage'), 'AccountsPage');
+const GroupsPage = page(() => import('./features/groups/GroupsPage'), 'GroupsPage');
 const AlertsPage = page(() => import('./features/alerts/AlertsPage'), 'AlertsPage');
 const AuditPage = page(() => import('./features/audit/AuditPage'), 'AuditPage');
 const ConnectorsPage = page(() => import('./features/connectors/ConnectorsPage'), 'ConnectorsPage');
@@ -44,6 +45,7 @@ function preloadFirstPage(path: string): void {
     settings: SettingsPage,
     members: MembersPage,
     audit: AuditPage,
+    groups: GroupsPage,
   };
   const other: Record<string, { preload: () => Promise<unknown> }> = {
     '/projects/new': NewProjectPage,
@@ -89,6 +91,7 @@ const routes: RouteObject[] = [
         children: [
           { index: true, element: <ProjectPage render={(p) => <OverviewPage project={p} />} /> },
           { path: 'accounts', element: <ProjectPage render={(p) => <AccountsPage key={p.id} project={p} />} /> },
+          { path: 'groups', element: <ProjectPage render={(p) => <GroupsPage key={p.id} project={p} />} /> },
           { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
           { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
           { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
@@ -161,7 +164,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audit', 'groups'];
 
 function SignedIn() {
   const path = usePath();

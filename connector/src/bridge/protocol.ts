@@ -1,6 +1,8 @@
 // Bridge protocol v1 frames (docs/bridge-protocol.md). Only plain JSON crosses the bridge.
 
-export type ErrorCode = 'bad_request' | 'unknown_account' | 'not_ready' | 'unsupported' | 'failed';
+export type ErrorCode = 'bad_request' | 'unknown_account' | 'not_ready' | 'unsupported' | 'failed'
+    // group.invite_info / group.join: the link is unknown, was reset by an admin, or the group is full.
+    | 'invite_invalid' | 'invite_expired' | 'group_full';
 
 export interface CommandFrame {
     type: 'command';

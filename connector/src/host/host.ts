@@ -113,7 +113,10 @@ export class AccountHost {
             case 'account.logout': return this.logout(needId());
             case 'account.state': return this.state(needId());
             case 'account.pairing_code': return this.pairingCode(needId(), args);
-            case 'account.groups': return { groups: await this.call(needId(), (a) => ops.listGroups(a.client, a.me)) };
+            case 'account.groups': {
+                const { offset, limit } = ops.parsePage(args);
+                return { ...await this.call(needId(), (a) => ops.listGroupsPage(a.client, a.me, offset, limit)) };
+            }
             case 'account.channels': return { channels: await this.call(needId(), (a) => ops.listChannels(a.client)) };
             case 'account.chats': return { chats: await this.call(needId(), (a) => ops.listChats(a.client)) };
             case 'account.resolve_lids': {
@@ -125,6 +128,16 @@ export class AccountHost {
                 if (typeof args.invite !== 'string') throw new CommandError('bad_request', 'invite: required');
                 const code = ops.inviteCodeOf(args.invite);
                 return { group_id: await this.call(needId(), (a) => ops.joinGroup(a.client, code)) };
+            }
+            case 'group.invite_info': {
+                if (typeof args.invite !== 'string') throw new CommandError('bad_request', 'invite: required');
+                const code = ops.inviteCodeOf(args.invite);
+                return await this.call(needId(), (a) => ops.inviteInfo(a.client, code));
+            }
+            case 'sim.invites': {
+                const eng = this.o.engines.sim as any;
+                if (!eng?.network) throw new CommandError('unsupported', 'no simulated network here');
+                return { invites: eng.network.invites() };
             }
             case 'group.create': {
                 if (typeof args.name !== 'string' || !args.name.trim()) throw new CommandError('bad_request', 'name: required');

@@ -6,12 +6,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { log } from '../log';
 import { ContentFactory, WChat, WChannel, WClientLike, WMessage, jidToPhone, toJid } from '../wwebjs/types';
-import { SimNetwork } from './network';
+import { ChatterMessage, SimNetwork } from './network';
 import { Member, SimGroup, World, participantId } from './world';
 import { Verdict } from './banmodel';
-import { GENERIC_REPLIES, PROJECTS, REACTIONS, STOP_TEXTS } from './names';
+import { CHATTER, GENERIC_REPLIES, PROJECTS, REACTIONS, STOP_TEXTS } from './names';
 import { Rng } from './prng';
 
+/** WhatsApp's group size limit (members). */
+const GROUP_LIMIT = 1024;
 /** WhatsApp rotates the linking QR every 20 s. */
 export const QR_ROTATE_MS = 20_000;
 const SESSION_MAGIC = 'sangam-sim-session/1';
@@ -157,6 +159,59 @@ export class SimClient extends EventEmitter implements WClientLike {
         this.info = { wid: { _serialized: this.me, user: this.me.split('@')[0] }, pushname: this.world.name };
         this.emit('change_state', 'CONNECTED');
         this.emit('ready');
+        if (this.net.kind === 'demo') {
+            this.unsubscribeChatter?.();
+            this.unsubscribeChatter = this.net.onChatter((m) => this.onChatter(m));
+            this.after(1500, () => this.backlog());
+        }
+    }
+
+    private unsubscribeChatter: (() => void) | null = null;
+
+    /** A message of the network's chatter: seen when we are in its group. */
+    private onChatter(m: ChatterMessage): void {
+        if (this.state !== 'ready') return;
+        if (!this.groups().some((g) => g.id === m.group)) return;
+        if (m.direct) {
+            // The member writes to us directly (STOP): one of our numbers in that group gets it.
+            this.incoming(m.author.jid, m.author, m.text, null, `chatter|${m.stanza}`);
+            return;
+        }
+        this.groupMessage(m.group, m.author, m.text, m.stanza, m.at);
+    }
+
+    /** The last seven days of the demo groups' messages, as WhatsApp Web loads them after linking. The
+     *  same messages (same ids) for every one of our numbers in a group, so the core counts them once. */
+    private backlog(): void {
+        const start = Math.floor(this.net.startedAt() / 1000);
+        let delay = 0;
+        for (const g of this.groups()) {
+            if (g.isCommunity || g.announce) continue;
+            const rng = new Rng(`${this.net.seed}|backlog|${g.id}`);
+            const n = Math.round(Math.pow(rng.next(), 1.5) * 70) + 4;
+            const texts = CHATTER[g.members[0]?.project ?? ''] ?? CHATTER.PoultryCare;
+            for (let i = 0; i < n; i++) {
+                const who = g.members[Math.floor(Math.pow(rng.next(), 3) * g.members.length)];
+                const at = start - rng.int(60, 7 * 86400);
+                const text = rng.pick(texts), stanza = `SIMB${rng.hex(16)}`;
+                // 5 ms apart (real time): ~400 messages per number over 2 s rather than one burst.
+                delay += 5;
+                const t = setTimeout(() => { this.timers.delete(t); if (this.state === 'ready') this.groupMessage(g.id, who, text, stanza, at); }, delay);
+                this.timers.add(t);
+            }
+        }
+    }
+
+    private groupMessage(group: string, who: Member, body: string, stanza: string, at: number): void {
+        const author = participantId(who);
+        const msg: WMessage = {
+            id: { _serialized: `false_${group}_${stanza}_${author}`, fromMe: false, remote: group, id: stanza },
+            from: group, to: this.me, author, body, type: 'chat', timestamp: at, fromMe: false, hasQuotedMsg: false, mentionedIds: [],
+            _data: { notifyName: who.name },
+        };
+        this.unread.set(group, (this.unread.get(group) ?? 0) + 1);
+        this.emit('message_create', msg);
+        this.emit('message', msg);
     }
 
     /** Control: the simulated phone scans the QR (or confirms the pairing code). */
@@ -196,6 +251,8 @@ export class SimClient extends EventEmitter implements WClientLike {
 
     async destroy(): Promise<void> {
         this.state = 'stopped';
+        this.unsubscribeChatter?.();
+        this.unsubscribeChatter = null;
         for (const t of this.timers) clearTimeout(t);
         this.timers.clear();
     }
@@ -294,11 +351,27 @@ export class SimClient extends EventEmitter implements WClientLike {
         });
     }
 
+    /** The group behind an invite, or WhatsApp's IQ error: 410 for a reset link, 404 for an unknown one. */
+    private invited(inviteCode: string): SimGroup {
+        if (this.net.isExpiredInvite(inviteCode)) throw Object.assign(new Error('gone: the invite link was reset'), { status: 410 });
+        const g = this.net.groupByInvite(inviteCode);
+        if (!g) throw Object.assign(new Error('item-not-found: no group has this invite code'), { status: 404 });
+        return g;
+    }
+
+    async getInviteInfo(inviteCode: string): Promise<any> {
+        this.ensureReady();
+        const g = this.invited(inviteCode);
+        return { id: { _serialized: g.id, server: 'g.us' }, subject: g.name, desc: g.description, size: g.members.length + (g.weAdmin ? 1 : 0), announce: g.announce, isParentGroup: g.isCommunity };
+    }
+
     async acceptInvite(inviteCode: string): Promise<string> {
         this.ensureReady();
-        const g = this.net.groupByInvite(inviteCode);
-        if (!g) throw new Error('invite link is invalid or was reset');
-        if (!this.groups().some((x) => x.id === g.id)) this.net.phone(this.o.phone).extraGroups.push({ ...g, weAdmin: false, admins: new Set(g.admins) });
+        const g = this.invited(inviteCode);
+        if (!this.groups().some((x) => x.id === g.id)) {
+            if (g.members.length >= GROUP_LIMIT) throw Object.assign(new Error('not-acceptable: the group is full'), { status: 406 });
+            this.net.phone(this.o.phone).extraGroups.push({ ...g, weAdmin: false, admins: new Set(g.admins) });
+        }
         this.after(500, () => this.emit('group_join', { id: { remote: g.id }, chatId: g.id, author: null, recipientIds: [this.me], type: 'invite', body: '' }));
         return g.id;
     }

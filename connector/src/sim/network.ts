@@ -2,7 +2,8 @@
 // the simulated clock and the behaviour probabilities. One per connector process.
 import { BanModel } from './banmodel';
 import { Rng } from './prng';
-import { World, WorldKind, buildWorld, SimGroup } from './world';
+import { World, WorldKind, buildWorld, SimGroup, PublicInvite, publicInvites, Member, participantId } from './world';
+import { CHATTER, STOP_TEXTS } from './names';
 import { log } from '../log';
 
 /** Per recipient of one of our messages (probabilities in [0, 1]). Defaults are mid-range for
@@ -35,6 +36,10 @@ export interface PhoneState {
     extraGroups: SimGroup[];    // created or joined in this run
 }
 
+export interface ChatterMessage { group: string; author: Member; text: string; stanza: string; at: number; direct: boolean }
+export type ChatterListener = (m: ChatterMessage) => void;
+export { participantId };
+
 export interface NetworkOptions {
     seed: number;
     world: WorldKind;
@@ -64,6 +69,8 @@ export class SimNetwork {
         this.clickHost = o.clickHost ?? null;
     }
 
+    /** When this network started, in simulated ms (anchors the demo's message backlog). */
+    startedAt(): number { return this.sim0; }
     /** Simulated now, in ms since the epoch. */
     now(): number { return this.sim0 + (Date.now() - this.t0) * this.speed; }
     /** Real milliseconds for a simulated delay. */
@@ -88,7 +95,62 @@ export class SimNetwork {
     groupByInvite(code: string): SimGroup | null {
         for (const w of this.worlds.values()) for (const g of w.groups) if (g.inviteCode === code) return g;
         for (const s of this.phones.values()) for (const g of s.extraGroups) if (g.inviteCode === code) return g;
+        for (const p of this.publics) if (p.state !== 'expired' && p.code === code) return p.group;
         return null;
+    }
+
+    private publicList: PublicInvite[] | null = null;
+    private get publics(): PublicInvite[] { return (this.publicList ??= publicInvites(this.seed)); }
+
+    /** Invite links of groups none of our numbers is in (sim.invites). */
+    invites(): Array<{ link: string; code: string; name: string; project: string; state: string; size: number }> {
+        return this.publics.map((p) => ({ link: `https://chat.whatsapp.com/${p.code}`, code: p.code, name: p.name, project: p.project, state: p.state, size: p.group.members.length }));
+    }
+
+    /** A link an admin reset: WhatsApp answers 410 for it. */
+    isExpiredInvite(code: string): boolean { return this.publics.some((p) => p.state === 'expired' && p.code === code); }
+
+    // ---- group chatter (demo world): members write in the groups, every account in a group sees it ----
+    private chatterTimer: NodeJS.Timeout | null = null;
+    private readonly chatterListeners = new Set<ChatterListener>();
+    private chatterRng: Rng | null = null;
+    private chatterCount = 0;
+
+    /** Subscribes a ready client to the chatter; returns the unsubscribe. The first subscriber starts it. */
+    onChatter(fn: ChatterListener): () => void {
+        this.chatterListeners.add(fn);
+        if (!this.chatterTimer && this.kind === 'demo') this.scheduleChatter();
+        return () => {
+            this.chatterListeners.delete(fn);
+            if (this.chatterListeners.size === 0 && this.chatterTimer) { clearTimeout(this.chatterTimer); this.chatterTimer = null; }
+        };
+    }
+
+    /** One message every 1.5-6 simulated seconds over all groups: a lively demo without a flood
+     *  (at speed 1 about 1,000 messages an hour across ~35 groups). */
+    private scheduleChatter(): void {
+        const rng = (this.chatterRng ??= new Rng(`${this.seed}|chatter`));
+        this.chatterTimer = setTimeout(() => {
+            this.chatterTimer = null;
+            try { this.chatterOnce(rng); } catch (err) { log('warn', 'sim.chatter_failed', { message: (err as Error).message }); }
+            if (this.chatterListeners.size) this.scheduleChatter();
+        }, this.real(rng.int(1500, 6000)));
+        this.chatterTimer.unref?.();
+    }
+
+    private chatterOnce(rng: Rng): void {
+        const groups = new Map<string, SimGroup>();
+        for (const w of this.worlds.values()) for (const g of w.groups) if (!g.isCommunity && !g.announce) groups.set(g.id, g);
+        const list = [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+        if (!list.length) return;
+        // Skewed: a few busy groups and many quiet ones, as real communities are.
+        const g = list[Math.floor(Math.pow(rng.next(), 2) * list.length)];
+        const who = g.members[Math.floor(Math.pow(rng.next(), 3) * g.members.length)];
+        const stop = rng.chance(0.01);
+        const text = stop ? rng.pick(STOP_TEXTS) : rng.pick(CHATTER[who.project] ?? CHATTER.PoultryCare);
+        const m: ChatterMessage = { group: g.id, author: who, text, stanza: `SIMC${rng.hex(16)}`, at: Math.floor(this.now() / 1000), direct: stop };
+        this.chatterCount++;
+        for (const fn of this.chatterListeners) fn(m);
     }
 
     configure(b: Partial<Behaviour>): Behaviour {

@@ -43,6 +43,8 @@ export interface World {
 export type WorldKind = 'demo' | 'test';
 
 const MOBILE_FIRST = ['6', '7', '8', '9'];
+/** People per project audience in the demo world. */
+export const DEMO_POOL = 2400;
 
 function makeMember(rng: Rng, project: string): Member {
     const phone = `+91${rng.pick(MOBILE_FIRST)}${rng.digits(9)}`;
@@ -61,7 +63,7 @@ function makeMember(rng: Rng, project: string): Member {
 
 export function participantId(m: Member): string { return m.lidOnly ? m.lid : m.jid; }
 
-function pool(seed: number, project: string, size: number): Member[] {
+export function pool(seed: number, project: string, size: number): Member[] {
     const rng = new Rng(`${seed}|pool|${project}`);
     const out: Member[] = [];
     for (let i = 0; i < size; i++) out.push(makeMember(rng, project));
@@ -73,7 +75,7 @@ function groupId(seed: number, name: string): string {
     return `120363${rng.digits(12)}@g.us`;
 }
 
-function makeGroup(seed: number, name: string, members: Member[], sizeLo: number, sizeHi: number, project: string, parent: string | null, isCommunity = false): SimGroup {
+export function makeGroup(seed: number, name: string, members: Member[], sizeLo: number, sizeHi: number, project: string, parent: string | null, isCommunity = false): SimGroup {
     const rng = new Rng(`${seed}|group|${name}`);
     const chosen = rng.sample(members, rng.int(sizeLo, sizeHi));
     const admins = new Set(rng.sample(chosen, Math.max(1, Math.floor(chosen.length / 40))).map(participantId));
@@ -117,13 +119,15 @@ function demoWorld(seed: number, phone: string): World | null {
     const production = spec.projects.length === 1;
     for (const project of spec.projects) {
         const p = PROJECTS[project];
-        const members = pool(seed, project, 700);
-        const community = makeGroup(seed, p.community, members, 150, 300, project, null, true);
+        // 2,400 people per project and groups of 120-650 from them: ~2,000 distinct members per project
+        // (6,000+ over the three), most of them in two or more groups, as in the seed's audiences.
+        const members = pool(seed, project, DEMO_POOL);
+        const community = makeGroup(seed, p.community, members, 400, 900, project, null, true);
         const names = production ? p.groups : p.groups.slice(p.groups.length - spec.groups - (spec.warm ? 2 : 0), p.groups.length - (spec.warm ? 2 : 0));
-        const list = names.slice(0, spec.groups).map((n, i) => makeGroup(seed, n, members, 25, 180, project, i < 5 ? community.id : null));
+        const list = names.slice(0, spec.groups).map((n) => makeGroup(seed, n, members, 120, 650, project, p.groups.indexOf(n) < 5 ? community.id : null));
         if (production) {
             community.weAdmin = true;
-            list.forEach((g, i) => { g.weAdmin = i !== 3 && i !== 7; });   // two groups where we are a plain member
+            list.forEach((g, i) => { g.weAdmin = i !== 3 && i !== 7 && i !== 10; });   // three groups where we are a plain member
             groups.push(community);
         }
         groups.push(...list);
@@ -155,4 +159,24 @@ function smallWorld(seed: number, phone: string): World {
 
 export function buildWorld(kind: WorldKind, seed: number, phone: string): World {
     return (kind === 'demo' ? demoWorld(seed, phone) : null) ?? smallWorld(seed, phone);
+}
+
+/** Groups no demo number is in, reachable by invite link (joining tests and the demo's "join by link"):
+ *  per project one open group, one full group (1,024 members, WhatsApp's limit) and one whose link an
+ *  admin reset (the old link answers "expired"). */
+export interface PublicInvite { code: string; name: string; project: string; state: 'open' | 'full' | 'expired'; group: SimGroup }
+
+export function publicInvites(seed: number): PublicInvite[] {
+    const out: PublicInvite[] = [];
+    for (const project of Object.keys(PROJECTS)) {
+        const members = pool(seed, project, 1100);
+        const open = makeGroup(seed, `${project} Buyers and Sellers (open)`, members, 60, 140, project, null);
+        const full = makeGroup(seed, `${project} Mega Group`, members, 1024, 1024, project, null);
+        const reset = makeGroup(seed, `${project} Old Announcements`, members, 30, 60, project, null);
+        const old = new Rng(`${seed}|reset|${project}`);
+        out.push({ code: open.inviteCode, name: open.name, project, state: 'open', group: open });
+        out.push({ code: full.inviteCode, name: full.name, project, state: 'full', group: full });
+        out.push({ code: old.hex(4) + old.hex(18).toLowerCase(), name: reset.name, project, state: 'expired', group: reset });
+    }
+    return out;
 }

@@ -63,6 +63,8 @@ export function normaliseMessage(msg: WMessage, ctx: Pick<MappingContext, 'ourMe
         quoted_id: quoted,
         mentions: (msg.mentionedIds ?? []).map((m) => ser(m)).filter((m): m is string => !!m),
         timestamp: iso(msg.timestamp),
+        // The sender's own display name (whatsapp-web.js keeps it as _data.notifyName): key members.
+        push_name: typeof msg._data?.notifyName === 'string' ? msg._data.notifyName : null,
     };
 }
 

@@ -2,18 +2,58 @@
 import { CommandError } from '../bridge/protocol';
 import { ContentFactory, WChat, WClientLike, jidToPhone, ser, toJid } from './types';
 
+export type GroupKind = 'group' | 'community' | 'announcement';
+
 export interface GroupOut {
     id: string; name: string; description: string; announce: boolean; is_community: boolean;
+    kind: GroupKind; size: number; created_at: string | null;
     community_id: string | null; invite_code: string | null;
     participants: Array<{ id: string; phone: string | null; lid: string | null; admin: boolean }>;
 }
 
+/** One page of account.groups: `next_offset` is null on the last page. */
+export interface GroupPage { groups: GroupOut[]; total: number; offset: number; next_offset: number | null }
+
+/** Groups per page when the core does not say: a page of 25 groups of up to 1,024 participants is at
+ *  most ~2.5 MB of JSON and a few hundred ms of getInviteCode calls, far inside the 60 s command
+ *  time-out that a single 300-group answer overran (Evolution API's fetchAllGroups). */
+export const DEFAULT_GROUP_PAGE = 25;
+export const MAX_GROUP_PAGE = 200;
+/** How long page 2..n reuse the chat list page 0 fetched: a 300-group sync takes ~12 pages. */
+const SNAPSHOT_MS = 5 * 60_000;
+const snapshots = new WeakMap<WClientLike, { at: number; chats: WChat[] }>();
+
+/** The groups of the account, sorted by id so that pages are stable between calls. Page 0 (offset 0)
+ *  reads the chat list afresh; later pages reuse it for SNAPSHOT_MS. */
+export async function listGroupsPage(client: WClientLike, me: string | null, offset = 0, limit = DEFAULT_GROUP_PAGE): Promise<GroupPage> {
+    let snap = snapshots.get(client);
+    if (offset === 0 || !snap || Date.now() - snap.at > SNAPSHOT_MS) {
+        const chats = (await client.getChats()).filter((c) => c.isGroup);
+        chats.sort((a, b) => ((ser(a.id) ?? '') < (ser(b.id) ?? '') ? -1 : 1));
+        snap = { at: Date.now(), chats };
+        snapshots.set(client, snap);
+    }
+    const slice = snap.chats.slice(offset, offset + limit);
+    const groups: GroupOut[] = [];
+    for (const chat of slice) groups.push(await groupOf(chat, me));
+    const next = offset + slice.length;
+    return { groups, total: snap.chats.length, offset, next_offset: next < snap.chats.length ? next : null };
+}
+
+/** Validates account.groups paging args. */
+export function parsePage(args: Record<string, any>): { offset: number; limit: number } {
+    const offset = args.offset ?? 0, limit = args.limit ?? DEFAULT_GROUP_PAGE;
+    if (!Number.isInteger(offset) || offset < 0) throw new CommandError('bad_request', 'offset: a non-negative integer');
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_GROUP_PAGE) throw new CommandError('bad_request', `limit: an integer from 1 to ${MAX_GROUP_PAGE}`);
+    return { offset, limit };
+}
+
 export async function listGroups(client: WClientLike, me: string | null): Promise<GroupOut[]> {
-    const chats = await client.getChats();
     const out: GroupOut[] = [];
-    for (const chat of chats) {
-        if (!chat.isGroup) continue;
-        out.push(await groupOf(chat, me));
+    for (let off: number | null = 0; off !== null;) {
+        const page: GroupPage = await listGroupsPage(client, me, off, MAX_GROUP_PAGE);
+        out.push(...page.groups);
+        off = page.next_offset;
     }
     return out;
 }
@@ -29,12 +69,17 @@ async function groupOf(chat: WChat, me: string | null): Promise<GroupOut> {
     if (mine?.admin && typeof chat.getInviteCode === 'function') {
         try { invite = (await chat.getInviteCode()) || null; } catch { invite = null; }
     }
+    const isCommunity = !!md.isParentGroup;
+    const announce = !!md.announce;
     return {
         id: ser(chat.id) ?? '',
         name: chat.name ?? '',
         description: md.desc ?? '',
-        announce: !!md.announce,
-        is_community: !!md.isParentGroup,
+        announce,
+        is_community: isCommunity,
+        kind: isCommunity ? 'community' : announce ? 'announcement' : 'group',
+        size: participants.length,
+        created_at: typeof md.creation === 'number' && md.creation > 0 ? new Date(md.creation * 1000).toISOString() : null,
         community_id: ser(md.parentGroup as any) ?? null,
         invite_code: invite,
         participants,
@@ -84,8 +129,36 @@ export function inviteCodeOf(invite: string): string {
     return m[1];
 }
 
+/** WhatsApp's group size limit (members of a community's announcement group can be more). */
+export const GROUP_MAX_MEMBERS = 1024;
+
+/** Maps what WhatsApp Web throws for an invite to the protocol's codes. WhatsApp answers an invite
+ *  query with an IQ error: 404 / "item-not-found" for an unknown code, 410 / "gone" for a link an
+ *  admin reset, 406 / 409 / "not-acceptable" / "conflict" when the group is full; whatsapp-web.js
+ *  passes the error through as a message or an object with `status`, so both are read. */
+export function inviteError(err: unknown): CommandError {
+    if (err instanceof CommandError) return err;
+    const status = typeof (err as any)?.status === 'number' ? (err as any).status : null;
+    const text = `${(err as any)?.message ?? ''} ${(err as any)?.text ?? ''} ${String(status ?? '')}`.toLowerCase();
+    if (status === 410 || /gone|revoked|reset|expired|410/.test(text)) return new CommandError('invite_expired', 'the invite link was reset or has expired');
+    if (status === 406 || status === 409 || /full|not-acceptable|conflict|406|409/.test(text)) return new CommandError('group_full', 'the group is full');
+    if (status === 404 || status === 400 || /not.?found|invalid|404|400|bad-request/.test(text)) return new CommandError('invite_invalid', 'no group has this invite link');
+    return new CommandError('failed', (err as Error)?.message ?? String(err));
+}
+
+/** What an invite link leads to, without joining (group.invite_info). */
+export async function inviteInfo(client: WClientLike, code: string) {
+    let info;
+    try { info = await client.getInviteInfo(code); } catch (err) { throw inviteError(err); }
+    const id = ser(info?.id as any);
+    if (!id) throw new CommandError('invite_invalid', 'no group has this invite link');
+    const size = typeof info.size === 'number' ? info.size : Array.isArray(info.participants) ? info.participants.length : null;
+    return { group_id: id, name: info.subject ?? '', description: info.desc ?? '', size, full: size !== null && size >= GROUP_MAX_MEMBERS };
+}
+
 export async function joinGroup(client: WClientLike, invite: string): Promise<string> {
-    const gid = await client.acceptInvite(inviteCodeOf(invite));
+    let gid;
+    try { gid = await client.acceptInvite(inviteCodeOf(invite)); } catch (err) { throw inviteError(err); }
     const id = ser(gid as any);
     if (!id) throw new CommandError('failed', 'WhatsApp did not return a group id');
     return id;

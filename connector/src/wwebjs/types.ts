@@ -44,6 +44,17 @@ export interface WChat {
     sendSeen(): Promise<boolean | void>;
 }
 
+/** What WAWebGroupQueryJob.queryGroupInvite answers (the fields we read). */
+export interface WInviteInfo {
+    id?: WId;
+    subject?: string;
+    desc?: string;
+    size?: number;
+    announce?: boolean;
+    isParentGroup?: boolean;
+    [k: string]: any;
+}
+
 export interface WChannel {
     id: WId;
     name: string;
@@ -64,6 +75,7 @@ export interface WClientLike extends EventEmitter {
     getChatById(chatId: string): Promise<WChat>;
     getContactLidAndPhone(userIds: string[]): Promise<Array<{ lid?: string; pn?: string }>>;
     acceptInvite(inviteCode: string): Promise<string>;
+    getInviteInfo(inviteCode: string): Promise<WInviteInfo>;
     createGroup(title: string, participants: string[], options?: Record<string, unknown>): Promise<any>;
 }
 

@@ -1,5 +1,7 @@
 #include "cli/demo_data.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace sangam {
 
 void seed_demo(store::Database& db, ProjectService& projects, AccountService& accounts, const std::string& admin_email) {
@@ -21,7 +23,8 @@ void seed_demo(store::Database& db, ProjectService& projects, AccountService& ac
                         {"regions", {"Tiruppur", "Erode", "Coimbatore", "Surat"}},
                         {"personas", {"Textile shop owner", "Wholesaler", "Boutique"}}});
   // The seed's five numbers on the simulated network (1.1): three production numbers, one backup and
-  // one in warm-up. They start unlinked: link them from the Accounts page with "Simulate scan".
+  // one in warm-up. DemoLinker links them by simulated scans at start (relink any by hand from the
+  // Accounts page with "Simulate scan").
   json list = json::parse(projects.list(admin));  // kept alive: the loop below walks into it
   auto pid = [&](const char* slug) {
     for (auto& p : list["items"])
@@ -33,6 +36,40 @@ void seed_demo(store::Database& db, ProjectService& projects, AccountService& ac
   accounts.seed(pid("textopi"), "+919800000003", "Textopi main", "sim", AccountRole::production);
   accounts.seed(pid("poultrycare"), "+919800000004", "Backup", "sim", AccountRole::backup);
   accounts.seed(pid("poultrycare"), "+919800000005", "Warm-up", "sim", AccountRole::warmup);
+}
+
+void DemoLinker::tick(int64_t now) {
+  if (done_ || now > until_ || !engine_.available()) return;
+  try {
+    auto r = db_.read([&](store::Conn& c) { return c.run("user-by-email", {admin_email_}); });
+    if (r.empty()) return;
+    User admin = user_from_row(r[0]);
+    auto rows = db_.read([&](store::Conn& c) { return c.run("project-list-all", {}); });
+    bool pending = false;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      int64_t pid = rows[i].i64("id");
+      json list = accounts_.list(admin, pid);  // kept alive: a range-for over list(...)["items"] would dangle
+      for (auto& a : list["items"]) {
+        int64_t aid = a["id"];
+        std::string status = a["status"];
+        if (a["engine"] != "sim" || (status != "new" && status != "linking")) continue;
+        pending = true;
+        // The sim shows its first QR 0.3-0.9 s after the client starts; a scan before that is refused
+        // and tried again 2 s later.
+        if (now - last_try_[aid] < 2000) continue;
+        last_try_[aid] = now;
+        if (status == "new") {
+          accounts_.link(admin, pid, aid, json::object());
+          spdlog::info("event=demo.linking project={} account={}", pid, aid);
+        } else {
+          accounts_.sim(admin, pid, aid, "scan", json::object());
+        }
+      }
+    }
+    if (!pending && now - start_ > 10000) done_ = true;
+  } catch (const std::exception& e) {
+    spdlog::warn("event=demo.link_failed error=\"{}\"", e.what());
+  }
 }
 
 }  // namespace sangam

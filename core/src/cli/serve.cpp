@@ -2,6 +2,8 @@
 
 #include "cli/demo_data.hpp"
 #include "engines/bridge/supervisor.hpp"
+#include "groups/engine_tap.hpp"
+#include "groups/group_service.hpp"
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
 #include "http/server.hpp"
@@ -108,7 +110,14 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   account_opts.lease_ttl_ms = cfg.lease_ttl_ms;
   account_opts.node_id = node_id(cfg.data_dir);
   AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
-  bridge.set_listener(&accounts);
+  // Group sync pages, member hand-over, activity and queued joins off the I/O threads. Two workers: a
+  // queued join waits up to 45 s for WhatsApp while the other keeps syncs and activity moving.
+  WorkerPool group_workers(2);
+  GroupService groups(*db, clock, hub, projects, bridge, [&group_workers](std::function<void()> job) { group_workers.post(std::move(job)); });
+  // The contact base (contacts/, issue 7 items 4-5) is wired in at merge: groups.set_member_sink(&contacts).
+  groups.set_member_sink(nullptr);
+  GroupEngineTap tap(accounts, groups);
+  bridge.set_listener(&tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
   // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
   // never run one account even while the stalled core cannot tell its connector anything.
@@ -123,15 +132,19 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
   // accepted, so the bridge secret the App checks is whichever the peer presents.
   std::string local_secret = crypto::random_token(32);
-  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret}, hub);
+  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups}, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge
   // and the account service their jobs use are destroyed (declared after all three).
   struct StopWorkers {
     WorkerPool& pool;
-    ~StopWorkers() { pool.stop(); }
-  } stop_workers{bridge_workers};
+    WorkerPool& groups;
+    ~StopWorkers() {
+      pool.stop();
+      groups.stop();
+    }
+  } stop_workers{bridge_workers, group_workers};
   std::string url = url_of(cfg, server.port());
 
   std::unique_ptr<ConnectorSupervisor> supervisor;
@@ -183,12 +196,16 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // node closes them at once). One indexed look-up per open credential: 20 dashboards, 4 queries/s.
   constexpr int64_t kSocketSweepMs = 5000;
   std::atomic<bool> running{true};
+  std::unique_ptr<DemoLinker> demo_linker;
+  if (opts.demo) demo_linker = std::make_unique<DemoLinker>(*db, accounts, bridge, normalize_email(admin_email), clock.now_ms());
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {
       try {
         bridge.expire(clock.now_ms());
         accounts.tick();
+        groups.tick();
+        if (demo_linker) demo_linker->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
           if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {
@@ -215,6 +232,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   signals.join();
   bridge.shutdown();  // the connector going away now is no crash
   bridge_workers.stop();  // before the I/O contexts its responses post to are destroyed with the server
+  group_workers.stop();
   bridge.drop_all();
   hub.drop_all();
   if (supervisor) supervisor->stop();

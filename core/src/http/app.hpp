@@ -13,6 +13,10 @@
 
 #include <memory>
 
+namespace sangam {
+class GroupService;
+}
+
 namespace sangam::http {
 
 struct Services {
@@ -24,6 +28,7 @@ struct Services {
   AlertService* alerts = nullptr;
   BridgeHub* bridge = nullptr;
   std::string bridge_secret;           // what connectors must present at /bridge/v1
+  GroupService* groups = nullptr;      // null in tests that do not need groups
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -74,5 +79,6 @@ void add_user_routes(Router& r, App& app);
 void add_project_routes(Router& r, App& app);
 void add_account_routes(Router& r, App& app);
 void add_invitation_routes(Router& r, App& app);
+void add_group_routes(Router& r, App& app);
 
 }  // namespace sangam::http

@@ -211,6 +211,9 @@ export function Shell({
               <NavItem to={`${base}/accounts`} icon={<IconPhone />} active={projectPage && section === 'accounts'} testId="nav-accounts">
                 Accounts
               </NavItem>
+              <NavItem to={`${base}/groups`} icon={<IconUsers />} active={projectPage && section === 'groups'} testId="nav-groups">
+                Groups
+              </NavItem>
               <NavItem
                 to={`${base}/alerts`}
                 icon={<IconBell />}

@@ -42,3 +42,8 @@ SELECT id FROM projects WHERE id = $1 FOR UPDATE;
 -- name: notify
 -- Sent inside the write transaction it belongs to: listeners hear it on COMMIT only (Database::listen).
 SELECT pg_notify($1, $2);
+
+-- name: group-lock-account
+-- Joins of one account are counted and written one at a time: two joins at once on READ COMMITTED
+-- would both count 2 of 3 and both join.
+SELECT id FROM accounts WHERE id = $1 FOR UPDATE;

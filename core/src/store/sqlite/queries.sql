@@ -46,3 +46,7 @@ SELECT archive FROM account_sessions WHERE id = $1;
 
 -- name: session-archive-set-bytes
 UPDATE account_sessions SET archive = $2 WHERE id = $1;
+
+-- name: group-lock-account
+-- Joins of one account are counted and written one at a time; on SQLite BEGIN IMMEDIATE already does it.
+SELECT id FROM accounts WHERE id = $1;
