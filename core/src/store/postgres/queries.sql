@@ -42,3 +42,16 @@ SELECT id FROM projects WHERE id = $1 FOR UPDATE;
 -- name: notify
 -- Sent inside the write transaction it belongs to: listeners hear it on COMMIT only (Database::listen).
 SELECT pg_notify($1, $2);
+
+-- name: contact-stage-copy
+COPY contact_stage (batch, seq, phone, phone_hash, lid, name, push_name, region, is_admin, consent, tags, attributes) FROM STDIN;
+
+-- name: contact-copy
+COPY contacts (project_id, phone, lid, name, push_name, region, persona, persona_confidence, engagement_ref, consent,
+               source, last_contacted_at, created_at, updated_at) FROM STDIN;
+
+-- name: membership-copy
+COPY memberships (group_id, contact_id, project_id, account_id, is_admin, first_seen, last_seen) FROM STDIN;
+
+-- name: contact-tag-copy
+COPY contact_tags (contact_id, project_id, tag) FROM STDIN;
