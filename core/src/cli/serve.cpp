@@ -109,6 +109,10 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   account_opts.node_id = node_id(cfg.data_dir);
   AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
   bridge.set_listener(&accounts);
+  ContactBase contacts(*db, clock, hub);
+  accounts.set_incoming(&contacts);
+  // One job thread: imports are write-heavy, and on SQLite there is one writer anyway.
+  JobService jobs(*db, clock, hub, 1);
 
   std::string admin_email = cfg.admin_email, admin_password = cfg.admin_password;
   if (opts.demo && admin_password.empty()) admin_password = kDemoPassword;
@@ -119,7 +123,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
   // accepted, so the bridge secret the App checks is whichever the peer presents.
   std::string local_secret = crypto::random_token(32);
-  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret}, hub);
+  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &contacts, &jobs}, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge
