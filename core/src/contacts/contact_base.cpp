@@ -30,7 +30,11 @@ int64_t batch_id() {
 }  // namespace
 
 ContactBase::ContactBase(store::Database& db, const Clock& clock, EventBus& bus, ContactOptions opts)
-    : db_(db), clock_(clock), bus_(bus), opts_(opts) {}
+    : db_(db), clock_(clock), bus_(bus), opts_(opts) {
+  // Read (or create) the salt now: hashing inside a write transaction must not open a second write
+  // transaction for it (on SQLite that waits for the first one: a 10 s busy timeout, then a failure).
+  salt();
+}
 
 const std::string& ContactBase::salt() {
   std::lock_guard g(mu_);

@@ -108,6 +108,10 @@ CREATE TABLE contact_stage (
   attributes TEXT
 );
 CREATE INDEX contact_stage_batch ON contact_stage(batch, seq);
+-- The merge queries look staged rows up by lid and by phone; without these a 20,000-row chunk was
+-- scanned once per lid-only contact (PostgreSQL: 77 s for 100,000 members).
+CREATE INDEX contact_stage_lid ON contact_stage(batch, lid);
+CREATE INDEX contact_stage_phone ON contact_stage(batch, phone);
 
 -- Background work with progress (jobs/job_service.hpp): imports, exports, group sync.
 CREATE TABLE jobs (
