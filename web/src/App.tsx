@@ -10,6 +10,7 @@ import { ConnectorsPage } from './features/connectors/ConnectorsPage';
 import { LoginPage } from './features/auth/LoginPage';
 import { SessionProvider, useSession } from './features/auth/session';
 import { MembersPage } from './features/members/MembersPage';
+import { ContactsPage } from './features/contacts/ContactsPage';
 import { NewProjectPage } from './features/projects/NewProjectPage';
 import { OverviewPage } from './features/projects/OverviewPage';
 import { SettingsPage } from './features/projects/SettingsPage';
@@ -50,7 +51,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audit', 'contacts'];
 
 function SignedIn() {
   const path = usePath();
@@ -101,6 +102,7 @@ function SignedIn() {
     else if (section === 'alerts') page = <AlertsPage key={project.id} project={project} />;
     else if (section === 'settings') page = <SettingsPage project={project} />;
     else if (section === 'members') page = <MembersPage project={project} />;
+    else if (section === 'contacts') page = <ContactsPage key={project.id} project={project} />;
     else if (project.role === 'owner') page = <AuditPage project={project} />;
     else page = <NotFound text="Only project owners can read the audit log." />;
   } else if (path === '/' || path === '/login') page = <PageLoading />;
