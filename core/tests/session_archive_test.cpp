@@ -66,7 +66,7 @@ TEST_P(SessionArchiveTest, MigrationTurnsBase64ArchivesIntoBytesThatStillRestore
                   ", 1, '" + legacy + "', NULL), (" + std::to_string(aid) + ", 2, '" +
                   crypto::base64_encode(sealed_v1) + "', 1), (" + std::to_string(aid) + ", 3, '%% not base64 %%', 2)");
   });
-  EXPECT_EQ(store::migrate(*db, clock), std::vector<int>{6});
+  EXPECT_EQ(store::migrate(*db, clock, 6), std::vector<int>{6});
 
   auto values = stored();
   ASSERT_EQ(values.size(), 3u);
