@@ -76,4 +76,11 @@ test('contacts: CSV import with progress and rejected rows, filters, detail', as
     assert.match(await history.innerText(), /stall sign-up/);
     await h.shot('72-contact-detail');
   });
+
+  await t.test('the page fits a phone screen', async () => {
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('contacts-table').waitFor();
+    await h.shot('73-contacts-mobile');
+  });
 });
