@@ -1,5 +1,6 @@
 // The account pool on both storage backends, driven through a fake engine and a manual clock.
 #include "accounts/account_service.hpp"
+#include "contacts/contact_base.hpp"
 #include "auth/auth_service.hpp"
 #include "engines/fake/fake_engine.hpp"
 #include "projects/project_service.hpp"
@@ -582,4 +583,19 @@ TEST_P(AccountsTest, BansAndAlertAcknowledgementsAreAudited) {
   AuditFilter alerts_only;
   alerts_only.kind = "alert";
   EXPECT_EQ(projects->audit_log(owner, pid, std::nullopt, 50, alerts_only)["items"].size(), 1u);
+}
+
+// Issue 7: an incoming STOP reported by the engine reaches the contact base through the account
+// service, so the contact is opted out (for every account) by the time the event is handled.
+TEST_P(AccountsTest, AnIncomingStopFromTheEngineOptsTheContactOut) {
+  ContactBase contacts(*db, clock, bus);
+  accounts->set_incoming(&contacts);
+  int64_t aid = linked("+919800000101");
+  accounts->on_engine_event(aid, "message.received", {{"id", "m1"}, {"chat", "919800000202@c.us"}, {"from", "919800000202@c.us"},
+                                                      {"is_group", false}, {"body", "STOP"}});
+  auto r = db->read([&](store::Conn& c) { return c.run("contact-by-phone", {pid, std::string("+919800000202")}); });
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].str("consent"), "opted_out");
+  EXPECT_FALSE(contacts.messageable_one_to_one(pid, r[0].i64("id")).allowed);
+  EXPECT_EQ(db->read([&](store::Conn& c) { return c.run("outbox-by-project", {pid}).size(); }), 1u);
 }

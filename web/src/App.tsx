@@ -24,6 +24,7 @@ const LoginPage = page(() => import('./features/auth/LoginPage'), 'LoginPage');
 const InvitePage = page(() => import('./features/auth/InvitePage'), 'InvitePage');
 const AccountsPage = page(() => import('./features/accounts/AccountsPage'), 'AccountsPage');
 const GroupsPage = page(() => import('./features/groups/GroupsPage'), 'GroupsPage');
+const ContactsPage = page(() => import('./features/contacts/ContactsPage'), 'ContactsPage');
 const AlertsPage = page(() => import('./features/alerts/AlertsPage'), 'AlertsPage');
 const AuditPage = page(() => import('./features/audit/AuditPage'), 'AuditPage');
 const ConnectorsPage = page(() => import('./features/connectors/ConnectorsPage'), 'ConnectorsPage');
@@ -46,6 +47,7 @@ function preloadFirstPage(path: string): void {
     members: MembersPage,
     audit: AuditPage,
     groups: GroupsPage,
+    contacts: ContactsPage,
   };
   const other: Record<string, { preload: () => Promise<unknown> }> = {
     '/projects/new': NewProjectPage,
@@ -92,6 +94,7 @@ const routes: RouteObject[] = [
           { index: true, element: <ProjectPage render={(p) => <OverviewPage project={p} />} /> },
           { path: 'accounts', element: <ProjectPage render={(p) => <AccountsPage key={p.id} project={p} />} /> },
           { path: 'groups', element: <ProjectPage render={(p) => <GroupsPage key={p.id} project={p} />} /> },
+          { path: 'contacts', element: <ProjectPage render={(p) => <ContactsPage key={p.id} project={p} />} /> },
           { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
           { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
           { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
@@ -164,7 +167,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'alerts', 'settings', 'members', 'audit', 'groups'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'alerts', 'settings', 'members', 'audit'];
 
 function SignedIn() {
   const path = usePath();

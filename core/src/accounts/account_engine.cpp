@@ -76,10 +76,22 @@ void AccountService::on_engine_event(int64_t aid, const std::string& event, cons
       if (data.value("state", "") == "CONNECTED")
         db_.write([&](store::Conn& c) { c.run("account-seen", {aid, now, nullptr}); });
     } else if (event == "message.received" || event == "message.reaction" || event == "poll.vote") {
-      db_.write([&](store::Conn& c) {
+      int64_t pid = db_.write([&](store::Conn& c) {
+        Account a = load(c, aid);
         c.run("account-seen", {aid, now, nullptr});
         c.run("account-event-insert", {aid, now, event});
+        return a.project_id;
       });
+      // Opt-out words and engagement, right here on the frame's thread: an incoming STOP is
+      // opted_out (for every account: consent is the contact's) when this returns, a few ms later.
+      if (incoming_) {
+        try {
+          incoming_->on_incoming(pid, aid, event, data);
+        } catch (const std::exception& e) {
+          spdlog::error("event=contacts.incoming_failed project={} account={} event={} error={}", pid, aid,
+                        log_value(event, 64), log_value(e.what()));
+        }
+      }
     } else if (event == "message.ack") {
       std::string ack = data.value("ack", "");
       if (ack == "device" || ack == "read" || ack == "error")

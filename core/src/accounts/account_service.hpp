@@ -4,6 +4,7 @@
 // timed parts (retries, keepalive, health, inactivity) from the scheduler thread.
 #include "accounts/account.hpp"
 #include "accounts/alerts.hpp"
+#include "contacts/incoming.hpp"
 #include "auth/user.hpp"
 #include "engines/engine.hpp"
 #include "util/clock.hpp"
@@ -52,6 +53,9 @@ class AccountService final : public EngineListener {
   void on_connector_refused(const std::string& connector_id, int64_t aid, const std::string& what) override;
 
   void tick();
+  // Who hears about incoming messages, reactions and poll votes (the contact base: opt-outs,
+  // engagement). Set once at start, before any connector connects.
+  void set_incoming(IncomingListener* l) { incoming_ = l; }
   // Whether this process may act for the account now: it runs its client and its lease was renewed
   // less than a lease lifetime ago. The dispatcher asks before every send (fencing).
   bool holds_lease(int64_t aid) const;
@@ -95,6 +99,7 @@ class AccountService final : public EngineListener {
   AlertService& alerts_;
   crypto::SecretKey key_;
   AccountOptions opts_;
+  IncomingListener* incoming_ = nullptr;
   std::mutex tick_mu_;
   std::mutex pairing_mu_;
   std::set<int64_t> wants_pairing_code_;  // linking with a code: asked for at the first QR

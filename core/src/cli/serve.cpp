@@ -110,12 +110,16 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   account_opts.lease_ttl_ms = cfg.lease_ttl_ms;
   account_opts.node_id = node_id(cfg.data_dir);
   AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
+  ContactBase contacts(*db, clock, hub);
+  accounts.set_incoming(&contacts);
+  // One job thread: imports are write-heavy, and on SQLite there is one writer anyway.
+  JobService jobs(*db, clock, hub, 1);
   // Group sync pages, member hand-over, activity and queued joins off the I/O threads. Two workers: a
   // queued join waits up to 45 s for WhatsApp while the other keeps syncs and activity moving.
   WorkerPool group_workers(2);
   GroupService groups(*db, clock, hub, projects, bridge, [&group_workers](std::function<void()> job) { group_workers.post(std::move(job)); });
-  // The contact base (contacts/, issue 7 items 4-5) is wired in at merge: groups.set_member_sink(&contacts).
-  groups.set_member_sink(nullptr);
+  // Every member a group sync sees becomes a contact of the project (issue 7 items 4-5).
+  groups.set_member_sink(&contacts);
   GroupEngineTap tap(accounts, groups);
   bridge.set_listener(&tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
@@ -132,7 +136,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
   // accepted, so the bridge secret the App checks is whichever the peer presents.
   std::string local_secret = crypto::random_token(32);
-  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups}, hub);
+  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs}, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge

@@ -2,18 +2,67 @@
 
 #include <phonenumbers/phonenumberutil.h>
 
-namespace sangam {
+#include <cctype>
 
-std::optional<std::string> normalize_phone(const std::string& input, const std::string& region) {
-  using i18n::phonenumbers::PhoneNumber;
-  using i18n::phonenumbers::PhoneNumberUtil;
+namespace sangam {
+namespace {
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// 40 characters: "+91 (98000) 00011 ext. 1234" is 27; anything longer is not a phone number and
+// libphonenumber would spend time on it (it accepts up to 250).
+constexpr size_t kMaxInput = 40;
+
+std::string why_invalid(const PhoneNumberUtil* util, const PhoneNumber& n) {
+  switch (util->IsPossibleNumberWithReason(n)) {
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE: return "unknown country code";
+    case PhoneNumberUtil::TOO_SHORT: return "too few digits";
+    case PhoneNumberUtil::TOO_LONG: return "too many digits";
+    case PhoneNumberUtil::INVALID_LENGTH: return "wrong number of digits for its country";
+    default: break;
+  }
+  return "not a number in use in its country (e.g. an Indian mobile starts with 6, 7, 8 or 9)";
+}
+}  // namespace
+
+PhoneParse parse_phone(const std::string& input, const std::string& region) {
   const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  bool any_digit = false;
+  for (unsigned char ch : input) any_digit = any_digit || std::isdigit(ch);
+  if (!any_digit) return {std::nullopt, input.empty() ? "empty" : "no digits"};
+  if (input.size() > kMaxInput) return {std::nullopt, "longer than 40 characters"};
   PhoneNumber n;
-  if (input.size() > 40 || util->Parse(input, region, &n) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
-  if (!util->IsValidNumber(n)) return std::nullopt;
+  switch (util->Parse(input, region, &n)) {
+    case PhoneNumberUtil::NO_PARSING_ERROR: break;
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR: return {std::nullopt, "unknown country code"};
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD: return {std::nullopt, "too few digits"};
+    case PhoneNumberUtil::TOO_LONG_NSN: return {std::nullopt, "too many digits"};
+    default: return {std::nullopt, "not a phone number"};
+  }
+  if (!util->IsValidNumber(n)) return {std::nullopt, why_invalid(util, n)};
   std::string out;
   util->Format(n, PhoneNumberUtil::E164, &out);
-  return out;
+  return {out, {}};
+}
+
+std::optional<std::string> normalize_phone(const std::string& input, const std::string& region) {
+  return parse_phone(input, region).e164;
+}
+
+PhoneParse parse_engine_phone(const std::string& input) {
+  std::string s = input.substr(0, input.find('@'));
+  if (!s.empty() && s[0] != '+') s.insert(s.begin(), '+');
+  return parse_phone(s, "ZZ");
+}
+
+std::string phone_region(const std::string& e164) {
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  PhoneNumber n;
+  if (util->Parse(e164, "ZZ", &n) != PhoneNumberUtil::NO_PARSING_ERROR) return {};
+  std::string r;
+  util->GetRegionCodeForNumber(n, &r);
+  return r;
 }
 
 std::string phone_problem(const std::string& input, const std::string& region) {

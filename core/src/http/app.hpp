@@ -2,6 +2,8 @@
 // Everything the HTTP server needs, without the socket code: routing, authentication, the CSRF rule,
 // the error envelope, metrics and the request log. server.cpp feeds it parsed requests.
 #include "accounts/account_service.hpp"
+#include "contacts/contact_base.hpp"
+#include "jobs/job_service.hpp"
 #include "auth/auth_service.hpp"
 #include "engines/bridge/bridge_hub.hpp"
 #include "config/config.hpp"
@@ -19,6 +21,8 @@ class GroupService;
 
 namespace sangam::http {
 
+using GroupText = std::function<std::string(int64_t group_id)>;
+
 struct Services {
   store::Database& db;
   const Clock& clock;
@@ -29,6 +33,9 @@ struct Services {
   BridgeHub* bridge = nullptr;
   std::string bridge_secret;           // what connectors must present at /bridge/v1
   GroupService* groups = nullptr;      // null in tests that do not need groups
+  ContactBase* contacts = nullptr;     // null in tests that do not need contacts
+  JobService* jobs = nullptr;
+  GroupText group_text;                // a group's name and description, for persona rules (group sync)
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -80,5 +87,6 @@ void add_project_routes(Router& r, App& app);
 void add_account_routes(Router& r, App& app);
 void add_invitation_routes(Router& r, App& app);
 void add_group_routes(Router& r, App& app);
+void add_contact_routes(Router& r, App& app);
 
 }  // namespace sangam::http

@@ -223,6 +223,9 @@ export function Shell({
               >
                 Alerts
               </NavItem>
+              <NavItem to={`${base}/contacts`} icon={<IconUsers />} active={projectPage && section === 'contacts'} testId="nav-contacts">
+                Contacts
+              </NavItem>
               <NavItem to={`${base}/settings`} icon={<IconSettings />} active={projectPage && section === 'settings'} testId="nav-settings">
                 Settings
               </NavItem>

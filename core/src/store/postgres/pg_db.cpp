@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <optional>
 #include <unordered_set>
 
 namespace sangam::store {
@@ -46,6 +47,15 @@ class PgConn final : public Conn {
     std::string key(name);
     if (prepared_.count(key)) return;
     const std::string& sql = queries_for(Backend::postgres).get(name);
+    if (sql.find("FROM STDIN") != std::string::npos) {
+      // COPY cannot be PREPAREd: start it and abandon it, which checks its table and columns.
+      PGresult* res = PQexec(pg_, sql.c_str());
+      if (PQresultStatus(res) != PGRES_COPY_IN) collect_status(res, name);
+      PQclear(res);
+      PQputCopyEnd(pg_, "schema check only");
+      while (PGresult* r = PQgetResult(pg_)) PQclear(r);
+      return;
+    }
     check(PQprepare(pg_, key.c_str(), sql.c_str(), 0, nullptr), name);
     prepared_.insert(key);
   }
@@ -53,29 +63,111 @@ class PgConn final : public Conn {
   Result run(std::string_view name, const Params& params) override {
     std::string key(name);
     prepare(name);
-    std::vector<std::string> text(params.size());
-    std::vector<const char*> ptrs(params.size());
-    // Bytes go in binary format (as they are: no escaping, no doubling to hex); the rest as text.
-    std::vector<int> lengths(params.size(), 0), formats(params.size(), 0);
-    for (size_t i = 0; i < params.size(); ++i) {
-      const Value& v = params[i];
-      if (std::holds_alternative<std::nullptr_t>(v)) { ptrs[i] = nullptr; continue; }
-      if (auto b = std::get_if<Blob>(&v)) {
-        ptrs[i] = b->bytes.data();
-        lengths[i] = static_cast<int>(b->bytes.size());
-        formats[i] = 1;
-        continue;
-      }
-      if (auto p = std::get_if<int64_t>(&v)) text[i] = std::to_string(*p);
-      else if (auto d = std::get_if<double>(&v)) text[i] = fmt::format("{}", *d);
-      else text[i] = std::get<std::string>(v);
-      ptrs[i] = text[i].c_str();
-    }
-    PGresult* res = PQexecPrepared(pg_, key.c_str(), static_cast<int>(params.size()), ptrs.data(), lengths.data(),
-                                   formats.data(), 0);
+    Encoded e(params);
+    PGresult* res = PQexecPrepared(pg_, key.c_str(), static_cast<int>(params.size()), e.ptrs.data(), e.lengths.data(),
+                                   e.formats.data(), 0);
     return collect(res, name);
   }
 
+  Result run_text(const std::string& sql, const Params& params) override {
+    // Unnamed statement: PostgreSQL plans it with the actual values (a search filter's selectivity
+    // differs per value: consent=opted_out may be 1 % or 60 % of a project).
+    Encoded e(params);
+    return collect(PQexecParams(pg_, sql.c_str(), static_cast<int>(params.size()), nullptr, e.ptrs.data(),
+                                e.lengths.data(), e.formats.data(), 0),
+                   "text");
+  }
+
+  int64_t bulk(std::string_view name, const std::vector<Params>& rows) override {
+    const std::string& sql = queries_for(Backend::postgres).get(name);
+    PGresult* res = PQexec(pg_, sql.c_str());
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+      collect_status(res, name);  // throws with the server's reason
+      PQclear(res);
+      throw DbError(DbError::Kind::other, fmt::format("bulk {}: not a COPY FROM STDIN", name));
+    }
+    PQclear(res);
+    // COPY text format: tab-separated, \N for NULL, backslash escapes. Sent in ~256 KiB chunks: one
+    // PQputCopyData per row costs a function call and a buffer check each, per chunk it is a write.
+    std::string buf;
+    buf.reserve(1 << 18);
+    bool failed = false;
+    auto flush = [&] {
+      if (!failed && !buf.empty() && PQputCopyData(pg_, buf.data(), static_cast<int>(buf.size())) != 1) failed = true;
+      buf.clear();
+    };
+    for (const auto& row : rows) {
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (i) buf.push_back('\t');
+        append_copy_value(buf, row[i]);
+      }
+      buf.push_back('\n');
+      if (buf.size() >= (1 << 18) - 4096) flush();
+    }
+    flush();
+    if (failed || PQputCopyEnd(pg_, nullptr) != 1)
+      throw DbError(DbError::Kind::other, fmt::format("bulk {}: {}", name, PQerrorMessage(pg_)));
+    // The COPY's own result, then the terminating null.
+    PGresult* done = PQgetResult(pg_);
+    int64_t n = 0;
+    std::optional<DbError> err;
+    if (PQresultStatus(done) == PGRES_COMMAND_OK) {
+      const char* t = PQcmdTuples(done);
+      n = (t && *t) ? std::strtoll(t, nullptr, 10) : 0;
+    } else {
+      const char* state = PQresultErrorField(done, PG_DIAG_SQLSTATE);
+      std::string msg = PQresultErrorMessage(done);
+      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      err.emplace(classify(state), fmt::format("bulk {}: {}", name, msg));
+    }
+    PQclear(done);
+    while (PGresult* extra = PQgetResult(pg_)) PQclear(extra);
+    if (err) throw *err;
+    return n;
+  }
+
+ private:
+  static void append_copy_value(std::string& buf, const Value& v) {
+    if (std::holds_alternative<std::nullptr_t>(v)) { buf += "\\N"; return; }
+    if (auto p = std::get_if<int64_t>(&v)) { buf += std::to_string(*p); return; }
+    if (auto d = std::get_if<double>(&v)) { buf += fmt::format("{}", *d); return; }
+    if (std::holds_alternative<Blob>(v)) throw DbError(DbError::Kind::other, "bulk: bytes are not supported in COPY text");
+    for (char ch : std::get<std::string>(v)) {
+      switch (ch) {
+        case '\\': buf += "\\\\"; break;
+        case '\t': buf += "\\t"; break;
+        case '\n': buf += "\\n"; break;
+        case '\r': buf += "\\r"; break;
+        default: buf.push_back(ch);
+      }
+    }
+  }
+
+  // Parameters in libpq's form: bytes binary, the rest text.
+  struct Encoded {
+    std::vector<std::string> text;
+    std::vector<const char*> ptrs;
+    std::vector<int> lengths, formats;
+    explicit Encoded(const Params& params)
+        : text(params.size()), ptrs(params.size()), lengths(params.size(), 0), formats(params.size(), 0) {
+      for (size_t i = 0; i < params.size(); ++i) {
+        const Value& v = params[i];
+        if (std::holds_alternative<std::nullptr_t>(v)) { ptrs[i] = nullptr; continue; }
+        if (auto b = std::get_if<Blob>(&v)) {
+          ptrs[i] = b->bytes.data();
+          lengths[i] = static_cast<int>(b->bytes.size());
+          formats[i] = 1;
+          continue;
+        }
+        if (auto p = std::get_if<int64_t>(&v)) text[i] = std::to_string(*p);
+        else if (auto d = std::get_if<double>(&v)) text[i] = fmt::format("{}", *d);
+        else text[i] = std::get<std::string>(v);
+        ptrs[i] = text[i].c_str();
+      }
+    }
+  };
+
+ public:
   void exec_script(std::string_view sql) override {
     std::string s(sql);
     collect(PQexec(pg_, s.c_str()), "script");

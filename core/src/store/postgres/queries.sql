@@ -47,3 +47,15 @@ SELECT pg_notify($1, $2);
 -- Joins of one account are counted and written one at a time: two joins at once on READ COMMITTED
 -- would both count 2 of 3 and both join.
 SELECT id FROM accounts WHERE id = $1 FOR UPDATE;
+-- name: contact-stage-copy
+COPY contact_stage (batch, seq, phone, phone_hash, lid, name, push_name, region, is_admin, consent, tags, attributes) FROM STDIN;
+
+-- name: contact-copy
+COPY contacts (project_id, phone, lid, name, push_name, region, persona, persona_confidence, engagement_ref, consent,
+               source, last_contacted_at, created_at, updated_at) FROM STDIN;
+
+-- name: membership-copy
+COPY memberships (group_id, contact_id, project_id, account_id, is_admin, first_seen, last_seen) FROM STDIN;
+
+-- name: contact-tag-copy
+COPY contact_tags (contact_id, project_id, tag) FROM STDIN;

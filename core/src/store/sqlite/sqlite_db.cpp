@@ -40,26 +40,70 @@ class SqliteConn final : public Conn {
   }
   ~SqliteConn() override {
     for (auto& [_, s] : stmts_) sqlite3_finalize(s);
+    for (auto& [_, s] : text_stmts_) sqlite3_finalize(s);
     sqlite3_close(db_);
   }
 
-  Result run(std::string_view name, const Params& params) override {
+  Result run(std::string_view name, const Params& params) override { return step(statement(name), name, params); }
+
+  Result run_text(const std::string& sql, const Params& params) override {
+    auto it = text_stmts_.find(sql);
+    if (it == text_stmts_.end()) {
+      // Bounded: 512 filter combinations at most, but a long-running process should not grow forever.
+      if (text_stmts_.size() >= 256) {
+        for (auto& [_, st] : text_stmts_) sqlite3_finalize(st);
+        text_stmts_.clear();
+      }
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK)
+        throw DbError(DbError::Kind::other, fmt::format("prepare: {}", sqlite3_errmsg(db_)));
+      it = text_stmts_.emplace(sql, st).first;
+    }
+    return step(it->second, "text", params);
+  }
+
+  int64_t bulk(std::string_view name, const std::vector<Params>& rows) override {
     sqlite3_stmt* st = statement(name);
+    // $k's bind index, looked up once for the statement instead of once per value.
+    size_t width = rows.empty() ? 0 : rows[0].size();
+    std::vector<int> idx(width);
+    for (size_t i = 0; i < width; ++i) idx[i] = sqlite3_bind_parameter_index(st, fmt::format("${}", i + 1).c_str());
+    for (const auto& row : rows) {
+      sqlite3_reset(st);
+      for (size_t i = 0; i < width && i < row.size(); ++i)
+        if (idx[i]) bind(st, idx[i], row[i]);
+      int rc = sqlite3_step(st);
+      if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        int ext = sqlite3_extended_errcode(db_);
+        std::string msg = sqlite3_errmsg(db_);
+        sqlite3_reset(st);
+        throw DbError(classify(ext), fmt::format("bulk {}: {}", name, msg));
+      }
+    }
+    sqlite3_reset(st);
+    return static_cast<int64_t>(rows.size());
+  }
+
+ private:
+  static void bind(sqlite3_stmt* st, int idx, const Value& v) {
+    if (std::holds_alternative<std::nullptr_t>(v)) sqlite3_bind_null(st, idx);
+    else if (auto p = std::get_if<int64_t>(&v)) sqlite3_bind_int64(st, idx, *p);
+    else if (auto d = std::get_if<double>(&v)) sqlite3_bind_double(st, idx, *d);
+    else if (auto b = std::get_if<Blob>(&v))
+      sqlite3_bind_blob64(st, idx, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
+    else {
+      const auto& s = std::get<std::string>(v);
+      sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    }
+  }
+
+  Result step(sqlite3_stmt* st, std::string_view name, const Params& params) {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = sqlite3_bind_parameter_index(st, fmt::format("${}", i + 1).c_str());
       if (idx == 0) continue;  // the query does not use this parameter
-      const Value& v = params[i];
-      if (std::holds_alternative<std::nullptr_t>(v)) sqlite3_bind_null(st, idx);
-      else if (auto p = std::get_if<int64_t>(&v)) sqlite3_bind_int64(st, idx, *p);
-      else if (auto d = std::get_if<double>(&v)) sqlite3_bind_double(st, idx, *d);
-      else if (auto b = std::get_if<Blob>(&v))
-        sqlite3_bind_blob64(st, idx, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
-      else {
-        const auto& s = std::get<std::string>(v);
-        sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-      }
+      bind(st, idx, params[i]);
     }
     Result r;
     int ncol = sqlite3_column_count(st);
@@ -96,6 +140,7 @@ class SqliteConn final : public Conn {
     return r;
   }
 
+ public:
   void exec_script(std::string_view sql) override {
     char* err = nullptr;
     std::string s(sql);
@@ -129,6 +174,7 @@ class SqliteConn final : public Conn {
 
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> stmts_;
+  std::unordered_map<std::string, sqlite3_stmt*> text_stmts_;
 };
 
 class SqliteDatabase final : public Database {

@@ -1,0 +1,277 @@
+// The contact base on both backends: member import, @lid merging, consent, opt-outs, privacy.
+#include "contacts/contact_base.hpp"
+#include "contacts/phone.hpp"
+
+#include "support.hpp"
+
+using namespace sangam;
+using store::Backend;
+
+namespace {
+
+int64_t make_project(store::Database& db, const std::string& slug) {
+  return db.write([&](store::Conn& c) {
+    return c.run("project-insert", {std::string("P ") + slug, slug, std::string("Asia/Kolkata"), std::string("IN"),
+                                    std::string("[]"), 0.6, std::string("[]"), std::string("[]"), int64_t(1764000000000)})[0]
+        .i64("id");
+  });
+}
+
+// Our WhatsApp accounts with fixed ids (the outbox refers to the one that received a STOP).
+void make_account(store::Database& db, int64_t pid, int64_t id) {
+  db.write([&](store::Conn& c) {
+    c.run_text("INSERT INTO accounts (id, project_id, phone, label, engine, role, status, daily_limit, created_at, updated_at) "
+               "VALUES ($1, $2, $3, 'a', 'sim', 'production', 'active', 100, 0, 0)",
+               {id, pid, "+91970000000" + std::to_string(id)});
+  });
+}
+
+GroupMember by_phone(const std::string& digits, const std::string& name = "", bool admin = false) {
+  return {digits, std::nullopt, name, admin};
+}
+GroupMember by_lid(const std::string& lid, const std::string& name = "") { return {std::nullopt, lid, name, false}; }
+
+class ContactsTest : public test::BothBackends {
+ protected:
+  void SetUp() override {
+    BothBackends::SetUp();
+    pid = make_project(*db, "poultry");
+    for (int64_t a : {7, 8}) make_account(*db, pid, a);
+    base = std::make_unique<ContactBase>(*db, clock, bus);
+  }
+  int64_t count(const std::string& sql_name, store::Params p) {
+    return db->read([&](store::Conn& c) { return c.run(sql_name, p)[0].i64("n"); });
+  }
+  json contact_by_phone(const std::string& e164) {
+    auto id = db->read([&](store::Conn& c) { return c.run("contact-by-phone", {pid, e164}); });
+    if (id.empty()) return nullptr;
+    return base->export_contact(pid, id[0].i64("id"));
+  }
+  json contact_by_lid(const std::string& lid) {
+    auto id = db->read([&](store::Conn& c) { return c.run("contact-by-lid", {pid, lid}); });
+    if (id.empty()) return nullptr;
+    return base->export_contact(pid, id[0].i64("id"));
+  }
+  json incoming(const std::string& from, const std::string& body, const std::string& id, int64_t account = 7) {
+    json d = {{"id", id}, {"chat", from}, {"from", from}, {"is_group", false}, {"body", body}, {"kind", "text"}};
+    base->on_incoming(pid, account, "message.received", d);
+    return d;
+  }
+  test::RecordingBus bus;
+  std::unique_ptr<ContactBase> base;
+  int64_t pid = 0;
+};
+SANGAM_BOTH_BACKENDS(ContactsTest);
+
+}  // namespace
+
+TEST_P(ContactsTest, BulkPathWritesEveryRowAsGivenInsideTheTransaction) {
+  std::vector<store::Params> rows;
+  for (int i = 0; i < 2500; ++i)
+    rows.push_back({int64_t(42), int64_t(i), std::string("+9198") + std::to_string(10000000 + i), nullptr, nullptr,
+                    std::string("tab\there, new\nline, back\\slash, ünïcode ✓"), std::string(), nullptr, int64_t(i % 2),
+                    nullptr, nullptr, nullptr});
+  db->write([&](store::Conn& c) { EXPECT_EQ(c.bulk("contact-stage-copy", rows), 2500); });
+  auto r = db->read([](store::Conn& c) {
+    return c.run_text("SELECT count(*) AS n, min(name) AS name, sum(is_admin) AS admins, count(phone_hash) AS hashes "
+                      "FROM contact_stage WHERE batch = 42");
+  });
+  EXPECT_EQ(r[0].i64("n"), 2500);
+  EXPECT_EQ(r[0].str("name"), "tab\there, new\nline, back\\slash, ünïcode ✓");
+  EXPECT_EQ(r[0].i64("admins"), 1250);
+  EXPECT_EQ(r[0].i64("hashes"), 0);  // NULLs stay NULL
+  // A failing transaction takes its bulk rows with it.
+  EXPECT_THROW(db->write([&](store::Conn& c) {
+    c.bulk("contact-stage-copy", rows);
+    throw std::runtime_error("bad input half-way");
+  }), std::runtime_error);
+  EXPECT_EQ(db->read([](store::Conn& c) { return c.run_text("SELECT count(*) AS n FROM contact_stage")[0].i64("n"); }), 2500);
+}
+
+TEST_P(ContactsTest, MembersAreDeduplicatedAcrossGroupsAndAccounts) {
+  int64_t t1 = clock.now_ms();
+  auto a = base->import_members(pid, 100, 1, {by_phone("919800000011", "Ravi", true), by_phone("919800000012", "Meena"),
+                                              by_phone("12"), by_phone("919800000011")}, t1);
+  EXPECT_EQ(a.created, 2);
+  EXPECT_EQ(a.rejected, 1);
+  clock.advance(std::chrono::hours(24));  // a day later
+  int64_t t2 = clock.now_ms();
+  // the same people seen by another of our accounts, and in another group
+  auto b = base->import_members(pid, 100, 2, {by_phone("+91 98000 00011", "Ravi K"), by_phone("919800000013")}, t2);
+  base->import_members(pid, 200, 1, {by_phone("919800000012")}, t2);
+  EXPECT_EQ(b.created, 1);
+  EXPECT_EQ(b.updated, 1);
+  EXPECT_EQ(count("contact-count", {pid}), 3);
+  json ravi = contact_by_phone("+919800000011");
+  EXPECT_EQ(ravi["name"], "Ravi K");  // the newer push name
+  EXPECT_EQ(ravi["consent"], "unknown");
+  ASSERT_EQ(ravi["memberships"].size(), 1u);
+  EXPECT_EQ(ravi["memberships"][0]["account_id"], 2);
+  EXPECT_EQ(ravi["memberships"][0]["first_seen"], format_iso8601(t1));
+  EXPECT_EQ(ravi["memberships"][0]["last_seen"], format_iso8601(t2));
+  EXPECT_EQ(contact_by_phone("+919800000012")["memberships"].size(), 2u);
+}
+
+TEST_P(ContactsTest, ALidMemberResolvedLaterMergesIntoOneContactWithItsHistory) {
+  base->import_members(pid, 100, 1, {by_lid("5550001@lid", "Lid Person")}, clock.now_ms());
+  json lid_only = contact_by_lid("5550001@lid");
+  ASSERT_FALSE(lid_only.is_null());
+  EXPECT_TRUE(lid_only["phone"].is_null());
+  EXPECT_EQ(base->messageable_one_to_one(pid, lid_only["id"]).reason, "no_phone");
+  // the lid-only person engages with us (a reaction in a direct chat)
+  base->on_incoming(pid, 1, "message.reaction", {{"from", "5550001@lid"}, {"chat", "5550001@lid"}, {"message_id", "m1"}, {"reaction", "👍"}});
+  // … and is known by phone in another group
+  base->import_members(pid, 200, 1, {by_phone("919800000021", "Asha")}, clock.now_ms());
+  EXPECT_EQ(count("contact-count", {pid}), 2);
+  base->lid_resolved(pid, "5550001@lid", "919800000021");
+  EXPECT_EQ(count("contact-count", {pid}), 1);
+  json one = contact_by_phone("+919800000021");
+  EXPECT_EQ(one["lid"], "5550001@lid");
+  EXPECT_EQ(one["memberships"].size(), 2u);  // both groups
+  EXPECT_EQ(one["consent"], "engaged");      // the lid record's engagement kept
+  EXPECT_GT(one["engagement"].get<double>(), 0);
+  EXPECT_TRUE(contact_by_lid("5550001@lid")["phone"] == "+919800000021");
+}
+
+TEST_P(ContactsTest, AMemberReportedWithPhoneAndLidFillsTheLidOnlyContact) {
+  base->import_members(pid, 100, 1, {by_lid("5550002@lid")}, clock.now_ms());
+  auto r = base->import_members(pid, 100, 1, {{std::string("919800000022"), std::string("5550002@lid"), "B", false}}, clock.now_ms());
+  EXPECT_EQ(r.created, 0);
+  EXPECT_EQ(count("contact-count", {pid}), 1);
+  EXPECT_EQ(contact_by_lid("5550002@lid")["phone"], "+919800000022");
+  // both records existing separately: merged during the import
+  base->import_members(pid, 100, 1, {by_lid("5550003@lid")}, clock.now_ms());
+  base->import_members(pid, 300, 1, {by_phone("919800000023")}, clock.now_ms());
+  auto m = base->import_members(pid, 100, 1, {{std::string("919800000023"), std::string("5550003@lid"), "", false}}, clock.now_ms());
+  EXPECT_EQ(m.merged, 1);
+  EXPECT_EQ(count("contact-count", {pid}), 2);
+  EXPECT_EQ(contact_by_phone("+919800000023")["memberships"].size(), 2u);
+}
+
+TEST_P(ContactsTest, StopOptsOutAtOnceForEveryAccountAndQueuesOneConfirmation) {
+  base->import_members(pid, 100, 1, {by_phone("919800000031")}, clock.now_ms());
+  incoming("919800000031@c.us", "hello, what is the price?", "m1");
+  json c = contact_by_phone("+919800000031");
+  EXPECT_EQ(c["consent"], "engaged");
+  EXPECT_TRUE(base->messageable_one_to_one(pid, c["id"]).allowed);
+  incoming("919800000031@c.us", "STOP", "m2", 7);
+  incoming("919800000031@c.us", "stop!!", "m3", 8);  // again, to another of our numbers
+  c = contact_by_phone("+919800000031");
+  EXPECT_EQ(c["consent"], "opted_out");
+  EXPECT_EQ(base->messageable_one_to_one(pid, c["id"]).reason, "opted_out");
+  auto outbox = db->read([&](store::Conn& cn) { return cn.run("outbox-by-project", {pid}); });
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].i64("priority"), 1);
+  EXPECT_EQ(outbox[0].str("kind"), "opt_out_confirmation");
+  EXPECT_EQ(outbox[0].i64("account_id"), 7);
+  ASSERT_EQ(c["consent_history"].size(), 2u);
+  EXPECT_EQ(c["consent_history"][1]["evidence"]["message_id"], "m2");
+  EXPECT_EQ(c["consent_history"][1]["evidence"]["text"], "STOP");
+  // engaging again does not undo it; a redelivered STOP queues nothing new
+  incoming("919800000031@c.us", "ok", "m4");
+  incoming("919800000031@c.us", "STOP", "m2", 7);
+  EXPECT_EQ(contact_by_phone("+919800000031")["consent"], "opted_out");
+  EXPECT_EQ(db->read([&](store::Conn& cn) { return cn.run("outbox-by-project", {pid}).size(); }), 1u);
+}
+
+TEST_P(ContactsTest, AnOptedOutNumberIsNeverMessageableAgainInAnyProjectOrAfterReimport) {
+  int64_t other = make_project(*db, "dairy");
+  base->import_members(pid, 100, 1, {by_phone("919800000041")}, clock.now_ms());
+  incoming("919800000041@c.us", "band karo", "m1");
+  // re-imported from a group: still opted out
+  base->import_members(pid, 101, 1, {by_phone("919800000041")}, clock.now_ms());
+  EXPECT_EQ(contact_by_phone("+919800000041")["consent"], "opted_out");
+  // another project imports the number: it comes in opted out, and engaging does not open the gate
+  base->import_members(other, 500, 3, {by_phone("919800000041")}, clock.now_ms());
+  auto id = db->read([&](store::Conn& c) { return c.run("contact-by-phone", {other, std::string("+919800000041")})[0].i64("id"); });
+  EXPECT_EQ(base->get(other, id)["consent"], "opted_out");
+  base->on_incoming(other, 3, "message.received", {{"id", "x"}, {"chat", "919800000041@c.us"}, {"from", "919800000041@c.us"}, {"body", "hi"}});
+  EXPECT_FALSE(base->messageable_one_to_one(other, id).allowed);
+  // an opt-in without evidence is refused; with evidence through the API it lifts the opt-out
+  EXPECT_EQ(test::code_of([&] { base->record_consent(other, id, "opted_in", json::object(), "user:1"); }), ErrorCode::validation_failed);
+  EXPECT_EQ(test::code_of([&] { base->record_consent(other, id, "maybe", json::object(), "user:1"); }), ErrorCode::validation_failed);
+  base->record_consent(other, id, "opted_in", {{"form", "stall sign-up sheet 2026-11-20"}}, "user:1");
+  EXPECT_TRUE(base->messageable_one_to_one(other, id).allowed);
+}
+
+TEST_P(ContactsTest, GroupTalkAndLookAlikesDoNotOptOut) {
+  base->import_members(pid, 100, 1, {by_phone("919800000051")}, clock.now_ms());
+  base->on_incoming(pid, 1, "message.received", {{"id", "g1"}, {"chat", "120363@g.us"}, {"from", "919800000051@c.us"},
+                                                 {"is_group", true}, {"body", "STOP"}});
+  incoming("919800000051@c.us", "stop by our stall at the fair", "m1");
+  json c = contact_by_phone("+919800000051");
+  EXPECT_EQ(c["consent"], "engaged");
+  EXPECT_GT(c["engagement"].get<double>(), 8.9);  // a group message (1) and a conversation started (8)
+}
+
+TEST_P(ContactsTest, SuppressionThroughTheApiOptsOutEveryProjectsContact) {
+  int64_t other = make_project(*db, "dairy");
+  base->import_members(pid, 100, 1, {by_phone("919800000061")}, clock.now_ms());
+  base->import_members(other, 100, 1, {by_phone("919800000061")}, clock.now_ms());
+  EXPECT_EQ(test::code_of([&] { base->suppress("12", "IN", "manual", "user:1"); }), ErrorCode::validation_failed);
+  base->suppress("098000 00061", "IN", "manual", "user:1");
+  EXPECT_EQ(contact_by_phone("+919800000061")["consent"], "opted_out");
+  auto id = db->read([&](store::Conn& c) { return c.run("contact-by-phone", {other, std::string("+919800000061")})[0].i64("id"); });
+  EXPECT_EQ(base->get(other, id)["consent"], "opted_out");
+  // a manual suppression is not lifted by an opt-in
+  EXPECT_EQ(test::code_of([&] { base->record_consent(other, id, "opted_in", {{"form", "x"}}, "user:1"); }), ErrorCode::conflict);
+}
+
+TEST_P(ContactsTest, ErasureKeepsOnlyTheHashAndTheNumberComesBackUnmessageable) {
+  base->import_members(pid, 100, 1, {by_phone("919800000071", "Gopal")}, clock.now_ms());
+  json c = contact_by_phone("+919800000071");
+  base->record_consent(pid, c["id"], "opted_in", {{"form", "web"}}, "user:1");
+  json exported = base->export_contact(pid, c["id"]);
+  EXPECT_EQ(exported["name"], "Gopal");
+  EXPECT_EQ(exported["consent_history"].size(), 1u);
+  base->erase(pid, c["id"], "user:1");
+  EXPECT_EQ(test::code_of([&] { base->get(pid, c["id"]); }), ErrorCode::not_found);
+  auto leftover = db->read([&](store::Conn& cn) {
+    return cn.run_text("SELECT (SELECT count(*) FROM memberships) + (SELECT count(*) FROM consent_events) AS n")[0].i64("n");
+  });
+  EXPECT_EQ(leftover, 0);
+  auto supp = db->read([&](store::Conn& cn) { return cn.run_text("SELECT phone_hash, reason FROM suppressions"); });
+  ASSERT_EQ(supp.size(), 1u);
+  EXPECT_EQ(supp[0].str("reason"), "erased");
+  EXPECT_EQ(supp[0].str("phone_hash").find("9800000071"), std::string::npos);
+  EXPECT_EQ(supp[0].str("phone_hash"), base->phone_hash("+919800000071"));
+  base->import_members(pid, 100, 1, {by_phone("919800000071")}, clock.now_ms());
+  json back = contact_by_phone("+919800000071");
+  EXPECT_EQ(back["consent"], "opted_out");
+  EXPECT_EQ(back["name"], "");
+  EXPECT_FALSE(base->messageable_one_to_one(pid, back["id"]).allowed);
+}
+
+TEST_P(ContactsTest, OptOutWordsAreConfigurablePerProject) {
+  EXPECT_EQ(test::code_of([&] { base->set_opt_out_settings(pid, {{"keywords", {"basta", "!!!"}}}); }), ErrorCode::validation_failed);
+  base->set_opt_out_settings(pid, {{"keywords", {"basta"}}, {"confirmation", "Ciao"}});
+  base->import_members(pid, 100, 1, {by_phone("919800000081"), by_phone("919800000082")}, clock.now_ms());
+  incoming("919800000081@c.us", "STOP", "m1");
+  incoming("919800000082@c.us", "basta", "m2");
+  EXPECT_EQ(contact_by_phone("+919800000081")["consent"], "engaged");
+  EXPECT_EQ(contact_by_phone("+919800000082")["consent"], "opted_out");
+  auto outbox = db->read([&](store::Conn& cn) { return cn.run("outbox-by-project", {pid}); });
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(json::parse(outbox[0].str("content"))["text"], "Ciao");
+}
+
+TEST_P(ContactsTest, PersonaRulesApplyButAManualChoiceIsKept) {
+  db->write([&](store::Conn& c) { c.run_text("UPDATE projects SET personas = '[\"broiler\",\"layer\"]'"); });
+  EXPECT_EQ(test::code_of([&] { base->set_persona_rules(pid, {{"rules", {{{"persona", "pig"}}}}}, {"broiler", "layer"}); }),
+            ErrorCode::validation_failed);
+  base->set_persona_rules(pid, {{"rules", {{{"persona", "broiler"}, {"keywords", {"broiler"}}, {"groups", {100}}},
+                                           {{"persona", "layer"}, {"keywords", {"egg"}}}}}},
+                          {"broiler", "layer"});
+  base->import_members(pid, 100, 1, {by_phone("919800000091"), by_phone("919800000092")}, clock.now_ms());
+  base->import_members(pid, 200, 1, {by_phone("919800000092")}, clock.now_ms());
+  auto manual = contact_by_phone("+919800000092")["id"].get<int64_t>();
+  db->write([&](store::Conn& c) { c.run("contact-set-persona", {pid, manual, std::string("layer"), int64_t(100), int64_t(1), int64_t(0)}); });
+  auto n = base->recompute_personas(pid, [](int64_t g) { return g == 100 ? "Broiler Farmers" : "Egg traders"; });
+  EXPECT_EQ(n, 1);  // the manual one is not even read
+  json a = contact_by_phone("+919800000091");
+  EXPECT_EQ(a["persona"], "broiler");
+  EXPECT_EQ(a["persona_confidence"], 65);  // group keyword 25 + listed group 40
+  json b = contact_by_phone("+919800000092");
+  EXPECT_EQ(b["persona"], "layer");
+  EXPECT_TRUE(b["persona_manual"].get<bool>());
+}
