@@ -42,3 +42,9 @@ SELECT id FROM projects WHERE id = $1 FOR UPDATE;
 -- name: notify
 -- Sent inside the write transaction it belongs to: listeners hear it on COMMIT only (Database::listen).
 SELECT pg_notify($1, $2);
+
+-- name: outbox-lock-account
+-- Serialises the claims of one account across processes: the day's count and the claim are read and
+-- written under this lock, so a daily limit holds however many dispatchers run (READ COMMITTED would
+-- let two see the same count).
+SELECT id FROM accounts WHERE id = $1 FOR UPDATE;

@@ -46,3 +46,7 @@ SELECT archive FROM account_sessions WHERE id = $1;
 
 -- name: session-archive-set-bytes
 UPDATE account_sessions SET archive = $2 WHERE id = $1;
+
+-- name: outbox-lock-account
+-- BEGIN IMMEDIATE already holds the database's write lock: claims are serialised.
+SELECT id FROM accounts WHERE id = $1;
