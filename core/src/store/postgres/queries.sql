@@ -59,3 +59,8 @@ COPY memberships (group_id, contact_id, project_id, account_id, is_admin, first_
 
 -- name: contact-tag-copy
 COPY contact_tags (contact_id, project_id, tag) FROM STDIN;
+-- name: outbox-lock-account
+-- Serialises the claims of one account across processes: the day's count and the claim are read and
+-- written under this lock, so a daily limit holds however many dispatchers run (READ COMMITTED would
+-- let two see the same count).
+SELECT id FROM accounts WHERE id = $1 FOR UPDATE;

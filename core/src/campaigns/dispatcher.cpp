@@ -1,0 +1,166 @@
+#include "campaigns/dispatcher.hpp"
+
+#include "accounts/account.hpp"
+#include "projects/project.hpp"
+#include "safety/local_time.hpp"
+#include "util/log_text.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace sangam::campaigns {
+
+namespace {
+safety::Priority priority_of(int64_t p) { return static_cast<safety::Priority>(std::clamp<int64_t>(p, 1, 4)); }
+
+safety::Action action_of(const std::string& target) {
+  if (target.ends_with("@g.us")) return safety::Action::group_post;
+  if (target.ends_with("@newsletter")) return safety::Action::channel_post;
+  return safety::Action::direct_message;
+}
+
+Content content_of(const std::string& stored) {
+  Content c;
+  json j = json::parse(stored, nullptr, false);
+  if (j.is_string()) c.text = j.get<std::string>();
+  else if (j.is_object()) {
+    c.text = j.value("text", "");
+    std::string kind = j.value("kind", "text");
+    if (kind == "poll" && j.contains("poll")) {
+      c.kind = ContentKind::poll;
+      c.poll = Poll{j["poll"].value("question", ""), j["poll"].value("options", std::vector<std::string>{}), j["poll"].value("multiple", false)};
+    } else if ((kind == "image" || kind == "document" || kind == "video") && j.contains("media")) {
+      c.kind = kind == "image" ? ContentKind::image : kind == "document" ? ContentKind::document : ContentKind::video;
+      c.media = Media{j["media"].value("mimetype", ""), j["media"].value("filename", ""), j["media"].value("data_base64", "")};
+    }
+    c.link_preview = j.value("link_preview", true);
+  }
+  return c;
+}
+}  // namespace
+
+int64_t Dispatcher::recover_stale() {
+  int64_t now = clock_.now_ms();
+  auto r = db_.write([&](store::Conn& c) { return c.run("outbox-recover-stale", {now}); });
+  if (r.affected) spdlog::warn("event=outbox.recovered_unknown rows={}", r.affected);
+  return r.affected;
+}
+
+StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> done) {
+  struct Claimed {
+    int64_t id, attempts;
+    SendRequest req;
+  };
+  std::optional<Claimed> claimed;
+  StepResult result = db_.write([&](store::Conn& c) -> StepResult {
+    int64_t now = clock_.now_ms();
+    c.run("outbox-lock-account", {account_id});
+    auto arow = c.run("account-columns", {account_id});
+    if (arow.empty()) return StepResult::busy;
+    Account a = account_from_row(arow[0]);
+    auto next = c.run("outbox-next-due", {account_id, now});
+    if (next.empty()) return StepResult::idle;
+    store::Row row = next[0];
+    int64_t id = row.i64("id");
+    std::string target = row.str("target"), kind = row.str("kind");
+    auto prow = c.run("project-by-id", {a.project_id});
+    if (prow.empty()) return StepResult::busy;
+    Project p = project_from_row(prow[0]);
+
+    // Consent first, at send time: a one-to-one row to a contact who opted out, never engaged, or is
+    // suppressed is skipped for good (the one exception: confirming an opt-out, by its kind).
+    if (auto contact = row.opt_i64("contact_id"); contact && action_of(target) == safety::Action::direct_message &&
+                                                  kind != "opt_out_confirmation") {
+      ConsentVerdict v = consent_ ? consent_(c, a.project_id, *contact) : ConsentVerdict{false, "no consent gate"};
+      bool reply = priority_of(row.i64("priority")) == safety::Priority::reply;
+      if (!v.allowed && !(reply && v.reason == "no_consent")) {
+        c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms});
+        c.run("outbox-finish", {id, opts_.node_id, std::string("refused"), nullptr, "consent: " + v.reason, nullptr, now});
+        return StepResult::skipped;
+      }
+    }
+
+    safety::LocalTime local = safety::local_time(p.time_zone, now);
+    auto usage = c.run("outbox-usage-today", {account_id, local.midnight_utc_ms, now});
+    safety::AccountView view;
+    view.id = a.id;
+    view.role = a.role;
+    view.status = a.status;
+    view.health = a.health;
+    view.warmup_started_ms = a.warmup_started_at;
+    if (!usage.empty()) {
+      auto u = usage[0];
+      view.today.messages = static_cast<int>(u.i64("messages"));
+      view.today.group_posts = static_cast<int>(u.i64("group_posts"));
+      view.today.new_chats = static_cast<int>(u.i64("new_chats"));
+      view.last_send_ms = u.opt_i64("last_claimed_at");
+      view.send_in_flight = u.i64("in_flight") > 0;
+      view.sends_total = view.today.messages;
+    }
+    safety::Limits limits = opts_.limits;
+    limits.messages = static_cast<int>(a.daily_limit);
+    safety::Calendar cal{p.working_hours, p.weekend_factor};
+    safety::Priority prio = priority_of(row.i64("priority"));
+    safety::Intent intent{action_of(target), prio, action_of(target) == safety::Action::direct_message && kind != "reply" && kind != "opt_out_confirmation", 0};
+    safety::Decision d = safety::decide(limits, cal, view, intent, local);
+    if (d.verdict == safety::Verdict::wait) {
+      c.run("outbox-defer", {id, d.not_before_ms, safety::reason_text(d.reason), now});
+      return StepResult::waiting;
+    }
+    if (d.verdict == safety::Verdict::refuse) return StepResult::busy;  // the account cannot send: failover moves its rows
+
+    auto claim = c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms});
+    if (claim.affected != 1) return StepResult::busy;
+    SendRequest req;
+    req.account_id = account_id;
+    req.to = target;
+    req.content = content_of(row.str("content"));
+    req.idempotency_key = row.str("idempotency_key");
+    claimed = Claimed{id, row.i64("attempts") + 1, std::move(req)};
+    return StepResult::claimed;
+  });
+  if (!claimed) return result;
+  // The claim is committed: from here a crash leaves `claimed`, which recovery marks unknown.
+  int64_t id = claimed->id, attempts = claimed->attempts;
+  sender_.send(claimed->req, [this, id, account_id, attempts, done = std::move(done)](const SendOutcome& o) {
+    try {
+      settle(id, account_id, o, static_cast<int>(attempts));
+    } catch (const std::exception& e) {
+      spdlog::error("event=outbox.settle_failed id={} reason={}", id, log_value(e.what()));
+    }
+    if (done) done(o.status);
+  });
+  return StepResult::claimed;
+}
+
+void Dispatcher::settle(int64_t id, int64_t account_id, const SendOutcome& o, int attempts) {
+  int64_t now = clock_.now_ms();
+  db_.write([&](store::Conn& c) {
+    switch (o.status) {
+      case SendStatus::sent:
+        c.run("outbox-finish", {id, opts_.node_id, std::string("sent"), o.message_id, nullptr, now, now});
+        break;
+      case SendStatus::not_sent:
+        if (attempts >= opts_.max_attempts)
+          c.run("outbox-finish", {id, opts_.node_id, std::string("failed"), nullptr,
+                                  "not sent after " + std::to_string(attempts) + " attempts: " + o.reason, nullptr, now});
+        else
+          c.run("outbox-requeue", {id, opts_.node_id, now + opts_.retry_delay_ms, "not sent (" + o.reason + "); retrying", now});
+        break;
+      case SendStatus::rate_limited:
+        // WhatsApp refused for rate: the row waits and the account backs off (safety.md, rule 2).
+        c.run("outbox-requeue", {id, opts_.node_id, now + safety::rate_refusal_cooldown_ms(1), "WhatsApp asked to slow down: " + o.reason, now});
+        break;
+      case SendStatus::refused:
+        c.run("outbox-finish", {id, opts_.node_id, std::string("refused"), nullptr, o.reason, nullptr, now});
+        break;
+      case SendStatus::unknown:
+        c.run("outbox-finish", {id, opts_.node_id, std::string("unknown"), nullptr,
+                                "may have been sent (" + o.reason + "); check the chat before sending again", nullptr, now});
+        break;
+    }
+  });
+  spdlog::info("event=outbox.settled id={} account={} outcome={}", id, account_id, send_status_name(o.status));
+}
+
+}  // namespace sangam::campaigns

@@ -1,0 +1,62 @@
+#pragma once
+// The per-account dispatcher (issue 8 items 13–14): one step takes the account's next due outbox row,
+// re-checks consent, suppression and the safety policy at send time, claims it (the claim and its
+// idempotency key are committed before the send leaves the core), sends through the typed Sender and
+// records the outcome. Depends only on the Store, the Sender, a Clock and the policy (DESIGN.md).
+#include "engines/sender.hpp"
+#include "safety/policy.hpp"
+#include "store/db.hpp"
+#include "util/clock.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace sangam::campaigns {
+
+// The consent gate for a one-to-one row (contacts/contact_base.hpp: messageable_one_to_one), asked
+// inside the claim's transaction.
+struct ConsentVerdict {
+  bool allowed = false;
+  std::string reason;
+};
+using ConsentCheck = std::function<ConsentVerdict(store::Conn&, int64_t project_id, int64_t contact_id)>;
+
+struct DispatchOptions {
+  std::string node_id = "local";
+  int64_t claim_ttl_ms = 5 * 60'000;  // a claim older than this is a crashed send: marked unknown
+  int max_attempts = 3;               // sends that surely did not happen, 5 minutes apart (item 15)
+  int64_t retry_delay_ms = 5 * 60'000;
+  safety::Limits limits;              // the project's defaults; messages = the account's daily_limit
+};
+
+enum class StepResult {
+  idle,      // nothing due
+  waiting,   // the next row waits (policy), its planned time moved
+  skipped,   // refused by consent or the policy for good
+  claimed,   // sent to the engine; the outcome is recorded when it answers
+  busy,      // another dispatcher claimed it first, or the account cannot send now
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(store::Database& db, Sender& sender, const Clock& clock, ConsentCheck consent, DispatchOptions opts = {})
+      : db_(db), sender_(sender), clock_(clock), consent_(std::move(consent)), opts_(std::move(opts)) {}
+
+  // One row of `account_id`. `done` (optional) runs once the outcome of a claimed row is recorded.
+  StepResult step(int64_t account_id, std::function<void(SendStatus)> done = nullptr);
+
+  // At start and every minute: claims whose holder died become `unknown` (for review), never re-sent.
+  int64_t recover_stale();
+
+ private:
+  void settle(int64_t id, int64_t account_id, const SendOutcome& o, int attempts);
+
+  store::Database& db_;
+  Sender& sender_;
+  const Clock& clock_;
+  ConsentCheck consent_;
+  DispatchOptions opts_;
+};
+
+}  // namespace sangam::campaigns

@@ -1,0 +1,55 @@
+-- The outbox's dispatch side (campaigns/outbox.hpp). A row moves queued → claimed → sent | unknown |
+-- refused | failed, or back to queued with a later planned_at when it must wait. The claim (with its
+-- idempotency key, written at insert) is committed before the send leaves the core: a crash after
+-- it leaves a claimed row that recovery marks unknown — never sent twice.
+
+-- name: outbox-next-due
+SELECT id, project_id, account_id, target, contact_id, kind, content, priority, planned_at, status,
+       idempotency_key, attempts, campaign_id
+FROM outbox WHERE account_id = $1 AND status = 'queued' AND planned_at <= $2
+ORDER BY priority, planned_at, id LIMIT 1;
+
+-- name: outbox-usage-today
+-- What the account has claimed since the local day began (claimed, sent, or maybe sent).
+SELECT COUNT(*) AS messages,
+       COALESCE(SUM(CASE WHEN target LIKE '%@g.us' THEN 1 ELSE 0 END), 0) AS group_posts,
+       COALESCE(SUM(CASE WHEN target LIKE '%@c.us' AND kind <> 'reply' AND kind <> 'opt_out_confirmation' THEN 1 ELSE 0 END), 0) AS new_chats,
+       MAX(claimed_at) AS last_claimed_at,
+       COALESCE(SUM(CASE WHEN status = 'claimed' AND claimed_until > $3 THEN 1 ELSE 0 END), 0) AS in_flight
+FROM outbox WHERE account_id = $1 AND claimed_at >= $2 AND status IN ('claimed', 'sent', 'unknown');
+
+-- name: outbox-claim
+UPDATE outbox SET status = 'claimed', claimed_by = $2, claimed_at = $3, claimed_until = $4,
+       attempts = attempts + 1, updated_at = $3
+WHERE id = $1 AND status = 'queued';
+
+-- name: outbox-defer
+UPDATE outbox SET planned_at = $2, reason = $3, updated_at = $4 WHERE id = $1 AND status = 'queued';
+
+-- name: outbox-finish
+-- Only the claim's holder settles it.
+UPDATE outbox SET status = $3, wa_message_id = $4, reason = $5, sent_at = $6, updated_at = $7
+WHERE id = $1 AND status = 'claimed' AND claimed_by = $2;
+
+-- name: outbox-requeue
+-- Surely not sent (no connector, client not ready): back in the queue for a later attempt.
+UPDATE outbox SET status = 'queued', planned_at = $3, reason = $4, claimed_by = NULL, claimed_until = NULL,
+       claimed_at = NULL, updated_at = $5
+WHERE id = $1 AND status = 'claimed' AND claimed_by = $2;
+
+-- name: outbox-recover-stale
+-- Claims whose holder stopped (crash, kill -9) before settling them: the send may have left.
+UPDATE outbox SET status = 'unknown', updated_at = $1,
+       reason = 'the core stopped while sending; check the chat before sending again'
+WHERE status = 'claimed' AND claimed_until < $1;
+
+-- name: outbox-get
+SELECT id, project_id, account_id, target, contact_id, kind, priority, planned_at, status, idempotency_key,
+       attempts, claimed_by, claimed_at, wa_message_id, reason, campaign_id, sent_at
+FROM outbox WHERE id = $1;
+
+-- name: outbox-insert
+INSERT INTO outbox (project_id, account_id, target, contact_id, kind, content, priority, planned_at,
+                    idempotency_key, campaign_id, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+RETURNING id;

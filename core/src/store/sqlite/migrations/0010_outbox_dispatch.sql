@@ -1,0 +1,6 @@
+-- The dispatcher's bookkeeping on the outbox (campaigns/outbox.hpp): when a row was claimed (the
+-- day's usage and the pacing gap are counted from it) and when WhatsApp took it.
+ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;
+ALTER TABLE outbox ADD COLUMN sent_at INTEGER;
+CREATE INDEX outbox_account_due ON outbox(account_id, status, priority, planned_at);
+CREATE INDEX outbox_account_claimed ON outbox(account_id, claimed_at);

@@ -1,0 +1,196 @@
+// The dispatcher on both backends: the next due row (P1 first), consent and policy at send time,
+// claims no two dispatchers share, limits that hold under concurrency, and crashes that never send a
+// message twice.
+#include "campaigns/dispatcher.hpp"
+
+#include "projects/project.hpp"
+#include "support.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+using namespace sangam;
+using namespace sangam::campaigns;
+using json = nlohmann::json;
+
+namespace {
+// Answers each send at once with `answer`, or holds it (a connector that never answers: a crash).
+class FakeSender final : public Sender {
+ public:
+  void send(const SendRequest& req, SendCallback cb) override {
+    std::unique_lock g(mu_);
+    keys.push_back(req.idempotency_key);
+    if (hold) {
+      held.push_back(std::move(cb));
+      return;
+    }
+    SendOutcome o{answer, answer == SendStatus::sent ? "wa-" + req.idempotency_key : "", false, "fake"};
+    g.unlock();
+    cb(o);
+  }
+  void mark_seen(int64_t, const std::string&, DoneCallback cb) override { if (cb) cb(true, ""); }
+  void typing(int64_t, const std::string&, bool, DoneCallback cb) override { if (cb) cb(true, ""); }
+  std::vector<std::string> keys;
+  std::vector<SendCallback> held;
+  SendStatus answer = SendStatus::sent;
+  bool hold = false;
+
+ private:
+  std::mutex mu_;
+};
+
+class DispatcherTest : public test::BothBackends {
+ protected:
+  void SetUp() override {
+    BothBackends::SetUp();
+    // 2026-11-24 05:30 UTC is 11:00 in Asia/Kolkata, a Tuesday, inside 09:00–12:00.
+    db->write([&](store::Conn& c) {
+      pid = c.run("project-insert", project_params_for_test())[0].i64("id");
+      aid = c.run("account-insert", {pid, std::string("+919800000001"), std::string("one"), std::string("sim"),
+                                      std::string("production"), int64_t(10), clock.now_ms()})[0].i64("id");
+      c.exec_script("UPDATE accounts SET status = 'active' WHERE id = " + std::to_string(aid));
+    });
+  }
+  store::Params project_params_for_test() {
+    Project p;
+    p.name = "PoultryCare";
+    p.slug = "poultrycare";
+    store::Params params = project_params(p);
+    params.push_back(clock.now_ms());
+    return params;
+  }
+  int64_t queue(const std::string& target, int priority, std::optional<int64_t> contact = std::nullopt,
+                const std::string& kind = "campaign") {
+    return db->write([&](store::Conn& c) {
+      return c.run("outbox-insert", {pid, aid, target, contact ? store::Value(*contact) : store::Value(nullptr), kind,
+                                     json{{"text", "Winter feed tips"}}.dump(), int64_t(priority), clock.now_ms(),
+                                     "key-" + std::to_string(++seq), nullptr, clock.now_ms()})[0].i64("id");
+    });
+  }
+  json row(int64_t id) {
+    auto r = db->read([&](store::Conn& c) { return c.run("outbox-get", {id}); });
+    auto x = r[0];
+    return {{"status", x.str("status")}, {"reason", x.opt_str("reason").value_or("")}, {"attempts", x.i64("attempts")},
+            {"wa", x.opt_str("wa_message_id").value_or("")}, {"planned_at", x.i64("planned_at")}};
+  }
+  ConsentCheck consent(std::string reason_or_ok = "") {
+    return [reason_or_ok](store::Conn&, int64_t, int64_t) {
+      return ConsentVerdict{reason_or_ok.empty(), reason_or_ok};
+    };
+  }
+  int64_t pid = 0, aid = 0, seq = 0;
+  FakeSender sender;
+};
+SANGAM_BOTH_BACKENDS(DispatcherTest);
+}  // namespace
+
+TEST_P(DispatcherTest, RepliesGoFirstAndTheOutcomeIsRecorded) {
+  Dispatcher d(*db, sender, clock, consent());
+  int64_t post = queue("120363000000000001@g.us", 3);
+  int64_t reply = queue("919800000011@c.us", 1, std::nullopt, "reply");
+  EXPECT_EQ(d.step(aid), StepResult::claimed);
+  EXPECT_EQ(row(reply)["status"], "sent");
+  EXPECT_EQ(row(reply)["wa"], "wa-key-2");
+  EXPECT_EQ(row(post)["status"], "queued");
+  // The next send waits the pacing gap: its planned time moves, nothing is sent.
+  EXPECT_EQ(d.step(aid), StepResult::waiting);
+  EXPECT_GT(row(post)["planned_at"].get<int64_t>(), clock.now_ms());
+  EXPECT_EQ(sender.keys.size(), 1u);
+  clock.advance(std::chrono::minutes(3));
+  EXPECT_EQ(d.step(aid), StepResult::claimed);
+  EXPECT_EQ(row(post)["status"], "sent");
+  EXPECT_EQ(d.step(aid), StepResult::idle);
+}
+
+TEST_P(DispatcherTest, ConsentIsCheckedAtSendTimeAndAnOptOutConfirmationStillGoes) {
+  Dispatcher d(*db, sender, clock, consent("opted_out"));
+  const int64_t contact = 4242;
+  db->write([&](store::Conn& c) {
+    c.exec_script("INSERT INTO contacts (id, project_id, phone, source, created_at, updated_at) VALUES (4242, " +
+                  std::to_string(pid) + ", '+919800000011', 'api', 0, 0)");
+  });
+  int64_t dm = queue("919800000011@c.us", 3, contact);
+  EXPECT_EQ(d.step(aid), StepResult::skipped);
+  EXPECT_EQ(row(dm)["status"], "refused");
+  EXPECT_EQ(row(dm)["reason"], "consent: opted_out");
+  EXPECT_TRUE(sender.keys.empty());
+  int64_t confirm = queue("919800000011@c.us", 1, contact, "opt_out_confirmation");
+  EXPECT_EQ(d.step(aid), StepResult::claimed);
+  EXPECT_EQ(row(confirm)["status"], "sent");
+}
+
+TEST_P(DispatcherTest, NotSentIsRetriedThreeTimesThenFailedButUnknownIsNeverRetried) {
+  Dispatcher d(*db, sender, clock, consent());
+  sender.answer = SendStatus::not_sent;
+  int64_t id = queue("120363000000000001@g.us", 3);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(d.step(aid), StepResult::claimed) << i;
+    clock.advance(std::chrono::minutes(6));
+  }
+  EXPECT_EQ(row(id)["status"], "failed");
+  EXPECT_EQ(row(id)["attempts"], 3);
+  sender.answer = SendStatus::unknown;
+  int64_t maybe = queue("120363000000000002@g.us", 3);
+  EXPECT_EQ(d.step(aid), StepResult::claimed);
+  EXPECT_EQ(row(maybe)["status"], "unknown");
+  clock.advance(std::chrono::minutes(10));
+  EXPECT_EQ(d.step(aid), StepResult::idle);
+  EXPECT_EQ(sender.keys.size(), 4u);
+}
+
+TEST_P(DispatcherTest, ACrashAfterTheClaimLeavesTheMessageUnknownNeverSentAgain) {
+  sender.hold = true;  // the core dies while the connector has the send
+  {
+    Dispatcher first(*db, sender, clock, consent());
+    queue("120363000000000001@g.us", 3);
+    EXPECT_EQ(first.step(aid), StepResult::claimed);
+  }
+  sender.hold = false;
+  Dispatcher restarted(*db, sender, clock, consent());
+  EXPECT_EQ(restarted.recover_stale(), 0);  // the claim has not expired yet: still in flight
+  EXPECT_EQ(restarted.step(aid), StepResult::idle);
+  clock.advance(std::chrono::minutes(6));
+  EXPECT_EQ(restarted.recover_stale(), 1);
+  EXPECT_EQ(restarted.step(aid), StepResult::idle);
+  EXPECT_EQ(sender.keys.size(), 1u);
+}
+
+TEST_P(DispatcherTest, FourDispatchersNeverShareAClaimAndTheDailyLimitHolds) {
+  for (int i = 0; i < 30; ++i) queue("12036300000000" + std::to_string(1000 + i) + "@g.us", 3);
+  // Group posts are capped at 8 a day: the first limit these rows meet.
+  std::vector<std::unique_ptr<Dispatcher>> ds;
+  for (int i = 0; i < 4; ++i) {
+    DispatchOptions o;
+    o.node_id = "node-" + std::to_string(i);
+    ds.push_back(std::make_unique<Dispatcher>(*db, sender, clock, consent(), o));
+  }
+  std::atomic<int> claims{0};
+  for (int round = 0; round < 25; ++round) {
+    std::vector<std::thread> ts;
+    std::atomic<int> this_round{0};
+    for (auto& d : ds)
+      ts.emplace_back([&] {
+        for (int tries = 0; tries < 20; ++tries) {
+          try {
+            StepResult r = d->step(aid);
+            if (r == StepResult::claimed) ++this_round;
+            break;
+          } catch (const store::DbError& e) {
+            if (e.kind() != store::DbError::Kind::busy) throw;  // SQLite busy: try again
+          }
+        }
+      });
+    for (auto& t : ts) t.join();
+    EXPECT_LE(this_round.load(), 1) << "round " << round;  // one send at a time, paced
+    claims += this_round;
+    clock.advance(std::chrono::seconds(130));
+  }
+  std::set<std::string> keys(sender.keys.begin(), sender.keys.end());
+  EXPECT_EQ(keys.size(), sender.keys.size());  // no key sent twice
+  EXPECT_EQ(claims.load(), 8);
+  EXPECT_EQ(sender.keys.size(), 8u);
+}
