@@ -66,7 +66,7 @@ class DispatcherTest : public test::BothBackends {
   int64_t queue(const std::string& target, int priority, std::optional<int64_t> contact = std::nullopt,
                 const std::string& kind = "campaign") {
     return db->write([&](store::Conn& c) {
-      return c.run("outbox-insert", {pid, aid, target, contact ? store::Value(*contact) : store::Value(nullptr), kind,
+      return c.run("outbox-enqueue", {pid, aid, target, contact ? store::Value(*contact) : store::Value(nullptr), kind,
                                      json{{"text", "Winter feed tips"}}.dump(), int64_t(priority), clock.now_ms(),
                                      "key-" + std::to_string(++seq), nullptr, clock.now_ms()})[0].i64("id");
     });

@@ -217,3 +217,17 @@ TEST(Queries, ParsesNamedSections) {
   EXPECT_NE(q.get("two").find("SELECT 2"), std::string::npos);
   EXPECT_EQ(q.names(), (std::vector<std::string>{"one", "two"}));
 }
+
+// Two shared files defining one name: the second silently replaced the first (outbox-insert of the
+// contacts queries and of the dispatcher's), so every caller of the first got the wrong statement.
+TEST(Queries, ANameDefinedTwiceIsRefusedUnlessADialectOverridesIt) {
+  store::Queries q;
+  q.add_file("queries/a.sql", "-- name: one\nSELECT 1;\n");
+  EXPECT_THROW(q.add_file("queries/b.sql", "-- name: one\nSELECT 2;\n"), std::logic_error);
+  EXPECT_THROW(q.add_file("queries/c.sql", "-- name: two\nSELECT 1;\n-- name: two\nSELECT 2;\n"), std::logic_error);
+  q.add_file("sqlite/queries.sql", "-- name: one\nSELECT 3;\n", true);
+  EXPECT_NE(q.get("one").find("SELECT 3"), std::string::npos);
+  // The embedded files as they are: every backend's set loads.
+  EXPECT_NO_THROW(store::queries_for(Backend::sqlite));
+  EXPECT_NO_THROW(store::queries_for(Backend::postgres));
+}

@@ -1,5 +1,8 @@
 #include "cli/serve.hpp"
 
+#include "campaigns/dispatch_loop.hpp"
+#include "engines/sender.hpp"
+
 #include "cli/demo_data.hpp"
 #include "engines/bridge/supervisor.hpp"
 #include "groups/engine_tap.hpp"
@@ -126,6 +129,18 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
   // never run one account even while the stalled core cannot tell its connector anything.
   bridge.set_fence_ms(cfg.lease_ttl_ms * 2 / 3);
+  // The one sending path: every outbox row (opt-out confirmations today, campaigns next) goes through
+  // the consent gate, the safety policy and the at-most-once claim, from the process holding its account.
+  EngineSender sender(bridge);
+  campaigns::DispatchOptions dispatch_opts;
+  dispatch_opts.node_id = account_opts.node_id;
+  campaigns::Dispatcher dispatcher(*db, sender, clock,
+                                   [&contacts](store::Conn& c, int64_t project, int64_t contact) {
+                                     Gate g = contacts.messageable_one_to_one(c, project, contact);
+                                     return campaigns::ConsentVerdict{g.allowed, g.reason};
+                                   },
+                                   dispatch_opts);
+  campaigns::DispatchLoop dispatch(*db, dispatcher, clock, [&accounts](int64_t aid) { return accounts.holds_lease(aid); });
 
   std::string admin_email = cfg.admin_email, admin_password = cfg.admin_password;
   if (opts.demo && admin_password.empty()) admin_password = kDemoPassword;
@@ -209,6 +224,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         bridge.expire(clock.now_ms());
         accounts.tick();
         groups.tick();
+        dispatch.tick();
         if (demo_linker) demo_linker->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;

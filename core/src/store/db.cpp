@@ -97,12 +97,18 @@ std::unique_ptr<Database> open_database(const std::string& database_url, const s
 
 // ---- named queries -------------------------------------------------------------------------------
 
-void Queries::add_file(std::string_view path, std::string_view text) {
+void Queries::add_file(std::string_view path, std::string_view text, bool overrides) {
   // Sections start with a line "-- name: some-name"; the query is everything up to the next header.
   std::string name;
   std::string body;
+  std::unordered_map<std::string, bool> here;
   auto flush = [&] {
-    if (!name.empty()) map_[name] = body;
+    if (!name.empty()) {
+      if ((!overrides && map_.count(name)) || here.count(name))
+        throw std::logic_error(fmt::format("query {} is defined twice (again in {})", name, path));
+      here[name] = true;
+      map_[name] = body;
+    }
     body.clear();
   };
   size_t pos = 0;
@@ -145,7 +151,7 @@ const Queries& queries_for(Backend b) {
       if (p.rfind("queries/", 0) == 0) q.add_file(p, f.text);
     }
     for (const auto& f : embedded_sql())
-      if (dialect_file == f.path) q.add_file(f.path, f.text);
+      if (dialect_file == f.path) q.add_file(f.path, f.text, true);
     return q;
   };
   static const Queries sqlite = build("sqlite/queries.sql");

@@ -200,7 +200,10 @@ class Queries {
  public:
   const std::string& get(std::string_view name) const;
   std::vector<std::string> names() const;
-  void add_file(std::string_view path, std::string_view text);
+  // A name defined twice among the shared files is a programming error (the second silently won, and
+  // a contacts query and an outbox query of the same name broke each other); a dialect file
+  // (`overrides`) may redefine a shared name, which is what it is for.
+  void add_file(std::string_view path, std::string_view text, bool overrides = false);
 
  private:
   std::unordered_map<std::string, std::string> map_;

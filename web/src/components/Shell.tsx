@@ -5,7 +5,7 @@ import { useSession } from '../features/auth/session';
 import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { useLiveState } from '../live';
 import { Link } from '../router';
-import { IconBell, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconSettings, IconUserCog, IconUsers, IconX, Logo } from './Icons';
+import { IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconSettings, IconUserCog, IconUsers, IconX, Logo } from './Icons';
 import { Avatar } from './ui';
 import { useFocusTrap, useMediaQuery } from './useFocusTrap';
 
@@ -211,7 +211,7 @@ export function Shell({
               <NavItem to={`${base}/accounts`} icon={<IconPhone />} active={projectPage && section === 'accounts'} testId="nav-accounts">
                 Accounts
               </NavItem>
-              <NavItem to={`${base}/groups`} icon={<IconUsers />} active={projectPage && section === 'groups'} testId="nav-groups">
+              <NavItem to={`${base}/groups`} icon={<IconGroups />} active={projectPage && section === 'groups'} testId="nav-groups">
                 Groups
               </NavItem>
               <NavItem
@@ -223,7 +223,7 @@ export function Shell({
               >
                 Alerts
               </NavItem>
-              <NavItem to={`${base}/contacts`} icon={<IconUsers />} active={projectPage && section === 'contacts'} testId="nav-contacts">
+              <NavItem to={`${base}/contacts`} icon={<IconContacts />} active={projectPage && section === 'contacts'} testId="nav-contacts">
                 Contacts
               </NavItem>
               <NavItem to={`${base}/settings`} icon={<IconSettings />} active={projectPage && section === 'settings'} testId="nav-settings">

@@ -47,6 +47,7 @@ SELECT pg_notify($1, $2);
 -- Joins of one account are counted and written one at a time: two joins at once on READ COMMITTED
 -- would both count 2 of 3 and both join.
 SELECT id FROM accounts WHERE id = $1 FOR UPDATE;
+
 -- name: contact-stage-copy
 COPY contact_stage (batch, seq, phone, phone_hash, lid, name, push_name, region, is_admin, consent, tags, attributes) FROM STDIN;
 

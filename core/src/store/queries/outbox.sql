@@ -48,7 +48,8 @@ SELECT id, project_id, account_id, target, contact_id, kind, priority, planned_a
        attempts, claimed_by, claimed_at, wa_message_id, reason, campaign_id, sent_at
 FROM outbox WHERE id = $1;
 
--- name: outbox-insert
+-- name: outbox-enqueue
+-- The planner's insert (with its campaign), answering the new row's id.
 INSERT INTO outbox (project_id, account_id, target, contact_id, kind, content, priority, planned_at,
                     idempotency_key, campaign_id, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)

@@ -49,6 +49,8 @@ UPDATE account_sessions SET archive = $2 WHERE id = $1;
 
 -- name: group-lock-account
 -- Joins of one account are counted and written one at a time; on SQLite BEGIN IMMEDIATE already does it.
+SELECT id FROM accounts WHERE id = $1;
+
 -- name: outbox-lock-account
 -- BEGIN IMMEDIATE already holds the database's write lock: claims are serialised.
 SELECT id FROM accounts WHERE id = $1;

@@ -168,6 +168,9 @@ class SqliteConn final : public Conn {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK)
       throw DbError(DbError::Kind::other, fmt::format("prepare {}: {}", name, sqlite3_errmsg(db_)));
+    // SQL that is only comments prepares to no statement; stepping it would crash (a merge once left
+    // a query's header without its body).
+    if (!st) throw std::logic_error(fmt::format("query {} has no statement", name));
     stmts_.emplace(key, st);
     return st;
   }
