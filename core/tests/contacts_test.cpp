@@ -275,3 +275,16 @@ TEST_P(ContactsTest, PersonaRulesApplyButAManualChoiceIsKept) {
   EXPECT_EQ(b["persona"], "layer");
   EXPECT_TRUE(b["persona_manual"].get<bool>());
 }
+
+// The connector sends null for what it does not know (a lid member's from_phone, a direct message's
+// author, an unknown push_name); json::value() threw on a present null, so every such message was
+// lost with an error (120 in the demo's first minute).
+TEST_P(ContactsTest, EngineEventsWithNullFieldsAreHandled) {
+  json dm = {{"id", "n1"}, {"chat", "919800000061@c.us"}, {"from", "919800000061@c.us"}, {"from_phone", nullptr},
+             {"author", nullptr}, {"push_name", nullptr}, {"is_group", false}, {"body", "STOP"}};
+  EXPECT_NO_THROW(base->on_incoming(pid, 7, "message.received", dm));
+  EXPECT_EQ(contact_by_phone("+919800000061")["consent"], "opted_out");
+  json lid_in_group = {{"id", "n2"}, {"chat", "120363000000000009@g.us"}, {"from", "777000111@lid"}, {"from_phone", nullptr},
+                       {"author", "777000111@lid"}, {"push_name", nullptr}, {"is_group", true}, {"body", nullptr}};
+  EXPECT_NO_THROW(base->on_incoming(pid, 7, "message.received", lid_in_group));
+}

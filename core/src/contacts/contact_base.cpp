@@ -315,11 +315,21 @@ std::shared_ptr<const OptOutMatcher> ContactBase::matcher(store::Conn& c, int64_
   return slot.matcher;
 }
 
+namespace {
+// A string field of an engine event, "" when it is missing or not a string: engines send null for
+// what they do not know (a lid member's from_phone, a group message's author), and json::value()
+// throws on a present null.
+std::string text_of(const json& data, const char* key) {
+  auto it = data.find(key);
+  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+}  // namespace
+
 void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event, const json& data) {
   salt();
   const int64_t now = clock_.now_ms();
   auto who = [&](const char* key) -> std::pair<std::optional<std::string>, std::optional<std::string>> {
-    std::string jid = data.value(key, "");
+    std::string jid = text_of(data, key);
     std::optional<std::string> phone, lid;
     if (jid.size() > 4 && jid.compare(jid.size() - 4, 4, "@lid") == 0) lid = jid;
     else if (!jid.empty()) {
@@ -327,7 +337,7 @@ void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event
       phone = p.e164;
     }
     if (!phone) {
-      std::string fp = data.value("from_phone", "");
+      std::string fp = text_of(data, "from_phone");
       if (!fp.empty()) phone = parse_engine_phone(fp).e164;
     }
     return {phone, lid};
@@ -336,8 +346,8 @@ void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event
     bool is_group = data.value("is_group", false);
     auto [phone, lid] = who("from");
     if (!phone && !lid) return;
-    std::string body = data.value("body", "");
-    std::string message_id = data.value("id", "");
+    std::string body = text_of(data, "body");
+    std::string message_id = text_of(data, "id");
     bool opted_out = false;
     db_.write([&](store::Conn& c) {
       if (is_group) {
@@ -357,7 +367,7 @@ void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event
         if (apply_consent(c, pid, cid, Consent::opted_out, "message", evidence, "contact", false)) {
           opted_out = true;
           // Exactly one confirmation per opt-out, as a P1 outbox row (the key: this message).
-          std::string chat = data.value("chat", data.value("from", ""));
+          std::string chat = (text_of(data, "chat").empty() ? text_of(data, "from") : text_of(data, "chat"));
           c.run("outbox-insert", {pid, aid, chat, cid, std::string("opt_out_confirmation"),
                                   json{{"text", confirmation}}.dump(), int64_t(1), now,
                                   "opt-out-confirmation:" + std::to_string(pid) + ":" + std::to_string(cid) + ":" + message_id});
@@ -377,7 +387,7 @@ void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event
   } else if (event == "message.reaction" || event == "poll.vote") {
     auto [phone, lid] = who(event == "poll.vote" ? "voter" : "from");
     if (!phone && !lid) return;
-    bool in_group = data.value("chat", "").find("@g.us") != std::string::npos;
+    bool in_group = text_of(data, "chat").find("@g.us") != std::string::npos;
     db_.write([&](store::Conn& c) {
       std::optional<int64_t> cid;
       if (phone) if (auto r = c.run("contact-by-phone", {pid, *phone}); !r.empty()) cid = r[0].i64("id");
@@ -389,7 +399,7 @@ void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event
       add_engagement(c, pid, *cid, event == "poll.vote" ? "poll_vote" : "reaction", now);
       // Reacting to or voting on our message in a direct chat is engaging with us.
       if (!in_group)
-        apply_consent(c, pid, *cid, Consent::engaged, "message", json{{"message_id", data.value("message_id", "")}}, "contact", false);
+        apply_consent(c, pid, *cid, Consent::engaged, "message", json{{"message_id", text_of(data, "message_id")}}, "contact", false);
     });
   }
 }
