@@ -2,7 +2,7 @@
 // never reaches the server's access log or another site's Referer; the page posts it in a body.
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage, invitations, type Invitation } from '../../api';
-import { BrandMark } from '../../components/BrandMark';
+import { Logo } from '../../components/Icons';
 import { Field } from '../../components/Field';
 import { roleLabel } from '../../components/ui';
 import { formatDateTime } from '../../components/format';
@@ -60,14 +60,14 @@ export function InvitePage() {
     <div className="login-screen">
       <div className="login-art" aria-hidden="true">
         <div className="login-art-inner">
-          <BrandMark size={44} />
+          <Logo size={44} />
           <h2>Community marketing, on your own server.</h2>
         </div>
       </div>
       <div className="login-panel">
         <form className="login-card" onSubmit={submit} noValidate data-testid="invite-form">
           <div className="login-brand">
-            <BrandMark size={36} />
+            <Logo size={36} />
             <span>Sangam</span>
           </div>
           {inv === null ? (

@@ -1,7 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../../api';
-import { IconAlert } from '../../components/Icons';
-import { BrandMark } from '../../components/BrandMark';
+import { IconAlert, Logo } from '../../components/Icons';
 import { useSession } from './session';
 
 export function LoginPage() {
@@ -50,7 +49,7 @@ export function LoginPage() {
     <div className="login-screen">
       <div className="login-art" aria-hidden="true">
         <div className="login-art-inner">
-          <BrandMark size={44} />
+          <Logo size={44} />
           <h2>Community marketing, on your own server.</h2>
           <p>Plan campaigns across projects, respect every opt-out, and keep each WhatsApp number healthy.</p>
         </div>
@@ -58,7 +57,7 @@ export function LoginPage() {
       <div className="login-panel">
         <form className="login-card" onSubmit={submit} noValidate>
           <div className="login-brand">
-            <BrandMark size={36} />
+            <Logo size={36} />
             <span>Sangam</span>
           </div>
           <h1>Sign in</h1>
