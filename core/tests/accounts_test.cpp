@@ -579,7 +579,8 @@ TEST_P(AccountsTest, BansAndAlertAcknowledgementsAreAudited) {
     }
   AuditFilter only_sangam;
   only_sangam.actor = 0;
-  for (auto& e : projects->audit_log(owner, pid, std::nullopt, 50, only_sangam)["items"]) EXPECT_TRUE(e["actor"].is_null());
+  json by_sangam = projects->audit_log(owner, pid, std::nullopt, 50, only_sangam);  // kept: a range-for over a temporary's member dangles
+  for (auto& e : by_sangam["items"]) EXPECT_TRUE(e["actor"].is_null());
   AuditFilter alerts_only;
   alerts_only.kind = "alert";
   EXPECT_EQ(projects->audit_log(owner, pid, std::nullopt, 50, alerts_only)["items"].size(), 1u);
