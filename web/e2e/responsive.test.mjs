@@ -19,7 +19,8 @@ before(async () => {
   await h.start({
     name: 'e2e-responsive',
     command: 'demo',
-    env: { SANGAM_CONNECTOR: 'auto', SANGAM_SIM_SPEED: process.env.E2E_SIM_SPEED ?? '20', SANGAM_SIM_SEED: '7' },
+    // The numbers stay unlinked (no simulated scans at start), so the keyboard walk has Link buttons.
+    env: { SANGAM_CONNECTOR: 'auto', SANGAM_SIM_SPEED: process.env.E2E_SIM_SPEED ?? '20', SANGAM_SIM_SEED: '7', SANGAM_DEMO_AUTOLINK: '0' },
   });
   page = h.page;
 });

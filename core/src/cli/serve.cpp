@@ -216,7 +216,9 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   constexpr int64_t kSocketSweepMs = 5000;
   std::atomic<bool> running{true};
   std::unique_ptr<DemoLinker> demo_linker;
-  if (opts.demo) demo_linker = std::make_unique<DemoLinker>(*db, accounts, bridge, normalize_email(admin_email), clock.now_ms());
+  // SANGAM_DEMO_AUTOLINK=0: the demo's numbers wait to be linked by hand (to try the QR flow).
+  const char* autolink = std::getenv("SANGAM_DEMO_AUTOLINK");
+  if (opts.demo && !(autolink && std::string(autolink) == "0")) demo_linker = std::make_unique<DemoLinker>(*db, accounts, bridge, normalize_email(admin_email), clock.now_ms());
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {

@@ -255,7 +255,14 @@ function SyncCard({ runs, accountName }: { runs: SyncRun[]; accountName: (id: nu
                         : 'failed'}
                   </span>
                 </div>
-                <div className={`sync-bar sync-${r.status}`} role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+                <div
+                  className={`sync-bar sync-${r.status}`}
+                  role="progressbar"
+                  aria-label={`Group sync of ${accountName(r.account_id)}`}
+                  aria-valuenow={pct}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                >
                   <span style={{ width: `${pct}%` }} />
                 </div>
                 {r.error && <div className="field-error small">{r.error}</div>}
