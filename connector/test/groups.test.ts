@@ -58,6 +58,24 @@ test('account.groups pages: every group exactly once, stable order, invite codes
     await c.destroy();
 });
 
+test('participants carry the display name each member set (from the contact list: participants have none)', async () => {
+    const net = new SimNetwork({ seed: 1, world: 'demo', speed: 1000 });
+    const c = await readyClient(net, '+919800000001');
+    const page = await ops.listGroupsPage(c, '919800000001@c.us', 0, 3);
+    const others = page.groups.flatMap((g) => g.participants.filter((p) => p.id !== '919800000001@c.us'));
+    assert.ok(others.length > 0);
+    const named = others.filter((p) => p.push_name !== '');
+    assert.equal(named.length, others.length, 'every simulated member has a name');
+    // A lid-only member is named too: the contact list is keyed by the id the group shows.
+    assert.ok(named.some((p) => p.lid !== null), 'a lid member has a name');
+    // A client without getContacts (or one that throws) still syncs, with empty names.
+    const bare = Object.create(c, { getContacts: { value: async () => { throw new Error('page crashed'); } } });
+    const again = await ops.listGroupsPage(bare, '919800000001@c.us', 0, 3);
+    assert.equal(again.groups.length, page.groups.length);
+    assert.ok(again.groups.every((g) => g.participants.every((p) => p.push_name === '')));
+    await c.destroy();
+});
+
 test('an account in 320 groups syncs in pages of 25: no single answer carries them all', async () => {
     const fake = new FakeWAClient();
     const chats = Array.from({ length: 320 }, (_, i) => ({

@@ -276,6 +276,44 @@ TEST_P(ContactsTest, PersonaRulesApplyButAManualChoiceIsKept) {
   EXPECT_TRUE(b["persona_manual"].get<bool>());
 }
 
+// After a group sync the rules run by themselves (no one pressed "recompute"), reading group names
+// through the group sync's own function; a project without rules is left alone.
+TEST_P(ContactsTest, PersonasFollowASyncWhenTheProjectHasRules) {
+  base->set_group_text([](int64_t g) { return g == 300 ? "Namakkal Broiler Farmers" : "Cafe owners"; });
+  base->import_members(pid, 300, 1, {by_phone("919800000071")}, clock.now_ms());
+  base->sync_finished(pid, 1);
+  EXPECT_TRUE(contact_by_phone("+919800000071")["persona"].is_null());  // no rules yet
+  base->set_persona_rules(pid, {{"rules", {{{"persona", "broiler"}, {"keywords", {"broiler"}}}}}}, {});
+  base->sync_finished(pid, 1);
+  json c = contact_by_phone("+919800000071");
+  EXPECT_EQ(c["persona"], "broiler");
+  EXPECT_EQ(c["persona_confidence"], 25);
+}
+
+// Participants carry no names; the name a member writes under fills an empty one (and follows a
+// change of it), but never replaces a name given by hand or in a CSV.
+TEST_P(ContactsTest, TheNameAMemberWritesUnderFillsTheContact) {
+  GroupMember m = by_phone("919800000081");
+  base->import_members(pid, 100, 1, {m}, clock.now_ms());
+  EXPECT_EQ(contact_by_phone("+919800000081")["name"], "");
+  json msg = {{"id", "p1"}, {"chat", "120363000000000009@g.us"}, {"from", "919800000081@c.us"}, {"is_group", true},
+              {"push_name", "Murugan Farms"}, {"body", "rate today?"}};
+  base->on_incoming(pid, 1, "message.received", msg);
+  EXPECT_EQ(contact_by_phone("+919800000081")["name"], "Murugan Farms");
+  msg["id"] = "p2", msg["push_name"] = "Murugan Poultry";
+  base->on_incoming(pid, 1, "message.received", msg);
+  EXPECT_EQ(contact_by_phone("+919800000081")["name"], "Murugan Poultry");
+  auto id = contact_by_phone("+919800000081")["id"].get<int64_t>();
+  db->write([&](store::Conn& c) { c.run_text("UPDATE contacts SET name = 'Murugan (stall 4)' WHERE id = " + std::to_string(id)); });
+  msg["id"] = "p3", msg["push_name"] = "M";
+  base->on_incoming(pid, 1, "message.received", msg);
+  EXPECT_EQ(contact_by_phone("+919800000081")["name"], "Murugan (stall 4)");
+  // A direct message from someone new creates the contact with the name.
+  base->on_incoming(pid, 1, "message.received", {{"id", "p4"}, {"chat", "919800000082@c.us"}, {"from", "919800000082@c.us"},
+                                                  {"is_group", false}, {"push_name", "Lakshmi"}, {"body", "hello"}});
+  EXPECT_EQ(contact_by_phone("+919800000082")["name"], "Lakshmi");
+}
+
 // The connector sends null for what it does not know (a lid member's from_phone, a direct message's
 // author, an unknown push_name); json::value() threw on a present null, so every such message was
 // lost with an error (120 in the demo's first minute).

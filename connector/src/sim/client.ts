@@ -342,6 +342,13 @@ export class SimClient extends EventEmitter implements WClientLike {
         throw new Error(`chat ${chatId} not found`);
     }
 
+    async getContacts(): Promise<Array<{ id: { _serialized: string }; pushname?: string }>> {
+        this.ensureReady();
+        const seen = new Map<string, string>();
+        for (const g of this.groups()) for (const m of g.members) seen.set(participantId(m), m.name);
+        return [...seen].map(([id, name]) => ({ id: { _serialized: id }, pushname: name }));
+    }
+
     async getContactLidAndPhone(userIds: string[]): Promise<Array<{ lid?: string; pn?: string }>> {
         this.ensureReady();
         return userIds.map((id) => {

@@ -8,7 +8,7 @@ export interface GroupOut {
     id: string; name: string; description: string; announce: boolean; is_community: boolean;
     kind: GroupKind; size: number; created_at: string | null;
     community_id: string | null; invite_code: string | null;
-    participants: Array<{ id: string; phone: string | null; lid: string | null; admin: boolean }>;
+    participants: Array<{ id: string; phone: string | null; lid: string | null; admin: boolean; push_name: string }>;
 }
 
 /** One page of account.groups: `next_offset` is null on the last page. */
@@ -21,7 +21,7 @@ export const DEFAULT_GROUP_PAGE = 25;
 export const MAX_GROUP_PAGE = 200;
 /** How long page 2..n reuse the chat list page 0 fetched: a 300-group sync takes ~12 pages. */
 const SNAPSHOT_MS = 5 * 60_000;
-const snapshots = new WeakMap<WClientLike, { at: number; chats: WChat[] }>();
+const snapshots = new WeakMap<WClientLike, { at: number; chats: WChat[]; names: Map<string, string> }>();
 
 /** The groups of the account, sorted by id so that pages are stable between calls. Page 0 (offset 0)
  *  reads the chat list afresh; later pages reuse it for SNAPSHOT_MS. */
@@ -30,12 +30,12 @@ export async function listGroupsPage(client: WClientLike, me: string | null, off
     if (offset === 0 || !snap || Date.now() - snap.at > SNAPSHOT_MS) {
         const chats = (await client.getChats()).filter((c) => c.isGroup);
         chats.sort((a, b) => ((ser(a.id) ?? '') < (ser(b.id) ?? '') ? -1 : 1));
-        snap = { at: Date.now(), chats };
+        snap = { at: Date.now(), chats, names: await pushNames(client) };
         snapshots.set(client, snap);
     }
     const slice = snap.chats.slice(offset, offset + limit);
     const groups: GroupOut[] = [];
-    for (const chat of slice) groups.push(await groupOf(chat, me));
+    for (const chat of slice) groups.push(await groupOf(chat, me, snap.names));
     const next = offset + slice.length;
     return { groups, total: snap.chats.length, offset, next_offset: next < snap.chats.length ? next : null };
 }
@@ -58,11 +58,25 @@ export async function listGroups(client: WClientLike, me: string | null): Promis
     return out;
 }
 
-async function groupOf(chat: WChat, me: string | null): Promise<GroupOut> {
+/** Participants carry no names; the contact list has each member's own display name. One call per
+ *  sync (not one getContactById per member: 300 groups × 500 members would be 150,000 page calls). */
+async function pushNames(client: WClientLike): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    if (typeof client.getContacts !== 'function') return names;
+    try {
+        for (const c of await client.getContacts()) {
+            const id = ser(c.id);
+            if (id && c.pushname) names.set(id, c.pushname);
+        }
+    } catch { /* names are a nicety: the sync goes on without them */ }
+    return names;
+}
+
+async function groupOf(chat: WChat, me: string | null, names: Map<string, string> = new Map()): Promise<GroupOut> {
     const md = chat.groupMetadata ?? {};
     const participants = (md.participants ?? []).map((p) => {
         const id = ser(p.id) ?? '';
-        return { id, phone: jidToPhone(id), lid: id.endsWith('@lid') ? id : null, admin: !!(p.isAdmin || p.isSuperAdmin) };
+        return { id, phone: jidToPhone(id), lid: id.endsWith('@lid') ? id : null, admin: !!(p.isAdmin || p.isSuperAdmin), push_name: names.get(id) ?? '' };
     });
     const mine = me ? participants.find((p) => p.id === me || (p.phone && p.phone === jidToPhone(me))) : undefined;
     let invite: string | null = null;

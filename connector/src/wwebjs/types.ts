@@ -74,6 +74,8 @@ export interface WClientLike extends EventEmitter {
     getChannels(): Promise<WChannel[]>;
     getChatById(chatId: string): Promise<WChat>;
     getContactLidAndPhone(userIds: string[]): Promise<Array<{ lid?: string; pn?: string }>>;
+    /** Every contact this client knows, group members included, with the name each set for itself. */
+    getContacts?(): Promise<Array<{ id: WId; pushname?: string }>>;
     acceptInvite(inviteCode: string): Promise<string>;
     getInviteInfo(inviteCode: string): Promise<WInviteInfo>;
     createGroup(title: string, participants: string[], options?: Record<string, unknown>): Promise<any>;

@@ -4,6 +4,7 @@
 #include "engines/sender.hpp"
 
 #include "cli/demo_data.hpp"
+#include "cli/demo_personas.hpp"
 #include "engines/bridge/supervisor.hpp"
 #include "groups/engine_tap.hpp"
 #include "groups/group_service.hpp"
@@ -123,6 +124,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   GroupService groups(*db, clock, hub, projects, bridge, [&group_workers](std::function<void()> job) { group_workers.post(std::move(job)); });
   // Every member a group sync sees becomes a contact of the project (issue 7 items 4-5).
   groups.set_member_sink(&contacts);
+  contacts.set_group_text([&groups](int64_t gid) { return groups.group_text(gid); });
   GroupEngineTap tap(accounts, groups);
   bridge.set_listener(&tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
@@ -147,11 +149,13 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   bool created = false;
   auto generated = auth.ensure_admin(admin_email, admin_password, created);
   if (opts.demo) seed_demo(*db, projects, accounts, normalize_email(admin_email));
+  if (opts.demo) seed_demo_personas(*db, contacts);
 
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
   // accepted, so the bridge secret the App checks is whichever the peer presents.
   std::string local_secret = crypto::random_token(32);
-  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs}, hub);
+  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs,
+                         [&groups](int64_t gid) { return groups.group_text(gid); }}, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge

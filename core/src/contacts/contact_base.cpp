@@ -4,6 +4,7 @@
 #include "contacts/phone.hpp"
 #include "util/crypto.hpp"
 #include "util/errors.hpp"
+#include "util/json_fields.hpp"
 #include "util/log_text.hpp"
 
 #include <sodium.h>
@@ -316,13 +317,7 @@ std::shared_ptr<const OptOutMatcher> ContactBase::matcher(store::Conn& c, int64_
 }
 
 namespace {
-// A string field of an engine event, "" when it is missing or not a string: engines send null for
-// what they do not know (a lid member's from_phone, a group message's author), and json::value()
-// throws on a present null.
-std::string text_of(const json& data, const char* key) {
-  auto it = data.find(key);
-  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+std::string text_of(const json& data, const char* key) { return string_field(data, key); }
 }  // namespace
 
 void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event, const json& data) {
@@ -344,7 +339,8 @@ void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event
   };
   if (event == "message.received") {
     bool is_group = data.value("is_group", false);
-    auto [phone, lid] = who("from");
+    auto [phone, lid] = who("from");  // in a group too: the member who wrote (bridge protocol)
+    std::string push_name = text_of(data, "push_name");
     if (!phone && !lid) return;
     std::string body = text_of(data, "body");
     std::string message_id = text_of(data, "id");
@@ -356,10 +352,14 @@ void ContactBase::on_incoming(int64_t pid, int64_t aid, const std::string& event
         std::optional<int64_t> cid;
         if (phone) if (auto r = c.run("contact-by-phone", {pid, *phone}); !r.empty()) cid = r[0].i64("id");
         if (!cid && lid) if (auto r = c.run("contact-by-lid", {pid, *lid}); !r.empty()) cid = r[0].i64("id");
-        if (cid) add_engagement(c, pid, *cid, "group_message", now);
+        if (cid) {
+          add_engagement(c, pid, *cid, "group_message", now);
+          if (!push_name.empty()) c.run("contact-fill-push-name", {pid, *cid, push_name, now});
+        }
         return;
       }
-      int64_t cid = find_or_create(c, pid, phone, lid, "", "message");
+      int64_t cid = find_or_create(c, pid, phone, lid, push_name, "message");
+      if (!push_name.empty()) c.run("contact-fill-push-name", {pid, cid, push_name, now});
       std::string confirmation;
       auto m = matcher(c, pid, &confirmation);
       if (auto word = m->match(body)) {
@@ -525,30 +525,49 @@ json ContactBase::set_persona_rules(int64_t pid, const json& body, const std::ve
   return stored;
 }
 
-int64_t ContactBase::recompute_personas(int64_t pid, const std::function<std::string(int64_t)>& group_text,
+void ContactBase::sync_finished(int64_t pid, int64_t aid) {
+  if (persona_rules_from(persona_rules(pid), {}).empty()) return;
+  int64_t n = recompute_personas(pid, group_text_);
+  spdlog::info("event=contacts.personas_recomputed project={} account={} contacts={}", pid, aid, n);
+}
+
+int64_t ContactBase::recompute_personas(int64_t pid, const std::function<std::string(int64_t)>& group_text_of,
                                         const std::function<void(int64_t)>& progress) {
   auto rules = persona_rules_from(persona_rules(pid), {});
+  // A group's text once per run, not once per member (a 500-member group would be read 500 times).
+  std::unordered_map<int64_t, std::string> texts;
+  auto group_text = [&](int64_t gid) -> const std::string& {
+    auto it = texts.find(gid);
+    if (it == texts.end()) it = texts.emplace(gid, group_text_of ? group_text_of(gid) : std::string()).first;
+    return it->second;
+  };
   int64_t after = 0, done = 0;
   for (;;) {
     auto page = db_.read([&](store::Conn& c) { return c.run("contact-persona-page", {pid, after}); });
     if (page.empty()) break;
+    // Signals under a read, group texts from the group sync's own reads, answers in one write: no read
+    // of another module inside a write transaction.
+    std::vector<std::pair<int64_t, PersonaSignals>> sigs(page.size());
+    db_.read([&](store::Conn& c) {
+      for (size_t i = 0; i < page.size(); ++i) {
+        sigs[i].first = page[i].i64("id");
+        sigs[i].second.region = page[i].opt_str("region");
+        auto m = c.run("contact-memberships", {sigs[i].first});
+        for (size_t k = 0; k < m.size(); ++k) sigs[i].second.group_ids.push_back(m[k].i64("group_id"));
+      }
+    });
+    if (group_text_of)
+      for (auto& [id, sig] : sigs)
+        for (int64_t g : sig.group_ids) sig.group_texts.push_back(group_text(g));
     db_.write([&](store::Conn& c) {
       int64_t now = clock_.now_ms();
-      for (size_t i = 0; i < page.size(); ++i) {
-        int64_t id = page[i].i64("id");
-        PersonaSignals sig;
-        sig.region = page[i].opt_str("region");
-        auto m = c.run("contact-memberships", {id});
-        for (size_t k = 0; k < m.size(); ++k) {
-          sig.group_ids.push_back(m[k].i64("group_id"));
-          if (group_text) sig.group_texts.push_back(group_text(m[k].i64("group_id")));
-        }
+      for (auto& [id, sig] : sigs) {
         auto score = score_persona(rules, sig);
         c.run("contact-set-persona-by-rule", {pid, id, score.persona ? store::Value(*score.persona) : store::Value(nullptr),
                                               int64_t(score.confidence), now});
-        after = id;
       }
     });
+    after = sigs.back().first;
     done += static_cast<int64_t>(page.size());
     if (progress) progress(done);
   }

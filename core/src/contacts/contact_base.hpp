@@ -42,6 +42,11 @@ class ContactBase final : public MemberSink, public IncomingListener {
   void members_seen(int64_t project_id, int64_t group_id, int64_t account_id, const std::vector<GroupMember>& members,
                     int64_t seen_at_ms) override;
   void lid_resolved(int64_t project_id, const std::string& lid, const std::string& phone) override;
+  // After a sync: the persona rules run again over the project (when it has rules), so contacts
+  // imported from groups carry a persona without anyone pressing "recompute".
+  void sync_finished(int64_t project_id, int64_t account_id) override;
+  // The group sync's name + description of a group (set by whoever owns groups; serve.cpp).
+  void set_group_text(std::function<std::string(int64_t)> fn) { group_text_ = std::move(fn); }
   // members_seen with its counts; `progress(done, total)` after each chunk.
   MemberImport import_members(int64_t project_id, int64_t group_id, int64_t account_id,
                               const std::vector<GroupMember>& members, int64_t seen_at_ms,
@@ -98,6 +103,7 @@ class ContactBase final : public MemberSink, public IncomingListener {
   const Clock& clock() const { return clock_; }
 
  private:
+  std::function<std::string(int64_t)> group_text_;
   const std::string& salt();
   // Merges lid-only contact `lid_contact` into `phone_contact`; one person, one contact.
   void merge(store::Conn& c, int64_t project_id, int64_t lid_contact, int64_t phone_contact);

@@ -1,4 +1,5 @@
 #include "engines/group_commands.hpp"
+#include "util/json_fields.hpp"
 
 #include <date/date.h>
 #include <spdlog/spdlog.h>
@@ -12,15 +13,8 @@ EngineFailure failure_of(const EngineResult& r) {
   return {r.error_code.empty() ? "failed" : r.error_code, r.error_message.empty() ? "the engine failed" : r.error_message};
 }
 
-std::string str_or(const json& j, const char* k, std::string def = {}) {
-  auto it = j.find(k);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : def;
-}
-std::optional<std::string> opt_str(const json& j, const char* k) {
-  auto it = j.find(k);
-  if (it == j.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) return std::nullopt;
-  return it->get<std::string>();
-}
+std::string str_or(const json& j, const char* k, std::string def = {}) { return string_field(j, k, std::move(def)); }
+std::optional<std::string> opt_str(const json& j, const char* k) { return nonempty_string_field(j, k); }
 
 // Runs `parse` on a successful answer; anything it throws (a connector answering nonsense) is a failure.
 template <class T, class F>
@@ -81,6 +75,7 @@ GroupPage GroupCommands::parse_page(const json& data, const std::string& me) {
         m.phone = opt_str(p, "phone");
         m.lid = opt_str(p, "lid");
         m.is_admin = p.value("admin", false);
+        m.push_name = str_or(p, "push_name");
         if (!m.phone && !m.lid) {
           // "…@c.us" without a phone field (older connectors): the id's digits.
           auto id = str_or(p, "id");

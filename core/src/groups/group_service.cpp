@@ -3,6 +3,7 @@
 #include "groups/keywords.hpp"
 #include "projects/project_service.hpp"
 #include "util/errors.hpp"
+#include "util/json_fields.hpp"
 
 #include <date/tz.h>
 #include <spdlog/spdlog.h>
@@ -355,6 +356,18 @@ void GroupService::finish(std::shared_ptr<Run> run, const std::optional<std::str
   spdlog::info("event=groups.sync_finished project={} account={} run={} status={} groups={} channels={} members={} pages={}",
                run->pid, run->aid, run->id, error ? "failed" : "done", run->groups_done, channels, run->members, run->pages);
   publish_run(run->id);
+  if (!error && sink_) {
+    try {
+      sink_->sync_finished(run->pid, run->aid);
+    } catch (const std::exception& e) {
+      spdlog::error("event=groups.member_sink_failed project={} account={} error=\"{}\"", run->pid, run->aid, e.what());
+    }
+  }
+}
+
+std::string GroupService::group_text(int64_t gid) {
+  auto r = db_.read([&](store::Conn& c) { return c.run("group-text", {gid}); });
+  return r.empty() ? std::string() : r[0].str("name") + "\n" + r[0].str("description");
 }
 
 void GroupService::publish_run(int64_t run_id) {
@@ -406,11 +419,9 @@ void GroupService::on_account_ready(int64_t aid) {
 
 void GroupService::on_group_message(int64_t aid, const json& data) {
   if (!data.value("is_group", false)) return;
-  std::string chat = data.value("chat", ""), id = data.value("id", "");
+  std::string chat = string_field(data, "chat"), id = string_field(data, "id");
   if (chat.empty() || id.empty()) return;
-  std::string author = data.contains("author") && data["author"].is_string() ? data["author"].get<std::string>() : "";
-  std::string body = data.contains("body") && data["body"].is_string() ? data["body"].get<std::string>() : "";
-  std::string name = data.contains("push_name") && data["push_name"].is_string() ? data["push_name"].get<std::string>() : "";
+  std::string author = string_field(data, "author"), body = string_field(data, "body"), name = string_field(data, "push_name");
   int64_t at = clock_.now_ms();
   if (data.contains("timestamp") && data["timestamp"].is_string()) {
     // ISO time of the message; backlog loaded after linking carries its own day.

@@ -56,6 +56,8 @@ class GroupService {
   std::pair<json, bool> join(const User& u, int64_t pid, int64_t aid, const json& body);
   json joins(int64_t pid, std::optional<int64_t> aid);
   json set_phase(const User& u, int64_t pid, int64_t gid, int64_t aid, const json& body);
+  // A group's name and description (what persona rules read); empty for an unknown group.
+  std::string group_text(int64_t gid);
 
   // Engine side (GroupEngineTap).
   void on_account_ready(int64_t aid);

@@ -27,6 +27,9 @@ public:
                               const std::vector<GroupMember>& members, std::int64_t seen_at_ms) = 0;
     // A lid the engine resolved later: the lid-only contact merges into the phone contact.
     virtual void lid_resolved(std::int64_t project_id, const std::string& lid, const std::string& phone) = 0;
+    // A sync of one account finished and stored every group it saw: rules over group names and
+    // memberships (personas) can run again. On the sync's background thread.
+    virtual void sync_finished(std::int64_t /*project_id*/, std::int64_t /*account_id*/) {}
 };
 
 }  // namespace sangam

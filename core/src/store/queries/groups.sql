@@ -37,6 +37,9 @@ SELECT g.id, g.project_id, g.wa_id, g.kind, g.name, g.description, g.size, g.adm
 FROM groups g LEFT JOIN groups p ON p.project_id = g.project_id AND p.wa_id = g.parent_wa_id
 WHERE g.project_id = $1 AND g.id = $2;
 
+-- name: group-text
+SELECT name, description FROM groups WHERE id = $1;
+
 -- name: group-id-by-wa
 SELECT id FROM groups WHERE project_id = $1 AND wa_id = $2;
 
