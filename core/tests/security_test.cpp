@@ -51,6 +51,11 @@ TEST(StaticFiles, ServesFilesInsideTheWebDirectory) {
   EXPECT_EQ(f.path.filename(), "app-1a2b.js");
   EXPECT_EQ(files.find("/").kind, StaticFiles::Kind::app);
   EXPECT_EQ(files.find("/projects/3/settings").kind, StaticFiles::Kind::app);
+  // A trailing slash is the same client route (it answered a JSON 404 before), never a file.
+  EXPECT_EQ(files.find("/projects/3/").kind, StaticFiles::Kind::app);
+  EXPECT_EQ(files.find("/assets/app-1a2b.js/").kind, StaticFiles::Kind::missing);
+  EXPECT_EQ(files.find("/projects/3//").kind, StaticFiles::Kind::missing);
+  EXPECT_EQ(files.find("/../").kind, StaticFiles::Kind::missing);
   EXPECT_EQ(files.find("/assets/missing.js").kind, StaticFiles::Kind::missing);
 }
 

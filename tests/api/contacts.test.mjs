@@ -134,6 +134,33 @@ describeBackends('contacts', (ctx) => {
       assertError(await ctx.admin.get(`/projects/${pid}/contacts?${q}`), 400, 'validation_failed', field);
   });
 
+  test('a CSV above the 1 MiB request limit imports; totals past 10,000 say 10,000+ unless asked exactly', async () => {
+    const big = (await newProject(ctx.admin)).id;
+    const rows = ['phone,name,shop'];
+    // 10,050 rows of ~105 bytes: 1.05 MB, above SANGAM_MAX_BODY_BYTES, below SANGAM_MAX_UPLOAD_BYTES.
+    for (let i = 0; i < 10_050; i++) rows.push(`+9197${String(10_000_000 + i)},Member ${i},${'Shop '.repeat(16)}${i}`);
+    const csv = rows.join('\n');
+    assert.ok(Buffer.byteLength(csv) > 1024 * 1024, `${Buffer.byteLength(csv)} bytes`);
+    const res = await importCsv(ctx.admin, big, csv);
+    assert.equal(res.status, 202, res.describe());
+    const job = await waitJob(ctx.admin, big, res.body.id);
+    assert.equal(job.counts.created, 10_050, JSON.stringify(job.counts));
+    const capped = await search(ctx.admin, big, 'limit=5');
+    assert.equal(capped.total, 10_000);
+    assert.equal(capped.total_capped, true);
+    const exact = await search(ctx.admin, big, 'limit=5&total=exact');
+    assert.equal(exact.total, 10_050);
+    assert.equal(exact.total_capped, false);
+    const few = await search(ctx.admin, big, 'q=Member%20999');
+    assert.equal(few.total_capped, false);
+    assert.equal(few.total, 11);  // Member 999 and Member 9990…9999
+    assertError(await ctx.admin.get(`/projects/${big}/contacts?total=some`), 400, 'validation_failed', 'total');
+    // Every other route keeps the 1 MiB limit.
+    const huge = await ctx.admin.request('PATCH', `/projects/${big}`, undefined,
+      { raw: JSON.stringify({ name: 'x'.repeat(1100 * 1024) }), headers: { 'content-type': 'application/json' } });
+    assertError(huge, 413, 'payload_too_large');
+  });
+
   test('a filtered list exports as CSV that imports back', async () => {
     const res = await ctx.admin.get(`/projects/${pid}/contacts/export?tag=fair-2026`);
     assert.equal(res.status, 200);

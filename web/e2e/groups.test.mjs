@@ -103,6 +103,25 @@ test('groups: a linked number\'s groups, a group\'s activity, joining by link', 
     await drawer.waitFor({ state: 'detached' });
   });
 
+  await t.test('"See the members" opens the contacts of that group, with names the members gave themselves', async () => {
+    const list = await api('GET', `/projects/${pid}/groups?kind=group`);
+    const g = list.body.items.find((x) => x.size > 0) ?? list.body.items[0];
+    const members = await api('GET', `/projects/${pid}/contacts?group=${g.id}&limit=500`);
+    assert.ok(members.body.total > 0, 'the sync imported the group\'s members');
+    // Push names come from the engine's contact list (participants carry none).
+    assert.ok(members.body.items.some((c) => c.name), `some member has a name: ${JSON.stringify(members.body.items.slice(0, 3))}`);
+    await page.goto(`${h.baseUrl}/projects/${pid}/groups/`);  // a trailing slash is the same page
+    await page.getByRole('heading', { name: 'Groups', level: 1 }).waitFor();
+    await page.locator(`tr[data-group-id="${g.id}"] .group-cell`).click();
+    await page.getByTestId('group-members-link').click();
+    await page.getByTestId('filter-group').waitFor();
+    assert.ok((await page.getByTestId('filter-group').innerText()).includes(g.name), 'the chip names the group');
+    const total = members.body.total;
+    await page.getByTestId('contacts-total').filter({ hasText: `${total.toLocaleString('en-IN')} contact` }).waitFor();
+    await page.getByRole('button', { name: 'Show contacts of every group' }).click();
+    await page.getByTestId('filter-group').waitFor({ state: 'detached' });
+  });
+
   await t.test('a malformed invite link is refused in the dialog; a good one joins', async () => {
     await page.goto(`${h.baseUrl}/projects/${pid}/groups`);
     await page.getByTestId('groups-join').click();

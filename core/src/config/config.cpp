@@ -97,6 +97,7 @@ Config load_config(const EnvLookup& raw_env) {
   if (const char* v = env("SANGAM_METRICS_PUBLIC")) c.metrics_public = parse_bool("SANGAM_METRICS_PUBLIC", v);
   if (const char* v = env("SANGAM_SECURE_COOKIES")) c.secure_cookies = parse_bool("SANGAM_SECURE_COOKIES", v);
   if (const char* v = env("SANGAM_MAX_BODY_BYTES")) c.max_body_bytes = parse_uint("SANGAM_MAX_BODY_BYTES", v, 1024, 1ul << 30);
+  if (const char* v = env("SANGAM_MAX_UPLOAD_BYTES")) c.max_upload_bytes = parse_uint("SANGAM_MAX_UPLOAD_BYTES", v, 1024, 1ul << 32);
   if (const char* v = env("SANGAM_THREADS")) c.threads = parse_uint("SANGAM_THREADS", v, 0, 256);
   if (const char* v = env("SANGAM_WEB_DIR"); v && *v) c.web_dir = v;
   if (const char* v = env("SANGAM_ALLOWED_ORIGINS"); v && *v) {

@@ -26,6 +26,8 @@ struct Config {
   std::string admin_password;               // SANGAM_ADMIN_PASSWORD; empty → generated, printed once
   bool metrics_public = true;               // SANGAM_METRICS_PUBLIC; false → /metrics needs auth
   size_t max_body_bytes = 1 << 20;          // SANGAM_MAX_BODY_BYTES (1 MiB)
+  // SANGAM_MAX_UPLOAD_BYTES (64 MiB): file uploads (CSV imports); a 100,000-row contacts CSV is ~8 MB.
+  size_t max_upload_bytes = 64u << 20;
   unsigned threads = 0;                     // SANGAM_THREADS; 0 → one per core, two on PostgreSQL (serve.cpp)
   std::string web_dir;                      // SANGAM_WEB_DIR; empty → found next to the binary
   std::vector<std::string> allowed_origins; // SANGAM_ALLOWED_ORIGINS, comma-separated, e.g. https://sangam.example.com

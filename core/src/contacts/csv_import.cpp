@@ -7,6 +7,7 @@
 #include <cctype>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace sangam {
 namespace {
@@ -148,16 +149,34 @@ void run_csv_import(ContactBase& base, JobContext& job, int64_t pid, const Proje
   std::vector<Row> chunk;
   auto write = [&] {
     if (chunk.empty()) return;
+    // The chunk's known contacts and suppressed numbers in two look-ups, not two per row: row by row,
+    // a 10,050-row file took over 20 s on PostgreSQL (five round trips a row).
+    json phones = json::array(), hashes = json::array();
+    std::unordered_map<std::string, std::string> hash_of;
+    for (auto& r : chunk) {
+      phones.push_back(r.phone);
+      hashes.push_back(hash_of.emplace(r.phone, base.phone_hash(r.phone)).first->second);
+    }
     base.db().write([&](store::Conn& c) {
       int64_t now = base.clock().now_ms();
+      struct Known {
+        int64_t id;
+        std::string consent, attributes;
+      };
+      std::unordered_map<std::string, Known> known;
+      auto k = c.run("contacts-by-phones", {pid, phones.dump()});
+      for (size_t i = 0; i < k.size(); ++i) known[k[i].str("phone")] = {k[i].i64("id"), k[i].str("consent"), k[i].str("attributes")};
+      std::unordered_set<std::string> suppressed;
+      auto s = c.run("suppressions-by-hashes", {hashes.dump()});
+      for (size_t i = 0; i < s.size(); ++i) suppressed.insert(s[i].str("phone_hash"));
       for (auto& r : chunk) {
-        auto found = c.run("contact-by-phone", {pid, r.phone});
-        bool supp = base.suppressed(c, r.phone);
+        auto found = known.find(r.phone);
+        bool supp = suppressed.count(hash_of[r.phone]) > 0;
         if (r.consent) {
           // Checked before anything of the row is written, so a refused row leaves no trace. A CSV
           // never lifts an opt-out or a suppression: an old list re-imported must not undo a STOP.
-          Consent from = found.empty() ? (supp ? Consent::opted_out : Consent::unknown)
-                                       : parse_consent(found[0].str("consent")).value_or(Consent::unknown);
+          Consent from = found == known.end() ? (supp ? Consent::opted_out : Consent::unknown)
+                                              : parse_consent(found->second.consent).value_or(Consent::unknown);
           auto t = consent_transition(from, *r.consent, true, false);
           if (!t.allowed || (*r.consent == Consent::opted_in && supp)) {
             job.reject(r.line, t.allowed ? "this number is on the suppression list; a CSV cannot opt it in" : t.reason);
@@ -165,21 +184,22 @@ void run_csv_import(ContactBase& base, JobContext& job, int64_t pid, const Proje
           }
         }
         int64_t id;
-        if (found.empty()) {
-          id = c.run("contact-insert", {pid, r.phone, nullptr, r.name, std::string(), r.region.empty() ? store::Value(nullptr) : store::Value(r.region),
-                                        std::string(supp ? "opted_out" : "unknown"), std::string("csv"), now})[0]
-                   .i64("id");
+        store::Value region = r.region.empty() ? store::Value(nullptr) : store::Value(r.region);
+        if (found == known.end()) {
+          json attrs = r.attributes.is_object() ? r.attributes : json::object();
+          std::string consent = supp ? "opted_out" : "unknown";
+          id = c.run("contact-insert-csv", {pid, r.phone, r.name, region, consent, attrs.dump(), now})[0].i64("id");
+          known[r.phone] = {id, consent, attrs.dump()};
           job.count("created");
         } else {
-          id = found[0].i64("id");
+          id = found->second.id;
+          json attrs = json::parse(found->second.attributes, nullptr, false);
+          if (!attrs.is_object()) attrs = json::object();
+          attrs.update(r.attributes);
+          found->second.attributes = attrs.dump();
+          c.run("contact-csv-update", {pid, id, r.name, region, found->second.attributes, now});
           job.count("updated");
         }
-        auto cur = c.run("contact-by-id", {pid, id});
-        json attrs = json::parse(cur[0].str("attributes"), nullptr, false);
-        if (!attrs.is_object()) attrs = json::object();
-        attrs.update(r.attributes);
-        c.run("contact-csv-update", {pid, id, r.name, r.region.empty() ? store::Value(nullptr) : store::Value(r.region),
-                                     attrs.dump(), now});
         for (auto& t : r.tags) c.run("contact-tag-add", {id, pid, t});
         if (!r.persona.empty()) c.run("contact-set-persona", {pid, id, r.persona, int64_t(100), int64_t(1), now});
         if (r.consent) base.apply_consent(c, pid, id, *r.consent, "csv", r.evidence, actor, false);

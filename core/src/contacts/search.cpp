@@ -78,6 +78,10 @@ ContactFilter parse_contact_filter(const std::function<std::optional<std::string
   }
   if (auto v = p("limit")) f.limit = to_i64("limit", *v, 1, 500);
   if (auto v = p("cursor"); v && !v->empty()) f.cursor = *v;
+  if (auto v = p("total"); v && !v->empty()) {
+    if (*v != "exact" && *v != "capped") throw validation("total", "must be exact or capped");
+    f.exact_total = *v == "exact";
+  }
   return f;
 }
 
@@ -122,7 +126,17 @@ ContactPage search_contacts(store::Conn& c, store::Backend b, int64_t pid, const
     }
   }
   ContactPage page;
-  if (with_total) page.total = c.run_text("SELECT count(*) AS n FROM contacts c WHERE " + where, params)[0].i64("n");
+  if (with_total && f.exact_total) {
+    page.total = c.run_text("SELECT count(*) AS n FROM contacts c WHERE " + where, params)[0].i64("n");
+  } else if (with_total) {
+    page.total = c.run_text("SELECT count(*) AS n FROM (SELECT 1 FROM contacts c WHERE " + where + " LIMIT " +
+                                std::to_string(kContactTotalCap + 1) + ") capped",
+                            params)[0].i64("n");
+    if (page.total > kContactTotalCap) {
+      page.total = kContactTotalCap;
+      page.total_capped = true;
+    }
+  }
 
   // Keyset: the cursor is the last row's sort key and id, so the next page starts after it
   // without counting skipped rows (OFFSET would read them all: 1M rows at the last page).

@@ -148,6 +148,12 @@ bool App::cpu_heavy(const Request& req) const {
   return m.route && m.route->cpu_heavy;
 }
 
+size_t App::body_limit(const std::string& method, const std::string& target) const {
+  auto q = target.find('?');
+  auto m = router_.match(method, q == std::string::npos ? target : target.substr(0, q));
+  return m.route && m.route->upload ? std::max(cfg_.max_upload_bytes, cfg_.max_body_bytes) : cfg_.max_body_bytes;
+}
+
 Response App::handle(const Request& req) {
   auto start = std::chrono::steady_clock::now();
   std::string route = "unmatched", user = "-";

@@ -54,6 +54,9 @@ class App {
   Response handle(const Request& req);
   // Whether the request's handler should run on the worker pool (Route::cpu_heavy).
   bool cpu_heavy(const Request& req) const;
+  // The body limit of a request, known from its head: uploads (Route::upload) get the larger one.
+  size_t body_limit(const std::string& method, const std::string& target) const;
+  size_t body_limit_max() const { return std::max(cfg_.max_upload_bytes, cfg_.max_body_bytes); }
   // WebSocket upgrade: the endpoint to attach, or the error response to send instead.
   std::variant<WsPeer, Response> upgrade(const Request& req);
 

@@ -39,6 +39,8 @@ struct Route {
   // Runs on the worker pool instead of an I/O thread: argon2id hashing takes ~75 ms of CPU, which on an
   // I/O thread would stall every other connection of that thread for as long.
   bool cpu_heavy = false;
+  // A file upload: its body may be up to SANGAM_MAX_UPLOAD_BYTES instead of SANGAM_MAX_BODY_BYTES.
+  bool upload = false;
   std::vector<std::string> segments;
 };
 

@@ -94,7 +94,7 @@ void add_contact_routes(Router& r, App& app) {
   const std::string base = "/api/v1/projects/{id}/contacts";
 
   r.add({"GET", base, "Search contacts: persona, min_confidence, region, group, tag, consent, min_engagement, "
-                      "contacted_before/after, q (name prefix or phone digits), sort, limit, cursor",
+                      "contacted_before/after, q (name prefix or phone digits), sort, limit, cursor, total (capped|exact)",
          Access::viewer, nullptr, 200, "contacts", [&](Ctx& c) {
            auto f = filter_of(c);
            auto pid = c.id("id");
@@ -102,6 +102,7 @@ void add_contact_routes(Router& r, App& app) {
            auto page = db.read([&](store::Conn& cn) { return search_contacts(cn, db.backend(), pid, f, cc, clock.now_ms()); });
            return Response::json_body(200, {{"items", page.items},
                                             {"total", page.total},
+                                            {"total_capped", page.total_capped},
                                             {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json(nullptr)}});
          }});
   Route imp{"POST", base + "/import", "Import contacts from a CSV (text/csv or multipart); 202 with a job",
@@ -119,6 +120,7 @@ void add_contact_routes(Router& r, App& app) {
               job["format"] = plan->format;
               return Response::json_body(202, job);
             }};
+  imp.upload = true;
   imp.cpu_heavy = true;  // the whole file is checked before the answer
   r.add(std::move(imp));
   Route exp{"GET", base + "/export", "The filtered contacts as CSV (same filters as the search)", Access::viewer, nullptr,

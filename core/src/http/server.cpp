@@ -213,7 +213,10 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body, net:
   beast::flat_buffer buf;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(max_body);
+    // The head is read under the largest limit (Beast refuses a Content-Length above it while parsing
+    // the head); the request's own limit is known once its route is, and applied before the body.
+    size_t limit = std::max(max_body, app.body_limit_max());
+    parser.body_limit(limit);
     parser.header_limit(16 * 1024);
     stream.expires_after(kIdleTimeout);
     // The head first: its framing is checked before a body is read the way an attacker meant it.
@@ -225,7 +228,10 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body, net:
         co_await bhttp::async_write(stream, out, net::redirect_error(use_awaitable, ec));
         break;
       }
-      if (!parser.is_done()) co_await bhttp::async_read(stream, buf, parser, net::redirect_error(use_awaitable, ec));
+      limit = std::min(limit, app.body_limit(std::string(parser.get().method_string()), std::string(parser.get().target())));
+      parser.body_limit(limit);  // chunked bodies: checked chunk by chunk from here on
+      if (auto n = parser.content_length(); n && *n > limit) ec = bhttp::error::body_limit;
+      else if (!parser.is_done()) co_await bhttp::async_read(stream, buf, parser, net::redirect_error(use_awaitable, ec));
     }
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
         ec == net::error::connection_reset || ec == net::error::eof)
@@ -234,7 +240,7 @@ awaitable<void> http_session(tcp::socket socket, App& app, size_t max_body, net:
       // The envelope even for requests we could not parse; the connection is closed after it.
       bool too_big = ec == bhttp::error::body_limit;
       auto res = App::error_response(too_big ? Error(ErrorCode::payload_too_large, "the request body is larger than " +
-                                                                                      std::to_string(max_body) + " bytes")
+                                                                                      std::to_string(limit) + " bytes")
                                              : Error(ErrorCode::bad_request, "malformed HTTP request: " + ec.message()));
       app.metrics().observe(std::string(parser.get().method_string()), "unparsed", res.status, 0);
       auto out = to_beast(res, 11, false, false);

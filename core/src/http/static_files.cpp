@@ -46,6 +46,13 @@ StaticFiles::Lookup StaticFiles::find(std::string_view url_path) const {
   if (root_.empty() || url_path.empty() || url_path.front() != '/') return missing;
   std::string_view rel = url_path.substr(1);
   std::error_code ec;
+  if (!rel.empty() && rel.back() == '/') {
+    // "/projects/1/" (a link or a hand-typed address with a trailing slash) is the client route
+    // "/projects/1"; never a file, and "//" or a dot segment is still refused.
+    std::string_view route = rel.substr(0, rel.size() - 1);
+    if (!plain_relative(route) || fs::path(std::string(route)).has_extension()) return missing;
+    rel = {};
+  }
   if (!rel.empty()) {
     if (!plain_relative(rel)) return missing;
     fs::path p = fs::weakly_canonical(root_ / std::string(rel), ec);

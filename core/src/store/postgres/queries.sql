@@ -65,3 +65,11 @@ COPY contact_tags (contact_id, project_id, tag) FROM STDIN;
 -- written under this lock, so a daily limit holds however many dispatchers run (READ COMMITTED would
 -- let two see the same count).
 SELECT id FROM accounts WHERE id = $1 FOR UPDATE;
+
+-- name: contacts-by-phones
+-- A CSV chunk's known contacts in one look-up ($2: JSON array of E.164 phones).
+SELECT id, phone, consent, attributes FROM contacts
+WHERE project_id = $1 AND phone IN (SELECT jsonb_array_elements_text(CAST($2 AS jsonb)));
+
+-- name: suppressions-by-hashes
+SELECT phone_hash FROM suppressions WHERE phone_hash IN (SELECT jsonb_array_elements_text(CAST($1 AS jsonb)));

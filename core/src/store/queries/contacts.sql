@@ -92,6 +92,10 @@ SELECT id, project_id FROM contacts WHERE phone = $1;
 INSERT INTO contacts (project_id, phone, lid, name, push_name, region, consent, source, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id;
 
+-- name: contact-insert-csv
+INSERT INTO contacts (project_id, phone, name, region, consent, attributes, source, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, 'csv', $7, $7) RETURNING id;
+
 -- name: contact-set-phone
 UPDATE contacts SET phone = $3, updated_at = $4 WHERE project_id = $1 AND id = $2;
 
@@ -169,6 +173,13 @@ UPDATE contacts SET engagement_ref = engagement_ref + $3,
        push_name = CASE WHEN push_name = '' THEN $4 ELSE push_name END,
        updated_at = $5
 WHERE project_id = $1 AND id = $2;
+
+-- name: contact-fill-push-name
+-- The display name a member wrote under ($3); a name given by hand or in a CSV (not the old push name)
+-- is kept. No write when nothing changes (a group of 500 members talks all day).
+UPDATE contacts SET name = CASE WHEN name = '' OR name = push_name THEN $3 ELSE name END,
+       push_name = $3, updated_at = $4
+WHERE project_id = $1 AND id = $2 AND (push_name <> $3 OR name = '');
 
 -- name: contact-settings
 SELECT opt_out_words, persona_rules FROM contact_settings WHERE project_id = $1;

@@ -54,3 +54,11 @@ SELECT id FROM accounts WHERE id = $1;
 -- name: outbox-lock-account
 -- BEGIN IMMEDIATE already holds the database's write lock: claims are serialised.
 SELECT id FROM accounts WHERE id = $1;
+
+-- name: contacts-by-phones
+-- A CSV chunk's known contacts in one look-up ($2: JSON array of E.164 phones).
+SELECT id, phone, consent, attributes FROM contacts
+WHERE project_id = $1 AND phone IN (SELECT value FROM json_each($2));
+
+-- name: suppressions-by-hashes
+SELECT phone_hash FROM suppressions WHERE phone_hash IN (SELECT value FROM json_each($1));

@@ -6,12 +6,19 @@ import { errorMessage, type Project } from '../../api';
 import { Badge, EmptyState, ErrorBanner, PageHeader, Card, Spinner } from '../../components/ui';
 import { useLiveEvents } from '../../live';
 import { CONSENTS, consentInfo, contactsApi, type ContactFilters, type ContactRow } from './api';
+import { IconX } from '../../components/Icons';
+import { groupsApi } from '../groups/api';
 import { ContactDrawer } from './ContactDrawer';
 import { ImportDialog } from './ImportDialog';
 
 function contactFromUrl(): number | null {
   const v = new URLSearchParams(location.search).get('contact');
   return v && /^\d+$/.test(v) ? Number(v) : null;
+}
+
+function groupFromUrl(): string | undefined {
+  const v = new URLSearchParams(location.search).get('group');
+  return v && /^\d+$/.test(v) ? v : undefined;
 }
 
 function showContact(id: number | null) {
@@ -23,10 +30,12 @@ function showContact(id: number | null) {
 
 export function ContactsPage({ project }: { project: Project }) {
   const manage = project.role === 'owner' || project.role === 'manager';
-  const [filters, setFilters] = useState<ContactFilters>({});
+  const [filters, setFilters] = useState<ContactFilters>(() => ({ group: groupFromUrl() }));
+  const [groupName, setGroupName] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const [items, setItems] = useState<ContactRow[] | null>(null);
   const [total, setTotal] = useState<number | null>(null);
+  const [capped, setCapped] = useState(false);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -41,6 +50,7 @@ export function ContactsPage({ project }: { project: Project }) {
       if (mine !== seq.current) return;
       setItems(page.items);
       setTotal(page.total);
+      setCapped(!!page.total_capped);
       setCursor(page.next_cursor);
       setError(null);
     } catch (e) {
@@ -51,6 +61,22 @@ export function ContactsPage({ project }: { project: Project }) {
   useEffect(() => {
     void load();
   }, [load]);
+
+  useEffect(() => {
+    if (!filters.group) return;
+    let live = true;
+    groupsApi.get(project.id, Number(filters.group)).then((g) => live && setGroupName(g.name), () => live && setGroupName(null));
+    return () => {
+      live = false;
+    };
+  }, [project.id, filters.group]);
+
+  const clearGroup = () => {
+    setFilters((f) => ({ ...f, group: undefined }));
+    const url = new URL(location.href);
+    url.searchParams.delete('group');
+    history.replaceState(null, '', url.pathname + url.search);
+  };
 
   // Typing in the search box waits 250 ms before it asks the server.
   useEffect(() => {
@@ -143,6 +169,14 @@ export function ContactsPage({ project }: { project: Project }) {
             <option value="name">Name</option>
             <option value="-engagement">Most engaged</option>
           </select>
+          {filters.group && (
+            <span className="chip" data-testid="filter-group">
+              Members of {groupName ?? 'one group'}
+              <button type="button" className="chip-x" aria-label="Show contacts of every group" onClick={clearGroup}>
+                <IconX />
+              </button>
+            </span>
+          )}
         </div>
       </Card>
 
@@ -152,7 +186,7 @@ export function ContactsPage({ project }: { project: Project }) {
         flush
         title={
           <span className="title-with-count" data-testid="contacts-total">
-            {total === null ? 'Contacts' : `${total.toLocaleString('en-IN')} ${total === 1 ? 'contact' : 'contacts'}`}
+            {total === null ? 'Contacts' : `${total.toLocaleString('en-IN')}${capped ? '+' : ''} ${total === 1 && !capped ? 'contact' : 'contacts'}`}
           </span>
         }
       >
@@ -200,7 +234,7 @@ export function ContactsPage({ project }: { project: Project }) {
         {cursor && (
           <div className="card-footer">
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => void more()} disabled={loadingMore} data-testid="more-contacts">
-              {loadingMore ? 'Loading…' : `Show more (${items?.length ?? 0} of ${total?.toLocaleString('en-IN') ?? '?'})`}
+              {loadingMore ? 'Loading…' : `Show more (${items?.length ?? 0} of ${total?.toLocaleString('en-IN') ?? '?'}${capped ? '+' : ''})`}
             </button>
           </div>
         )}

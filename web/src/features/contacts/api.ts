@@ -30,6 +30,8 @@ export interface ContactDetail extends ContactRow {
 
 export interface ContactFilters {
   q?: string;
+  /** Members of one group (the group drawer's "See the members" link: ?group=ID). */
+  group?: string;
   consent?: string;
   persona?: string;
   region?: string;
@@ -41,6 +43,8 @@ export interface ContactFilters {
 export interface ContactPage {
   items: ContactRow[];
   total: number;
+  /** More than 10,000 matched: `total` is the cap, shown as "10,000+". */
+  total_capped?: boolean;
   next_cursor: string | null;
 }
 

@@ -7,6 +7,7 @@ import { IconX } from '../../components/Icons';
 import { useEscapeKey } from '../../components/Modal';
 import { Badge, ErrorBanner, PageLoading } from '../../components/ui';
 import { formatDate } from '../../components/format';
+import { Link } from '../../router';
 import { PHASES, groupsApi, kindLabel, phaseInfo, type GroupDetail, type Phase } from './api';
 
 export function GroupDrawer({
@@ -58,6 +59,14 @@ export function GroupDrawer({
               <div className="muted small">
                 {kindLabel[g.kind]} · {g.members.total.toLocaleString('en-IN')} {g.kind === 'channel' ? 'followers' : 'members'}
                 {g.members.lid_only > 0 && ` · ${g.members.lid_only} only as @lid`}
+                {g.kind !== 'channel' && g.members.total > 0 && (
+                  <>
+                    {' · '}
+                    <Link to={`/projects/${project.id}/contacts?group=${g.id}`} data-testid="group-members-link">
+                      See the members
+                    </Link>
+                  </>
+                )}
               </div>
             )}
           </div>
