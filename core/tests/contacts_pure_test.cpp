@@ -124,6 +124,16 @@ TEST(Engagement, HalvesEveryThirtyDaysAndAddsUp) {
 #include "contacts/persona.hpp"
 #include "util/errors.hpp"
 
+TEST(Persona, AGroupNamesItsRegionByWholeWords) {
+  std::vector<std::string> regions = {"Tamil Nadu", "Erode", "Coimbatore"};
+  EXPECT_EQ(region_named_in("Erode Handloom Sellers", regions), "Erode");
+  EXPECT_EQ(region_named_in("Traders of TAMIL nadu\nand Erode too", regions), "Tamil Nadu");  // first by position
+  EXPECT_EQ(region_named_in("Coimbatore Readymade", regions), "Coimbatore");
+  EXPECT_EQ(region_named_in("Erodes and Nadu", regions), std::nullopt);  // not a word of it, not half a name
+  EXPECT_EQ(region_named_in("", regions), std::nullopt);
+  EXPECT_EQ(region_named_in("Erode", {}), std::nullopt);
+}
+
 TEST(Persona, ScoringFollowsTheDocumentedPoints) {
   std::vector<PersonaRule> rules = {{"broiler", {"broiler", "chicken meat"}, {7}, {"Namakkal"}},
                                     {"layer", {"layer", "egg", "முட்டை"}, {}, {}}};

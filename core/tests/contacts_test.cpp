@@ -290,6 +290,20 @@ TEST_P(ContactsTest, PersonasFollowASyncWhenTheProjectHasRules) {
   EXPECT_EQ(c["persona_confidence"], 25);
 }
 
+// Members without a region take the group's (named in its name), never over one of their own.
+TEST_P(ContactsTest, MembersTakeTheRegionTheirGroupNames) {
+  db->write([&](store::Conn& c) { c.run_text("UPDATE projects SET regions = '[\"Tamil Nadu\",\"Erode\"]'"); });
+  base->set_group_text([](int64_t g) { return g == 300 ? "Erode Handloom Sellers\nweavers" : "All India traders"; });
+  base->import_members(pid, 400, 1, {by_phone("919800000075")}, clock.now_ms());
+  EXPECT_TRUE(contact_by_phone("+919800000075")["region"].is_null());
+  base->import_members(pid, 300, 1, {by_phone("919800000075"), by_phone("919800000076")}, clock.now_ms());
+  EXPECT_EQ(contact_by_phone("+919800000075")["region"], "Erode");
+  EXPECT_EQ(contact_by_phone("+919800000076")["region"], "Erode");
+  base->set_group_text([](int64_t) { return std::string("Tamil Nadu farmers"); });
+  base->import_members(pid, 301, 1, {by_phone("919800000076")}, clock.now_ms());
+  EXPECT_EQ(contact_by_phone("+919800000076")["region"], "Erode");  // kept
+}
+
 // Participants carry no names; the name a member writes under fills an empty one (and follows a
 // change of it), but never replaces a name given by hand or in a CSV.
 TEST_P(ContactsTest, TheNameAMemberWritesUnderFillsTheContact) {

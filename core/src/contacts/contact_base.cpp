@@ -105,6 +105,19 @@ MemberImport ContactBase::import_members(int64_t pid, int64_t gid, int64_t aid, 
     rows.push_back(std::move(n));
   }
   salt();
+  // The group's region for members who have none: the first of the project's regions its name or
+  // description names ("Erode Handloom Sellers" → Erode). A contact's own region (CSV, by hand) wins.
+  std::optional<std::string> region;
+  if (group_text_) {
+    auto r = db_.read([&](store::Conn& c) { return c.run("contact-project-regions", {pid}); });
+    json regions = r.empty() ? json::array() : json::parse(r[0].str("regions"), nullptr, false);
+    if (regions.is_array()) {
+      std::vector<std::string> names;
+      for (auto& v : regions)
+        if (v.is_string()) names.push_back(v.get<std::string>());
+      region = region_named_in(group_text_(gid), names);
+    }
+  }
   int64_t before = db_.read([&](store::Conn& c) { return c.run("contact-count", {pid})[0].i64("n"); });
   const int64_t batch = batch_id();
   const int64_t now = clock_.now_ms();
@@ -116,7 +129,7 @@ MemberImport ContactBase::import_members(int64_t pid, int64_t gid, int64_t aid, 
     for (size_t i = done; i < end; ++i) {
       const Norm& n = rows[i];
       std::optional<std::string> hash = n.phone ? std::optional(phone_hash(*n.phone)) : std::nullopt;
-      stage.push_back({batch, int64_t(i), opt(n.phone), opt(hash), opt(n.lid), std::string(), n.m->push_name, nullptr,
+      stage.push_back({batch, int64_t(i), opt(n.phone), opt(hash), opt(n.lid), std::string(), n.m->push_name, opt(region),
                        int64_t(n.m->is_admin), nullptr, nullptr, nullptr});
     }
     out.merged += db_.write([&](store::Conn& c) {

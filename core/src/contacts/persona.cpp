@@ -19,6 +19,21 @@ bool has_keyword(const std::vector<std::string>& text, const std::vector<std::ve
 
 }  // namespace
 
+std::optional<std::string> region_named_in(const std::string& text, const std::vector<std::string>& regions) {
+  auto words = opt_out_tokens(text);
+  std::optional<std::string> best;
+  size_t best_at = words.size();
+  for (const auto& r : regions) {
+    auto k = opt_out_tokens(r);
+    for (size_t i = 0; !k.empty() && i + k.size() <= words.size() && i < best_at; ++i)
+      if (std::equal(k.begin(), k.end(), words.begin() + i)) {
+        best = r, best_at = i;
+        break;
+      }
+  }
+  return best;
+}
+
 PersonaScore score_persona(const std::vector<PersonaRule>& rules, const PersonaSignals& s) {
   std::vector<std::vector<std::string>> groups, messages;
   for (auto& g : s.group_texts) groups.push_back(opt_out_tokens(g));

@@ -36,6 +36,9 @@ struct PersonaScore {
   int confidence = 0;
 };
 
+// The first of `regions` whose words appear in `text` (a group's name and description), by position:
+// "Erode Handloom Sellers" → "Erode"; nullopt when none does.
+std::optional<std::string> region_named_in(const std::string& text, const std::vector<std::string>& regions);
 PersonaScore score_persona(const std::vector<PersonaRule>& rules, const PersonaSignals& s);
 // Parses {"rules":[{persona, keywords, groups, regions}]}; throws validation naming the field
 // ("rules[1].persona"); `allowed`: the project's persona names (empty: any).

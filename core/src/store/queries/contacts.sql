@@ -42,16 +42,18 @@ ON CONFLICT (project_id, phone) DO UPDATE SET
               THEN excluded.push_name ELSE contacts.name END,
   push_name = CASE WHEN excluded.push_name <> '' THEN excluded.push_name ELSE contacts.push_name END,
   lid = COALESCE(contacts.lid, excluded.lid),
+  region = COALESCE(contacts.region, excluded.region),
   updated_at = excluded.updated_at;
 
 -- name: contact-stage-upsert-lids
-INSERT INTO contacts (project_id, phone, lid, name, push_name, consent, source, created_at, updated_at)
-SELECT CAST($2 AS BIGINT), NULL, s.lid, s.push_name, s.push_name, 'unknown', CAST($4 AS TEXT), CAST($3 AS BIGINT), CAST($3 AS BIGINT)
+INSERT INTO contacts (project_id, phone, lid, name, push_name, region, consent, source, created_at, updated_at)
+SELECT CAST($2 AS BIGINT), NULL, s.lid, s.push_name, s.push_name, s.region, 'unknown', CAST($4 AS TEXT), CAST($3 AS BIGINT), CAST($3 AS BIGINT)
 FROM contact_stage s WHERE s.batch = $1 AND s.phone IS NULL AND s.lid IS NOT NULL
 ON CONFLICT (project_id, lid) DO UPDATE SET
   name = CASE WHEN excluded.push_name <> '' AND (contacts.name = '' OR contacts.name = contacts.push_name)
               THEN excluded.push_name ELSE contacts.name END,
   push_name = CASE WHEN excluded.push_name <> '' THEN excluded.push_name ELSE contacts.push_name END,
+  region = COALESCE(contacts.region, excluded.region),
   updated_at = excluded.updated_at;
 
 -- name: contact-stage-memberships-by-phone
@@ -180,6 +182,9 @@ WHERE project_id = $1 AND id = $2;
 UPDATE contacts SET name = CASE WHEN name = '' OR name = push_name THEN $3 ELSE name END,
        push_name = $3, updated_at = $4
 WHERE project_id = $1 AND id = $2 AND (push_name <> $3 OR name = '');
+
+-- name: contact-project-regions
+SELECT regions FROM projects WHERE id = $1;
 
 -- name: contact-settings
 SELECT opt_out_words, persona_rules FROM contact_settings WHERE project_id = $1;
