@@ -65,3 +65,8 @@ COPY contact_tags (contact_id, project_id, tag) FROM STDIN;
 -- written under this lock, so a daily limit holds however many dispatchers run (READ COMMITTED would
 -- let two see the same count).
 SELECT id FROM accounts WHERE id = $1 FOR UPDATE;
+
+-- name: outbox-plan-row
+-- The campaign planner's rows stream as COPY text (DESIGN.md: 560k rows/s against 17k for an INSERT loop).
+COPY outbox (project_id, account_id, target, contact_id, group_id, kind, content, priority, planned_at, status,
+             idempotency_key, reason, campaign_id, created_at, updated_at) FROM STDIN;
