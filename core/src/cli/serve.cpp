@@ -1,6 +1,8 @@
 #include "cli/serve.hpp"
 
+#include "campaigns/campaign_service.hpp"
 #include "campaigns/dispatch_loop.hpp"
+#include "campaigns/engine_tap.hpp"
 #include "engines/sender.hpp"
 
 #include "cli/demo_data.hpp"
@@ -124,7 +126,11 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // Every member a group sync sees becomes a contact of the project (issue 7 items 4-5).
   groups.set_member_sink(&contacts);
   GroupEngineTap tap(accounts, groups);
-  bridge.set_listener(&tap);
+  // Campaigns: templates, the planner, lifecycle and progress; acks and replies fill the outbox's
+  // delivery record (issue 8).
+  campaigns::CampaignService campaign_service(*db, clock, hub, [&contacts](const std::string& e164) { return contacts.phone_hash(e164); });
+  campaigns::CampaignEngineTap campaign_tap(tap, campaign_service);
+  bridge.set_listener(&campaign_tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
   // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
   // never run one account even while the stalled core cannot tell its connector anything.
@@ -146,12 +152,12 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   if (opts.demo && admin_password.empty()) admin_password = kDemoPassword;
   bool created = false;
   auto generated = auth.ensure_admin(admin_email, admin_password, created);
-  if (opts.demo) seed_demo(*db, projects, accounts, normalize_email(admin_email));
+  if (opts.demo) seed_demo(*db, projects, accounts, normalize_email(admin_email), &campaign_service);
 
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
   // accepted, so the bridge secret the App checks is whichever the peer presents.
   std::string local_secret = crypto::random_token(32);
-  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs}, hub);
+  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs, {}, &campaign_service}, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge
@@ -227,6 +233,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         accounts.tick();
         groups.tick();
         dispatch.tick();
+        campaign_service.tick();
         if (demo_linker) demo_linker->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
