@@ -5,6 +5,7 @@
 #include "campaigns/engine_tap.hpp"
 #include "engines/sender.hpp"
 
+#include "cli/demo_campaigns.hpp"
 #include "cli/demo_data.hpp"
 #include "engines/bridge/supervisor.hpp"
 #include "groups/engine_tap.hpp"
@@ -152,7 +153,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   if (opts.demo && admin_password.empty()) admin_password = kDemoPassword;
   bool created = false;
   auto generated = auth.ensure_admin(admin_email, admin_password, created);
-  if (opts.demo) seed_demo(*db, projects, accounts, normalize_email(admin_email), &campaign_service);
+  if (opts.demo) seed_demo(*db, projects, accounts, normalize_email(admin_email));
 
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
   // accepted, so the bridge secret the App checks is whichever the peer presents.
@@ -225,6 +226,8 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // SANGAM_DEMO_AUTOLINK=0: the demo's numbers wait to be linked by hand (to try the QR flow).
   const char* autolink = std::getenv("SANGAM_DEMO_AUTOLINK");
   if (opts.demo && !(autolink && std::string(autolink) == "0")) demo_linker = std::make_unique<DemoLinker>(*db, accounts, bridge, normalize_email(admin_email), clock.now_ms());
+  std::unique_ptr<DemoCampaigns> demo_campaigns;
+  if (opts.demo) demo_campaigns = std::make_unique<DemoCampaigns>(*db, campaign_service, contacts, clock.now_ms());
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {
@@ -235,6 +238,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         dispatch.tick();
         campaign_service.tick();
         if (demo_linker) demo_linker->tick(clock.now_ms());
+        if (demo_campaigns) demo_campaigns->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
           if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {

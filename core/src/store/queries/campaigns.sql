@@ -206,3 +206,23 @@ UPDATE outbox SET replied_at = $3, read_at = COALESCE(read_at, $3), delivered_at
 WHERE id = (SELECT id FROM outbox WHERE account_id = $1 AND target = $2 AND status = 'sent' AND campaign_id IS NOT NULL
             AND sent_at >= $4 AND sent_at <= $3 ORDER BY sent_at DESC LIMIT 1)
   AND replied_at IS NULL;
+
+-- name: demo-campaign-count
+SELECT COUNT(*) AS n FROM campaigns WHERE project_id = $1;
+
+-- name: demo-contacts-for-opt-in
+-- The demo's direct follow-up: members with a phone, the first few of the project.
+SELECT id FROM contacts WHERE project_id = $1 AND phone IS NOT NULL AND consent = 'unknown' ORDER BY id LIMIT $2;
+
+-- name: demo-campaign-history
+-- The demo's history only: last month's campaign, its planned rows shown as sent, delivered and mostly
+-- read ($2 = how far back), then completed.
+UPDATE outbox SET status = 'sent', planned_at = planned_at - $2, sent_at = planned_at - $2 + 5000,
+       delivered_at = planned_at - $2 + 60000, read_at = CASE WHEN id % 3 = 0 THEN NULL ELSE planned_at - $2 + 900000 END,
+       replied_at = CASE WHEN id % 5 = 0 THEN planned_at - $2 + 1800000 ELSE NULL END,
+       wa_message_id = 'demo-history-' || CAST(id AS TEXT), updated_at = $3
+WHERE campaign_id = $1 AND status = 'queued';
+
+-- name: demo-campaign-history-done
+UPDATE campaigns SET status = 'completed', launched_at = launched_at - $2, created_at = created_at - $2,
+       completed_at = $3 - $2 + 3 * 86400000, starts_at = starts_at - $2 WHERE id = $1;
