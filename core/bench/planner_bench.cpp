@@ -7,6 +7,7 @@
 // Run: scripts/with-postgres.sh build/core/bench/sangam_planner_bench [--recipients N]
 #include "campaigns/campaign_plan.hpp"
 #include "safety/local_time.hpp"
+#include "util/clock.hpp"
 #include "util/crypto.hpp"
 
 #include <fmt/format.h>
