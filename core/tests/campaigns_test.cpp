@@ -183,7 +183,8 @@ TEST_P(CampaignsTest, PauseHoldsTheQueuedRowsFromTheDispatcherResumeReleasesThem
   EXPECT_EQ(sender.keys[0], "campaign:" + std::to_string(cid) + ":g" + std::to_string(groups[0]));
   EXPECT_NE(sender.texts[0].find("Group 1"), std::string::npos);  // {{group}} rendered
 
-  json two = svc->launch(admin, pid, id_of(svc->create(admin, pid, group_campaign())));
+  // Another text: a near-identical body to a campaign launched this month is blocked (content check).
+  json two = svc->launch(admin, pid, id_of(svc->create(admin, pid, group_campaign({{"body", "Dealer meet on Sunday at Namakkal, {{group}}."}}))));
   EXPECT_EQ(svc->cancel(admin, pid, id_of(two))["status"], "cancelled");
   for (auto& r : rows(id_of(two))) EXPECT_EQ(r.status, "cancelled");
   EXPECT_EQ(test::failure_of([&] { svc->pause(admin, pid, id_of(two)); }).code, ErrorCode::conflict);

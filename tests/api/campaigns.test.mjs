@@ -167,7 +167,7 @@ describeBackends('campaigns', (ctx) => {
     const probe = await ctx.admin.ok('POST', `/projects/${pid}/campaigns/estimate`, direct());
     const day = new Date(`${probe.plan.days[0].date}T00:00:00Z`);
     day.setUTCDate(day.getUTCDate() + 2);
-    const c = await ctx.admin.ok('POST', `/projects/${pid}/campaigns`, direct({ name: 'Later', schedule: { start_date: day.toISOString().slice(0, 10) } }), 201);
+    const c = await ctx.admin.ok('POST', `/projects/${pid}/campaigns`, direct({ name: 'Later', body: 'Dear {{first_name}}, the dealer meet moved to Sunday; reply YES to keep your seat.', schedule: { start_date: day.toISOString().slice(0, 10) } }), 201);
     const pv = await ctx.admin.ok('GET', `/projects/${pid}/campaigns/${c.id}/preview`);
     assert.equal(pv.plan.total, 2);
     assert.equal(pv.plan.days[0].accounts[0].account_id, account.id);

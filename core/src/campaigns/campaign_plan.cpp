@@ -186,7 +186,7 @@ void apply_spec(Spec& s, const json& body, bool creating) {
     static const std::set<std::string> known = {"name", "kind", "template_id", "body", "variables", "media", "poll", "targeting", "schedule",
                                                 // read-only fields of a Campaign sent back by a client: ignored
                                                 "id", "project_id", "status", "status_reason", "progress", "created_at", "updated_at",
-                                                "launched_at", "completed_at"};
+                                                "launched_at", "completed_at", "starts_at"};
     if (!known.count(it.key())) e.add(it.key(), "is not a campaign field");
   }
   if (body.contains("name")) {

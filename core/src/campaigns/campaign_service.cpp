@@ -216,12 +216,13 @@ json CampaignService::template_preview(int64_t pid, const json& body) {
   Input in(body);
   in.only({"body", "variables", "contact_id", "group_id", "kind"});
   Spec s;
-  json b = {{"body", body.value("body", "")}};
+  json b = {{"body", body.contains("body") ? body["body"] : json("")}};
   if (body.contains("variables")) b["variables"] = body["variables"];
   apply_spec(s, b, false);
   auto contact_id = in.opt_int("contact_id", 1, INT64_MAX);
   auto group_id = in.opt_int("group_id", 1, INT64_MAX);
-  bool direct = body.value("kind", std::string("group_post")) == "direct" || contact_id.has_value();
+  auto kind = in.opt_str("kind", 1, 40);
+  bool direct = (kind && *kind == "direct") || contact_id.has_value();
   return db_.read([&](store::Conn& c) {
     Project p = load_project(c, pid);
     Recipient r;

@@ -64,8 +64,9 @@ UPDATE campaigns SET starts_at = $2, breaker_from = $3, body = $4 WHERE id = $1;
 UPDATE campaigns SET progress = $2 WHERE id = $1;
 
 -- name: campaign-bodies-recent
--- Bodies of the project's other campaigns of the last 30 days (the similarity check).
-SELECT body FROM campaigns WHERE project_id = $1 AND id <> $2 AND created_at >= $3 AND body <> ''
+-- Bodies of the project's other campaigns launched in the last 30 days (the similarity check: what
+-- the recipients and WhatsApp saw; drafts do not count).
+SELECT body FROM campaigns WHERE project_id = $1 AND id <> $2 AND launched_at >= $3 AND body <> ''
 ORDER BY id DESC LIMIT 50;
 
 -- name: campaign-active
@@ -137,7 +138,7 @@ WHERE project_id = $1 AND planned_at >= $2 AND planned_at < $3 AND status IN ('q
 GROUP BY account_id;
 
 -- name: campaign-groups
--- Candidate groups of a project: the kind a campaign posts to ($2), optionally by id list ($3, JSON array text).
+-- Candidate groups of a project: the kind a campaign posts to ($2).
 SELECT g.id, g.wa_id, g.kind, g.name, g.announce_only, g.size FROM groups g
 WHERE g.project_id = $1 AND g.kind = $2 ORDER BY g.id;
 
@@ -225,4 +226,4 @@ WHERE campaign_id = $1 AND status = 'queued';
 
 -- name: demo-campaign-history-done
 UPDATE campaigns SET status = 'completed', launched_at = launched_at - $2, created_at = created_at - $2,
-       completed_at = $3 - $2 + 3 * 86400000, starts_at = starts_at - $2 WHERE id = $1;
+       completed_at = CAST($3 AS BIGINT) - CAST($2 AS BIGINT) + 3 * 86400000, starts_at = starts_at - $2 WHERE id = $1;
