@@ -208,7 +208,13 @@ TEST_P(CampaignsTest, BadInputNamesTheFieldAndChangesNothing) {
   EXPECT_EQ(field_of([&] { svc->launch(admin, pid, nobody); }), "targeting");
   int64_t no_account = id_of(svc->create(admin, pid, group_campaign({{"schedule", {{"start_date", "2026-11-24"}, {"account_ids", {acc[2]}}}}})));
   EXPECT_EQ(field_of([&] { svc->launch(admin, pid, no_account); }), "schedule.account_ids");
-  for (int64_t id : {bad_var, unclosed, nobody, no_account}) {
+  // The same text as a campaign launched this month: blocked (WhatsApp flags repeated bulk text).
+  svc->launch(admin, pid, id_of(svc->create(admin, pid, group_campaign({{"targeting", {{"groups", {{"ids", {groups[0]}}}}}}}))));
+  int64_t copy = id_of(svc->create(admin, pid, group_campaign({{"targeting", {{"groups", {{"ids", {groups[1]}}}}}}})));
+  auto same = test::failure_of([&] { svc->launch(admin, pid, copy); });
+  EXPECT_EQ(same.field, "body");
+  EXPECT_NE(same.message.find("recent campaign"), std::string::npos) << same.message;
+  for (int64_t id : {bad_var, unclosed, nobody, no_account, copy}) {
     EXPECT_EQ(svc->get(pid, id)["status"], "draft");
     EXPECT_TRUE(rows(id).empty());
   }

@@ -446,10 +446,21 @@ json preview_json(store::Conn& c, const Project& p, const Spec& s, const Resolut
           {"errors", errors}};
 }
 
+// Recent campaigns as their recipients read them: rendered the way check_content renders its own
+// samples (each variable as its name, the first spintax variants), so the two compare like for like.
 std::vector<std::string> recent_bodies(store::Conn& c, int64_t pid, int64_t cid, int64_t now) {
   std::vector<std::string> out;
   auto r = c.run("campaign-bodies-recent", {pid, cid, now - kRecentBodiesMs});
-  for (size_t i = 0; i < r.size(); ++i) out.push_back(r[i].str("body"));
+  for (size_t i = 0; i < r.size(); ++i) {
+    Spec s;
+    s.body = r[i].str("body");
+    json vars = json::parse(r[i].str("variables"), nullptr, false);
+    if (vars.is_object())
+      for (auto it = vars.begin(); it != vars.end(); ++it) s.variables[it.key()] = "";
+    std::vector<TemplateError> errs;
+    Template t = parse_spec_template(s, errs);
+    out.push_back(errs.empty() ? t.render([](const std::string& n) -> std::optional<std::string> { return n; }, {}, 0) : s.body);
+  }
   return out;
 }
 

@@ -66,7 +66,7 @@ UPDATE campaigns SET progress = $2 WHERE id = $1;
 -- name: campaign-bodies-recent
 -- Bodies of the project's other campaigns launched in the last 30 days (the similarity check: what
 -- the recipients and WhatsApp saw; drafts do not count).
-SELECT body FROM campaigns WHERE project_id = $1 AND id <> $2 AND launched_at >= $3 AND body <> ''
+SELECT body, variables FROM campaigns WHERE project_id = $1 AND id <> $2 AND launched_at >= $3 AND body <> ''
 ORDER BY id DESC LIMIT 50;
 
 -- name: campaign-active
