@@ -620,9 +620,10 @@ json CampaignService::transition(const User* u, int64_t pid, int64_t cid, const 
     std::optional<std::string> reason;
     if (action == "pause" && (from == "running" || from == "scheduled")) to = "paused", reason = "paused by " + (u ? u->email : "Sangam");
     else if (action == "resume" && from == "paused") {
-      // Back to running, or to scheduled when its first message is still ahead.
+      // Back to running, or to scheduled when its first message is on a later day (as at launch).
       auto starts = r[0].opt_i64("starts_at");
-      to = starts && *starts > now ? "scheduled" : "running";
+      std::string tz = load_project(c, pid).time_zone;
+      to = starts && safety_day(tz, *starts) > safety_day(tz, now) ? "scheduled" : "running";
     } else if (action == "cancel" && (from == "draft" || from == "scheduled" || from == "running" || from == "paused")) {
       to = "cancelled", reason = "cancelled by " + (u ? u->email : "Sangam");
     }
