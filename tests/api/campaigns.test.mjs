@@ -119,7 +119,10 @@ describeBackends('campaigns', (ctx) => {
     const est = await ctx.admin.ok('POST', `/projects/${pid}/campaigns/estimate`, direct());
     assert.equal(est.targets.selected, 2, JSON.stringify(est));
     const ex = Object.fromEntries(est.targets.excluded.map((e) => [e.reason, e.count]));
-    assert.deepEqual(ex, { consent_unknown: 1, opted_out: 1 });
+    // (the linked number's groups were synced meanwhile: their members are contacts of unknown consent too)
+    assert.equal(ex.opted_out, 1, JSON.stringify(ex));
+    assert.ok(ex.consent_unknown >= 1, JSON.stringify(ex));
+    assert.deepEqual(Object.keys(ex).sort(), ['consent_unknown', 'opted_out']);
     assert.ok(est.targets.excluded.every((e) => e.message.length > 10));
     // A working day that ends soon on the core's clock (see lateZone).
     const draft = await ctx.admin.ok('POST', `/projects/${pid}/campaigns`, direct(), 201);
@@ -161,7 +164,7 @@ describeBackends('campaigns', (ctx) => {
 
   test('pause, resume and cancel act on the queued messages; a target that selects nobody is a 400', async () => {
     assert.ok(account, 'needs the linked account of the previous test');
-    const none = await ctx.admin.ok('POST', `/projects/${pid}/campaigns`, direct({ targeting: { contacts: { filter: { region: 'Nowhere' } } } }), 201);
+    const none = await ctx.admin.ok('POST', `/projects/${pid}/campaigns`, direct({ body: 'Hello {{first_name}}, a note for our friends in Nowhere.', targeting: { contacts: { filter: { region: 'Nowhere' } } } }), 201);
     assertError(await ctx.admin.post(`/projects/${pid}/campaigns/${none.id}/launch`, {}), 400, 'validation_failed', 'targeting');
     // Tomorrow (on the core's clock: the preview's first day), so nothing goes out while we look.
     const probe = await ctx.admin.ok('POST', `/projects/${pid}/campaigns/estimate`, direct());
