@@ -204,8 +204,8 @@ WHERE wa_message_id = $1 AND status = 'sent' AND replied_at IS NULL;
 -- A one-to-one message from a contact after our campaign message to them from this account (within
 -- $4 ms): the latest such message counts as replied.
 UPDATE outbox SET replied_at = $3, read_at = COALESCE(read_at, $3), delivered_at = COALESCE(delivered_at, $3), updated_at = $3
-WHERE id = (SELECT id FROM outbox WHERE account_id = $1 AND target = $2 AND status = 'sent' AND campaign_id IS NOT NULL
-            AND sent_at >= $4 AND sent_at <= $3 ORDER BY sent_at DESC LIMIT 1)
+WHERE id = (SELECT id FROM outbox WHERE account_id = $1 AND claimed_at >= $4 AND target = $2 AND status = 'sent'
+            AND campaign_id IS NOT NULL AND sent_at >= $4 AND sent_at <= $3 ORDER BY sent_at DESC LIMIT 1)
   AND replied_at IS NULL;
 
 -- name: demo-campaign-count
