@@ -3,6 +3,7 @@
 #include "campaigns/campaign_service.hpp"
 
 #include "projects/audit.hpp"
+#include "util/errors.hpp"
 #include "util/log_text.hpp"
 
 #include <spdlog/spdlog.h>
@@ -50,6 +51,17 @@ void CampaignService::check_breaker(store::Conn& c, int64_t pid, int64_t cid, in
   audit(c, now, pid, {0, ""}, "campaign.paused", "campaign:" + std::to_string(cid), {{"status", "running"}},
         {{"status", "paused"}, {"reason", reason}});
   spdlog::warn("event=campaign.breaker project={} campaign={} accounts={}", pid, cid, inc.size());
+}
+
+void CampaignService::refresh_progress(int64_t pid, int64_t cid) {
+  auto [status, reason, prog] = db_.write([&](store::Conn& c) {
+    json p = progress(c, cid);
+    c.run("campaign-set-progress", {cid, p.dump()});
+    auto r = c.run("campaign-get", {pid, cid});
+    if (r.empty()) throw not_found("no such campaign");
+    return std::make_tuple(r[0].str("status"), r[0].is_null("status_reason") ? json(nullptr) : json(r[0].str("status_reason")), p);
+  });
+  publish(pid, cid, status, reason, prog);
 }
 
 void CampaignService::tick() {

@@ -70,6 +70,8 @@ class CampaignService {
   // Demo and benchmark seeding: creates and launches without a person (actor Sangam).
   json create_as_system(int64_t pid, const json& body);
   json launch_as_system(int64_t pid, int64_t cid);
+  // Stores and publishes the campaign's progress now (after rows changed outside the tick's watch).
+  void refresh_progress(int64_t pid, int64_t cid);
 
  private:
   json transition(const User* u, int64_t pid, int64_t cid, const std::string& action);

@@ -80,6 +80,7 @@ bool DemoCampaigns::live(int64_t pid, int64_t now) {
     c.run("demo-campaign-history", {done["id"].get<int64_t>(), 30 * kDay, now});
     c.run("demo-campaign-history-done", {done["id"].get<int64_t>(), 30 * kDay, now});
   });
+  campaigns_.refresh_progress(pid, done["id"].get<int64_t>());
   // Direct: a follow-up to members who opted in at the dealer meet (the opt-in recorded with its evidence).
   auto ids = db_.read([&](store::Conn& c) { return c.run("demo-contacts-for-opt-in", {pid, int64_t(8)}); });
   for (size_t i = 0; i < ids.size(); ++i)
