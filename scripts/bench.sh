@@ -29,7 +29,7 @@ fi
 
 if [ "$SANGAM_BIN" = build/sangam ]; then  # a binary given by path is measured as it is
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  ninja -C build sangam sangam_bench sangam_bridge_bench >/dev/null
+  ninja -C build sangam sangam_bench sangam_bridge_bench sangam_planner_bench >/dev/null
 fi
 [ -f connector/dist/main.js ] || (cd connector && npm run --silent build)
 
@@ -167,6 +167,9 @@ bench_accounts
 echo
 # in-process core + real connector: bridge round trip; bounded (60 s per wait, 300 s overall)
 timeout 300 build/core/bench/sangam_bridge_bench
+echo
+# the campaign planner (issue 8): 1M direct recipients, planned rows/s beside a raw bulk insert, both backends
+scripts/with-postgres.sh build/core/bench/sangam_planner_bench
 echo
 # the dashboard's first load (web/bench/first-load.mjs): JS of the first page, time to interactive
 [ -f web/dist/index.html ] || (cd web && npm run --silent build >/dev/null)

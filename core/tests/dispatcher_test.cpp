@@ -115,7 +115,7 @@ TEST_P(DispatcherTest, ConsentIsCheckedAtSendTimeAndAnOptOutConfirmationStillGoe
   });
   int64_t dm = queue("919800000011@c.us", 3, contact);
   EXPECT_EQ(d.step(aid), StepResult::skipped);
-  EXPECT_EQ(row(dm)["status"], "refused");
+  EXPECT_EQ(row(dm)["status"], "skipped");
   EXPECT_EQ(row(dm)["reason"], "consent: opted_out");
   EXPECT_TRUE(sender.keys.empty());
   int64_t confirm = queue("919800000011@c.us", 1, contact, "opt_out_confirmation");

@@ -75,7 +75,7 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
       bool reply = priority_of(row.i64("priority")) == safety::Priority::reply;
       if (!v.allowed && !(reply && v.reason == "no_consent")) {
         c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms});
-        c.run("outbox-finish", {id, opts_.node_id, std::string("refused"), nullptr, "consent: " + v.reason, nullptr, now});
+        c.run("outbox-finish", {id, opts_.node_id, std::string("skipped"), nullptr, "consent: " + v.reason, nullptr, now});
         return StepResult::skipped;
       }
     }

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     }
     auto cfg = sangam::load_config([](const char* k) { return std::getenv(k); });
     if (migrate->parsed()) return sangam::run_migrate(cfg);
-    return sangam::run_serve(cfg, {demo->parsed(), speed});
+    return sangam::run_serve(cfg, {demo->parsed(), speed != 1.0 ? speed : cfg.clock_speed});
     (void)serve;
   } catch (const sangam::ConfigError& e) {
     std::cerr << "sangam: " << e.what() << "\n";

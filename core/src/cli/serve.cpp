@@ -1,8 +1,11 @@
 #include "cli/serve.hpp"
 
+#include "campaigns/campaign_service.hpp"
 #include "campaigns/dispatch_loop.hpp"
+#include "campaigns/engine_tap.hpp"
 #include "engines/sender.hpp"
 
+#include "cli/demo_campaigns.hpp"
 #include "cli/demo_data.hpp"
 #include "cli/demo_personas.hpp"
 #include "engines/bridge/supervisor.hpp"
@@ -126,7 +129,11 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   groups.set_member_sink(&contacts);
   contacts.set_group_text([&groups](int64_t gid) { return groups.group_text(gid); });
   GroupEngineTap tap(accounts, groups);
-  bridge.set_listener(&tap);
+  // Campaigns: templates, the planner, lifecycle and progress; acks and replies fill the outbox's
+  // delivery record (issue 8).
+  campaigns::CampaignService campaign_service(*db, clock, hub, [&contacts](const std::string& e164) { return contacts.phone_hash(e164); });
+  campaigns::CampaignEngineTap campaign_tap(tap, campaign_service);
+  bridge.set_listener(&campaign_tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
   // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
   // never run one account even while the stalled core cannot tell its connector anything.
@@ -155,7 +162,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // accepted, so the bridge secret the App checks is whichever the peer presents.
   std::string local_secret = crypto::random_token(32);
   http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs,
-                         [&groups](int64_t gid) { return groups.group_text(gid); }}, hub);
+                         [&groups](int64_t gid) { return groups.group_text(gid); }, &campaign_service}, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge
@@ -223,6 +230,8 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // SANGAM_DEMO_AUTOLINK=0: the demo's numbers wait to be linked by hand (to try the QR flow).
   const char* autolink = std::getenv("SANGAM_DEMO_AUTOLINK");
   if (opts.demo && !(autolink && std::string(autolink) == "0")) demo_linker = std::make_unique<DemoLinker>(*db, accounts, bridge, normalize_email(admin_email), clock.now_ms());
+  std::unique_ptr<DemoCampaigns> demo_campaigns;
+  if (opts.demo) demo_campaigns = std::make_unique<DemoCampaigns>(*db, campaign_service, contacts, clock.now_ms());
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {
@@ -231,7 +240,9 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         accounts.tick();
         groups.tick();
         dispatch.tick();
+        campaign_service.tick();
         if (demo_linker) demo_linker->tick(clock.now_ms());
+        if (demo_campaigns) demo_campaigns->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
           if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {

@@ -142,6 +142,12 @@ Config load_config(const EnvLookup& raw_env) {
     if (!*v || *end || d < 0.01 || d > 10000) bad("SANGAM_SIM_SPEED", "a number from 0.01 to 10000", v);
     c.sim_speed = d;
   }
+  if (const char* v = env("SANGAM_CLOCK_SPEED")) {
+    char* end = nullptr;
+    double d = std::strtod(v, &end);
+    if (!*v || *end || d < 1 || d > 10000) bad("SANGAM_CLOCK_SPEED", "a number from 1 to 10000", v);
+    c.clock_speed = d;
+  }
   if (const char* v = env("SANGAM_RECONNECT_DELAY_MS"))
     c.reconnect_delay_ms = parse_uint("SANGAM_RECONNECT_DELAY_MS", v, 10, 3600000);
   if (const char* v = env("SANGAM_KEEPALIVE_MS")) c.keepalive_ms = parse_uint("SANGAM_KEEPALIVE_MS", v, 1000, 86400000);

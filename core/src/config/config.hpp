@@ -41,6 +41,7 @@ struct Config {
   std::string chromium = "/usr/bin/chromium";  // SANGAM_CHROMIUM
   std::string sim_seed = "1";               // SANGAM_SIM_SEED: the simulated network is the same for the same seed
   double sim_speed = 1.0;                   // SANGAM_SIM_SPEED: divides the simulator's delays (tests use 50)
+  double clock_speed = 1.0;                 // SANGAM_CLOCK_SPEED: as demo --clock-speed, for serve (API tests of timed work)
   int64_t reconnect_delay_ms = 30000;       // SANGAM_RECONNECT_DELAY_MS: wait before restoring a lost session
   int64_t keepalive_ms = 15 * 60 * 1000;    // SANGAM_KEEPALIVE_MS: how often every client is asked for its state
   int64_t lease_ttl_ms = 60000;             // SANGAM_LEASE_TTL_MS: a stalled or dead node's accounts move after this

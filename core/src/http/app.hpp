@@ -18,6 +18,9 @@
 namespace sangam {
 class GroupService;
 }
+namespace sangam::campaigns {
+class CampaignService;
+}
 
 namespace sangam::http {
 
@@ -36,6 +39,7 @@ struct Services {
   ContactBase* contacts = nullptr;     // null in tests that do not need contacts
   JobService* jobs = nullptr;
   GroupText group_text;                // a group's name and description, for persona rules (group sync)
+  campaigns::CampaignService* campaigns = nullptr;  // null in tests that do not need campaigns
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -91,5 +95,6 @@ void add_account_routes(Router& r, App& app);
 void add_invitation_routes(Router& r, App& app);
 void add_group_routes(Router& r, App& app);
 void add_contact_routes(Router& r, App& app);
+void add_campaign_routes(Router& r, App& app);
 
 }  // namespace sangam::http

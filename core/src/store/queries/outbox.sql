@@ -7,6 +7,9 @@
 SELECT id, project_id, account_id, target, contact_id, kind, content, priority, planned_at, status,
        idempotency_key, attempts, campaign_id
 FROM outbox WHERE account_id = $1 AND status = 'queued' AND planned_at <= $2
+  -- A campaign's rows go only while it runs: pause (and a scheduled start) hold them right here, in
+  -- the claim's own query, so no send of a paused campaign can slip between a check and the claim.
+  AND (campaign_id IS NULL OR campaign_id IN (SELECT id FROM campaigns WHERE status = 'running'))
 ORDER BY priority, planned_at, id LIMIT 1;
 
 -- name: outbox-usage-today
