@@ -168,6 +168,9 @@ echo
 # in-process core + real connector: bridge round trip; bounded (60 s per wait, 300 s overall)
 timeout 300 build/core/bench/sangam_bridge_bench
 echo
+# issue 8: the dispatcher's decision per message (policy + claim) beside a bare 1-row UPDATE
+ninja -C build sangam_dispatch_bench >/dev/null && build/core/bench/sangam_dispatch_bench
+echo
 # the dashboard's first load (web/bench/first-load.mjs): JS of the first page, time to interactive
 [ -f web/dist/index.html ] || (cd web && npm run --silent build >/dev/null)
 SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs
