@@ -93,7 +93,8 @@ class RecoveryTest : public test::BothBackends {
     });
   }
   json row(int64_t id) {
-    auto x = db->read([&](store::Conn& c) { return c.run("outbox-get", {id}); })[0];
+    auto r = db->read([&](store::Conn& c) { return c.run("outbox-get", {id}); });
+    auto x = r[0];  // a Row views its Result: keep the Result alive
     return {{"status", x.str("status")}, {"reason", x.opt_str("reason").value_or("")}, {"attempts", x.i64("attempts")},
             {"account", x.opt_i64("account_id").value_or(0)}, {"wa", x.opt_str("wa_message_id").value_or("")},
             {"planned_at", x.i64("planned_at")}};

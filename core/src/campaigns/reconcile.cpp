@@ -65,7 +65,7 @@ int Reconciler::check(int64_t account_id, int batch) {
 void Reconciler::settle(int64_t id, int64_t attempts, const FindOutcome& o) {
   int64_t now = clock_.now_ms();
   db_.write([&](store::Conn& c) {
-    auto cur = c.run("outbox-get", {id});
+    auto cur = c.run("outbox-reconcile-state", {id});
     if (cur.empty() || cur[0].str("status") != "unknown") return;
     switch (o.status) {
       case FindStatus::found:

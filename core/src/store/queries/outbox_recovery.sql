@@ -99,3 +99,6 @@ ORDER BY id LIMIT 1;
 -- name: outbox-touch
 -- The benchmarks' floor (core/bench/dispatch_bench.cpp): the least a claim can cost, one row updated.
 UPDATE outbox SET updated_at = $2 WHERE id = $1;
+
+-- name: outbox-reconcile-state
+SELECT status, reconcile_attempts FROM outbox WHERE id = $1;
