@@ -171,6 +171,9 @@ echo
 # the campaign planner (issue 8): 1M direct recipients, planned rows/s beside a raw bulk insert, both backends
 scripts/with-postgres.sh build/core/bench/sangam_planner_bench
 echo
+# issue 8: the dispatcher's decision per message (policy + claim) beside a bare 1-row UPDATE
+ninja -C build sangam_dispatch_bench >/dev/null && build/core/bench/sangam_dispatch_bench
+echo
 # the dashboard's first load (web/bench/first-load.mjs): JS of the first page, time to interactive
 [ -f web/dist/index.html ] || (cd web && npm run --silent build >/dev/null)
 SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs

@@ -12,6 +12,8 @@ export interface Config {
     initTimeoutMs: number;      // SANGAM_INIT_TIMEOUT_MS: bound on a real Client's initialize() (default 60 s)
     chromiumExtraArgs: string[];// SANGAM_CHROMIUM_EXTRA_ARGS: extra Chromium flags (e.g. a proxy): a JSON array, or space-separated
     supervised: boolean;        // SANGAM_SUPERVISED=1 (set by the core that spawned us): stop when stdin closes
+    simLedger: string | null;   // SANGAM_SIM_LEDGER: file where the simulated network keeps every message it carried (null = memory only)
+    simSendMs: number;          // SANGAM_SIM_SEND_MS: simulated ms a send takes (carried half-way; default 0)
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,6 +32,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         initTimeoutMs: Number(env.SANGAM_INIT_TIMEOUT_MS || 60000),
         chromiumExtraArgs: parseArgs(env.SANGAM_CHROMIUM_EXTRA_ARGS || ''),
         supervised: env.SANGAM_SUPERVISED === '1',
+        simLedger: env.SANGAM_SIM_LEDGER || null,
+        simSendMs: Math.max(0, Number(env.SANGAM_SIM_SEND_MS || 0)) || 0,
     };
 }
 

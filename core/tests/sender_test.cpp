@@ -81,6 +81,7 @@ TEST(Sender, AConnectorLostAfterTheCommandLeftIsUnknownButNoConnectorAtAllIsNotS
   w.sender.send(hello_to(7), [&](const SendOutcome& o) { never = o; });  // no connector left
   ASSERT_TRUE(never);
   EXPECT_EQ(never->status, SendStatus::not_sent) << never->reason;
+  EXPECT_FALSE(never->left_core);  // no engine saw it: not an attempt (dispatcher: tried again in seconds)
 }
 
 TEST(Sender, ATimeoutIsUnknown) {

@@ -37,6 +37,8 @@ export interface HostOptions {
 export const CALL_TIMEOUT_MS = 45_000;
 export const DESTROY_TIMEOUT_MS = 10_000;
 export const LOGOUT_TIMEOUT_MS = 20_000;
+/** A real client's chat history is trusted to say "not sent" only this long after it became ready. */
+export const WEBJS_SETTLE_MS = 30_000;
 
 type Status = 'launching' | 'qr' | 'authenticated' | 'ready' | 'ended';
 
@@ -48,6 +50,7 @@ class Account {
     lastQr: Record<string, unknown> | null = null;
     initDone = false;
     browserClosedByUs = false;
+    readyAt = 0;
     constructor(
         readonly id: AccountId, readonly engineName: string, readonly engine: Engine, readonly phone: string | null,
         readonly client: WClientLike, readonly store: BridgeStore, readonly dataPath: string, readonly ledger: SendLedger,
@@ -145,6 +148,7 @@ export class AccountHost {
                 return { group_id: await this.call(needId(), (a) => ops.createGroup(a.client, args.name, parts)) };
             }
             case 'message.send': return this.send(needId(), args);
+            case 'message.find': return this.find(needId(), args);
             case 'chat.typing': {
                 if (typeof args.chat !== 'string') throw new CommandError('bad_request', 'chat: required');
                 const st = args.state ?? 'typing';
@@ -296,6 +300,7 @@ export class AccountHost {
             case 'account.authenticated': acc.status = 'authenticated'; acc.lastQr = null; break;
             case 'account.ready':
                 acc.status = 'ready';
+                acc.readyAt = Date.now();
                 if (!data.phone && acc.phone) data.phone = acc.phone;
                 acc.ready = data;
                 break;
@@ -402,6 +407,25 @@ export class AccountHost {
         if (a.status !== 'ready') throw new CommandError('not_ready', `account ${id} is not connected (${a.status})`);
         if (s.to.endsWith('@c.us') && !jidToPhone(s.to)) throw new CommandError('bad_request', 'to: not a phone jid');
         return a.ledger.send(s.key, () => withTimeout(ops.sendMessage(a.client, a.engine.content, s), CALL_TIMEOUT_MS, 'sendMessage'));
+    }
+
+    /**
+     * Reconciliation (docs/bridge-protocol.md, message.find): did the message with this key reach the
+     * chat? This process's ledger answers for sends it made (sent, or still in flight: no verdict);
+     * otherwise the chat itself is read. The ledger is a shortcut, never the truth: the core asks after
+     * a restart too, when the ledger is empty.
+     */
+    private async find(id: AccountId, args: Record<string, any>): Promise<Record<string, unknown>> {
+        const f = ops.parseFind(args);
+        const st = this.ledgers.get(String(id))?.state(f.key) ?? null;
+        if (st?.state === 'sent') return { found: true, message_id: st.messageId, definitive: true, scanned: 0 };
+        if (st?.state === 'inflight') return { found: false, message_id: null, definitive: false, scanned: 0, reason: 'the send is still in flight on this connector' };
+        const a = this.get(id);
+        // whatsapp-web.js re-sends the messages it had pending in the first seconds after a restore.
+        const settled = a.engineName === 'sim' || Date.now() - a.readyAt >= WEBJS_SETTLE_MS;
+        const out = await this.call(id, (acc) => ops.findSent(acc.client, f, settled && acc.readyAt > 0));
+        if (!out.found && out.definitive) this.ledgers.get(String(id))?.forgetFailed(f.key);
+        return { ...out };
     }
 
     /**

@@ -41,9 +41,24 @@ export class SendLedger {
     private held: Array<{ messageId: string; ack: AckName; emit: (d: Record<string, unknown>) => void }> = [];
 
     has(key: string): boolean { return this.byKey.has(key); }
+    /** What this process knows of a key: sent (with its id), in flight, failed (the engine threw), or nothing. */
+    state(key: string): { state: 'sent'; messageId: string } | { state: 'inflight' } | { state: 'failed'; error: string } | null {
+        const e = this.byKey.get(key);
+        if (!e) return null;
+        if (e.messageId) return { state: 'sent', messageId: e.messageId };
+        if (e.error !== null) return { state: 'failed', error: e.error };
+        return { state: 'inflight' };
+    }
     keyFor(messageId: string): string | null { return this.keyById.get(messageId) ?? null; }
     /** Full id of one of our messages from its stanza id (the last part of a serialized id). */
     idForStanza(stanza: string): string | null { return this.idByStanza.get(stanza) ?? null; }
+
+    /** Unburns a key whose send failed once the chat shows it never arrived (message.find said absent):
+     *  the core queues it again, and that send must not be refused as a repeat. */
+    forgetFailed(key: string): void {
+        const e = this.byKey.get(key);
+        if (e && !e.messageId && e.error !== null) this.byKey.delete(key);
+    }
 
     /** Answer of a known key (waits for the first send if it is still in flight). */
     async repeat(key: string): Promise<{ message_id: string; duplicate: true }> {

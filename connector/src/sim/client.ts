@@ -319,7 +319,18 @@ export class SimClient extends EventEmitter implements WClientLike {
             sendStateRecording: async () => { this.ensureReady(); },
             clearState: async () => { this.ensureReady(); },
             sendSeen: async () => { this.ensureReady(); this.unread.set(id, 0); return true; },
+            fetchMessages: async (o: { limit?: number; fromMe?: boolean } = {}) => { this.ensureReady(); return this.carriedMessages(id, o.limit ?? 50); },
         };
+    }
+
+    /** Our messages in a chat as the network has them (the servers' copy, not this client's memory). */
+    private carriedMessages(chat: string, limit: number): WMessage[] {
+        const all = this.net.carriedTo(this.o.phone, chat);
+        return all.slice(Math.max(0, all.length - limit)).map((c) => ({
+            id: { _serialized: c.id, fromMe: true, remote: chat, id: c.id.split('_')[2] }, from: this.me, to: chat, author: null,
+            body: c.type === 'poll_creation' ? '' : c.body, pollName: c.type === 'poll_creation' ? c.body : undefined, type: c.type,
+            timestamp: Math.floor(c.at / 1000), fromMe: true, ack: c.accepted ? 1 : -1,
+        }));
     }
 
     async getChats(): Promise<WChat[]> {
@@ -421,6 +432,13 @@ export class SimClient extends EventEmitter implements WClientLike {
             body = typeof options.caption === 'string' ? options.caption : '';
         } else throw new Error('unsupported content');
 
+        // A send takes time on the network (SANGAM_SIM_SEND_MS): the servers have it half-way, the
+        // answer comes at the end. A connector killed in the first half sent nothing; in the second,
+        // the message went out but nobody heard the answer (the crash tests' two windows).
+        if (this.net.sendMs > 0) {
+            await this.sleep(this.net.sendMs / 2);
+            this.ensureReady();
+        }
         const stanza = `3EB0${this.rng.hex(16)}`;
         const id = `true_${chatId}_${stanza}`;
         const msg: WMessage = {
@@ -435,6 +453,8 @@ export class SimClient extends EventEmitter implements WClientLike {
         const target = isGroup || isChannel ? undefined : (this.world.byJid.get(chatId) ?? this.stranger(chatId));
         const strangerDm = !!target && !target.contact && !ps.knownChats.has(chatId);
         const verdict = ps.ban.onSend(this.net.now(), chatId, body, strangerDm);
+        this.net.carry({ phone: this.o.phone, chat: chatId, id, body, type, at: this.net.now(), accepted: verdict.action === 'ok' });
+        if (this.net.sendMs > 0) await this.sleep(this.net.sendMs / 2);
         setImmediate(() => this.emit('message_create', msg));
         if (verdict.action !== 'ok') {
             this.after(400, () => this.emit('message_ack', msg, -1));

@@ -1,5 +1,6 @@
 // Process-wide state of the simulated WhatsApp network: worlds, linked devices, ban models, opt-outs,
 // the simulated clock and the behaviour probabilities. One per connector process.
+import * as fs from 'fs';
 import { BanModel } from './banmodel';
 import { Rng } from './prng';
 import { World, WorldKind, buildWorld, SimGroup, PublicInvite, publicInvites, Member, participantId } from './world';
@@ -47,6 +48,21 @@ export interface NetworkOptions {
     behaviour?: Partial<Behaviour>;
     /** host:port whose links members "click" (an HTTP GET); other hosts are never contacted. */
     clickHost?: string | null;
+    /** File of every message the network carried (one JSON line each); survives connector restarts. */
+    ledgerPath?: string | null;
+    /** Simulated ms a send takes; the network carries it half-way (0: at once). */
+    sendMs?: number;
+}
+
+/** One message the simulated WhatsApp servers carried from one of our numbers. */
+export interface Carried {
+    phone: string;   // our number, E.164
+    chat: string;    // …@c.us | …@g.us | …@newsletter
+    id: string;      // the serialized message id
+    body: string;    // text, caption or poll question
+    type: string;
+    at: number;      // simulated ms
+    accepted: boolean; // false: refused by the ban model (restricted / banned), ack error
 }
 
 export class SimNetwork {
@@ -60,6 +76,10 @@ export class SimNetwork {
     private readonly t0 = Date.now();
     /** Simulated clock origin; simulated time runs `speed` times faster than real time. */
     private readonly sim0 = Date.now();
+    readonly sendMs: number;
+    private readonly ledgerPath: string | null;
+    private carriedByChat = new Map<string, Carried[]>();
+    private carriedCount = 0;
 
     constructor(o: NetworkOptions) {
         this.seed = o.seed;
@@ -67,7 +87,40 @@ export class SimNetwork {
         this.speed = o.speed > 0 ? o.speed : 1;
         this.behaviour = { ...DEFAULT_BEHAVIOUR, ...(o.behaviour ?? {}) };
         this.clickHost = o.clickHost ?? null;
+        this.sendMs = Math.max(0, o.sendMs ?? 0);
+        this.ledgerPath = o.ledgerPath ?? null;
+        if (this.ledgerPath) this.loadLedger(this.ledgerPath);
     }
+
+    // ---- what the network carried: WhatsApp's servers remember every message, whatever happens to a
+    // connector; reconciliation (message.find) and the crash tests' duplicate count read it ----
+    private loadLedger(file: string): void {
+        let raw = '';
+        try { raw = fs.readFileSync(file, 'utf8'); } catch { return; }
+        for (const line of raw.split('\n')) {
+            if (!line.trim()) continue;
+            try { this.index(JSON.parse(line) as Carried); } catch { /* a line torn by kill -9: never acknowledged */ }
+        }
+        log('info', 'sim.ledger_loaded', { messages: this.carriedCount });
+    }
+
+    private index(c: Carried): void {
+        const k = `${c.phone}|${c.chat}`;
+        let l = this.carriedByChat.get(k);
+        if (!l) { l = []; this.carriedByChat.set(k, l); }
+        l.push(c);
+        this.carriedCount++;
+    }
+
+    /** Records a message as carried: appended to the ledger file (synchronously) before anyone hears of it. */
+    carry(c: Carried): void {
+        if (this.ledgerPath) fs.appendFileSync(this.ledgerPath, JSON.stringify(c) + '\n');
+        this.index(c);
+    }
+
+    /** Every message one of our numbers sent to a chat, oldest first. */
+    carriedTo(phone: string, chat: string): readonly Carried[] { return this.carriedByChat.get(`${phone}|${chat}`) ?? []; }
+    get carriedTotal(): number { return this.carriedCount; }
 
     /** When this network started, in simulated ms (anchors the demo's message backlog). */
     startedAt(): number { return this.sim0; }

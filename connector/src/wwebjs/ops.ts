@@ -257,3 +257,54 @@ export async function chatSeen(client: WClientLike, chatId: string): Promise<voi
     const chat = await client.getChatById(chatId);
     await chat.sendSeen();
 }
+
+export interface FindArgs { key: string; chat: string; text: string; since: number; knownIds: string[] }
+
+/** Validates message.find args. */
+export function parseFind(args: Record<string, any>): FindArgs {
+    const bad = (m: string) => new CommandError('bad_request', m);
+    if (typeof args.key !== 'string' || args.key.length === 0 || args.key.length > 200) throw bad('key: a non-empty string is required');
+    if (typeof args.chat !== 'string' || !/^[\w.+-]+@(c\.us|g\.us|newsletter|lid)$/.test(args.chat)) throw bad('chat: a …@c.us, …@g.us, …@newsletter or …@lid id is required');
+    if (typeof args.text !== 'string') throw bad('text: required (the body, caption or poll question)');
+    if (typeof args.since !== 'number' || !Number.isFinite(args.since) || args.since < 0) throw bad('since: ms since the epoch');
+    const knownIds = Array.isArray(args.known_ids) ? args.known_ids.filter((x: unknown): x is string => typeof x === 'string') : [];
+    return { key: args.key, chat: args.chat, text: args.text, since: args.since, knownIds };
+}
+
+/** Messages fetched per look-up: a chat where we sent more than this since the claim is not one we
+ *  can be sure about (definitive only when the fetched window reaches back past the claim). */
+export const FIND_LIMIT = 100;
+/** WhatsApp's clocks and ours may differ: a match may be this much older than the claim. */
+export const FIND_SKEW_MS = 120_000;
+
+export interface FindOut { found: boolean; message_id: string | null; definitive: boolean; scanned: number; reason?: string }
+
+const norm = (t: string) => t.trim().replace(/\s+/g, ' ');
+
+/**
+ * Is a message of ours with this text in the chat, sent since `since`? whatsapp-web.js's
+ * Chat.fetchMessages({limit, fromMe: true}) loads earlier messages until it has `limit` of ours or the
+ * history ends. "Absent" is definitive only when what was fetched covers the whole window since the
+ * claim (fewer than `limit` came back, or the oldest is older than the claim) and the client has
+ * settled (`settled`: WhatsApp Web re-sends its pending messages in the first seconds after a restore).
+ */
+export async function findSent(client: WClientLike, f: FindArgs, settled: boolean): Promise<FindOut> {
+    const chat = await client.getChatById(f.chat);
+    if (typeof chat.fetchMessages !== 'function') return { found: false, message_id: null, definitive: false, scanned: 0, reason: 'this engine cannot read chat history' };
+    const msgs = await chat.fetchMessages({ limit: FIND_LIMIT, fromMe: true });
+    const from = Math.floor((f.since - FIND_SKEW_MS) / 1000);
+    const want = norm(f.text);
+    const known = new Set(f.knownIds);
+    let oldest = Infinity;
+    for (const m of msgs) {
+        if (!m.fromMe && !m.id?.fromMe) continue;
+        oldest = Math.min(oldest, m.timestamp);
+        if (m.timestamp < from || known.has(m.id._serialized)) continue;
+        const text = norm(m.type === 'poll_creation' ? (m.pollName ?? m.body ?? '') : (m.body ?? ''));
+        if (text === want) return { found: true, message_id: m.id._serialized, definitive: true, scanned: msgs.length };
+    }
+    const covered = msgs.length < FIND_LIMIT || oldest < from;
+    if (!covered) return { found: false, message_id: null, definitive: false, scanned: msgs.length, reason: `more than ${FIND_LIMIT} of our messages in this chat since the send; cannot be sure` };
+    if (!settled) return { found: false, message_id: null, definitive: false, scanned: msgs.length, reason: 'the client has just connected; WhatsApp Web may still be sending' };
+    return { found: false, message_id: null, definitive: true, scanned: msgs.length };
+}

@@ -18,6 +18,8 @@ export interface WMessage {
     hasQuotedMsg?: boolean;
     mentionedIds?: WId[];
     isStatus?: boolean;
+    pollName?: string;          // poll_creation messages: the question
+    ack?: number;
     _data?: { quotedStanzaID?: string; quotedParticipant?: WId; quotedRemoteJid?: string; [k: string]: any };
 }
 
@@ -42,6 +44,8 @@ export interface WChat {
     sendStateRecording(): Promise<void>;
     clearState(): Promise<void>;
     sendSeen(): Promise<boolean | void>;
+    /** whatsapp-web.js Chat.fetchMessages: the last `limit` messages (loading earlier ones as needed). */
+    fetchMessages?(o: { limit?: number; fromMe?: boolean }): Promise<WMessage[]>;
 }
 
 /** What WAWebGroupQueryJob.queryGroupInvite answers (the fields we read). */

@@ -144,12 +144,14 @@ void AccountService::on_ready(int64_t aid, const json& data) {
     alerts_.raise(pid, aid, "account_error", "warning",
                   "the phone that scanned the QR code is " + *mismatch + ", not this account's number");
   }
+  set_ready(aid, true);
   recompute_health(aid);
   publish(aid);
 }
 
 void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
   int64_t now = clock_.now_ms();
+  set_ready(aid, false);
   Account a = db_.read([&](store::Conn& c) { return load(c, aid); });
   if (a.status == AccountStatus::banned || a.status == AccountStatus::retired || a.status == AccountStatus::new_) return;
   if (is_ban(reason)) {
@@ -166,6 +168,7 @@ void AccountService::on_disconnected(int64_t aid, const std::string& reason) {
     alerts_.raise(a.project_id, aid, "account_banned", "critical",
                   a.phone + " was banned by WhatsApp (" + reason + "); its queued work must move to another number");
     publish(aid);
+    tell_lost(a.project_id, aid, "banned", reason);
     return;
   }
   if (is_unlinked(reason) || a.status == AccountStatus::linking) {
@@ -311,6 +314,7 @@ void AccountService::on_connector_down(const std::string& connector_id, const st
     if (!ours(a)) continue;  // clients of other sangam processes run on their connectors
     // Only what ran on the connector that went away: clients on this node's other connectors are fine.
     if (a.connector_id && *a.connector_id != connector_id) continue;
+    set_ready(a.id, false);
     projects.insert(a.project_id);
     if (a.status == AccountStatus::linking || a.next_retry_at) continue;
     db_.write([&](store::Conn& c) {
@@ -464,9 +468,11 @@ void AccountService::recompute_health(int64_t aid) {
     return s.total() != before;
   });
   // A session being restored scores low on connection for a minute; that is not yet worth a person.
-  if (s.total() < 70 && before >= 70 && !own_alert)
+  if (s.total() < 70 && before >= 70 && !own_alert) {
     alerts_.raise(pid, aid, "health_critical", "critical",
                   "health fell to " + std::to_string(s.total()) + "; sending from this number should pause");
+    tell_lost(pid, aid, "critical", "health " + std::to_string(s.total()));
+  }
   if (changed) publish(aid);
 }
 

@@ -72,6 +72,7 @@ void AccountService::start_client(const Account& a, bool restore) {
     return;
   }
   note_local_client(a.id);
+  set_ready(a.id, false);  // until this start reports ready
   engine_.command(a.id, "account.start", {{"engine", a.engine}, {"phone", a.phone}, {"restore", restore}},
                   [this, aid = a.id](const EngineResult& r) {
                     if (!r.ok) on_failure(aid, r.error_code, r.error_message);

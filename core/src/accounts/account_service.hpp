@@ -28,6 +28,21 @@ struct AccountOptions {
   int64_t lease_ttl_ms = 60000;                     // renewed every 20 s; a dead node's accounts move after 60 s
 };
 
+// Told when a number is lost for sending (issue 8 item 16): banned by WhatsApp, or its health went
+// critical. The campaigns module moves its queue (campaigns/failover.hpp). Called after the status
+// change is committed, on the thread that saw it.
+class AccountLossListener {
+ public:
+  virtual ~AccountLossListener() = default;
+  // cause: "banned" | "critical"; detail: words (the ban reason, the health score).
+  virtual void on_account_lost(int64_t project_id, int64_t account_id, const std::string& cause, const std::string& detail) = 0;
+};
+
+struct ActivatedBackup {
+  int64_t id = 0;
+  std::string phone;
+};
+
 class AccountService final : public EngineListener {
  public:
   AccountService(store::Database& db, const Clock& clock, EventBus& bus, Engine& engine, AlertService& alerts,
@@ -56,9 +71,18 @@ class AccountService final : public EngineListener {
   // Who hears about incoming messages, reactions and poll votes (the contact base: opt-outs,
   // engagement). Set once at start, before any connector connects.
   void set_incoming(IncomingListener* l) { incoming_ = l; }
+  // Who hears of banned or critical numbers (failover). Set once at start.
+  void set_loss_listener(AccountLossListener* l) { loss_ = l; }
+  // Failover: the project's first linked backup number waiting in standby becomes active (through the
+  // state machine, audited), replacing `replaced_phone`. Implemented in backup.cpp.
+  std::optional<ActivatedBackup> activate_backup(int64_t project_id, const std::string& replaced_phone, const std::string& why);
   // Whether this process may act for the account now: it runs its client and its lease was renewed
   // less than a lease lifetime ago. The dispatcher asks before every send (fencing).
   bool holds_lease(int64_t aid) const;
+  // Whether the account's client reported ready since this process last started it (and has not been
+  // lost since): the dispatcher sends only then, so a restoring session is not sent to (not_ready,
+  // a 5-minute retry) and unknown outcomes are checked against a client that can read its chats.
+  bool client_ready(int64_t aid) const;
 
   // Demo seeding: creates an account unless its phone exists (no permission checks).
   void seed(int64_t pid, const std::string& phone, const std::string& label, const std::string& engine, AccountRole role);
@@ -100,12 +124,16 @@ class AccountService final : public EngineListener {
   crypto::SecretKey key_;
   AccountOptions opts_;
   IncomingListener* incoming_ = nullptr;
+  AccountLossListener* loss_ = nullptr;
+  void tell_lost(int64_t pid, int64_t aid, const std::string& cause, const std::string& detail);
   std::mutex tick_mu_;
   std::mutex pairing_mu_;
   std::set<int64_t> wants_pairing_code_;  // linking with a code: asked for at the first QR
   int64_t last_keepalive_ = 0, last_health_ = 0, last_inactive_check_ = 0;
   mutable std::mutex lease_mu_;
   std::set<int64_t> local_clients_;  // accounts whose client this process started and has not stopped
+  std::set<int64_t> ready_clients_;  // … and that reported ready since (client_ready)
+  void set_ready(int64_t aid, bool ready);
   std::optional<std::chrono::steady_clock::time_point> last_renewal_;  // the last renewal that answered
 };
 

@@ -20,8 +20,20 @@ void AccountService::release(int64_t aid) {
   {
     std::lock_guard g(lease_mu_);
     local_clients_.erase(aid);
+    ready_clients_.erase(aid);
   }
   db_.write([&](store::Conn& c) { c.run("account-lease-release", {aid, opts_.node_id}); });
+}
+
+void AccountService::set_ready(int64_t aid, bool ready) {
+  std::lock_guard g(lease_mu_);
+  if (ready) ready_clients_.insert(aid);
+  else ready_clients_.erase(aid);
+}
+
+bool AccountService::client_ready(int64_t aid) const {
+  std::lock_guard g(lease_mu_);
+  return ready_clients_.count(aid) > 0;
 }
 
 void AccountService::note_local_client(int64_t aid) {
@@ -53,7 +65,7 @@ bool AccountService::renew_leases() {
     std::lock_guard g(lease_mu_);
     for (int64_t aid : local_clients_)
       if (!held.count(aid)) lost.push_back(aid);
-    for (int64_t aid : lost) local_clients_.erase(aid);
+    for (int64_t aid : lost) local_clients_.erase(aid), ready_clients_.erase(aid);
     last_renewal_ = started;
   }
   for (int64_t aid : lost) {

@@ -1,6 +1,7 @@
 #include "campaigns/dispatcher.hpp"
 
 #include "accounts/account.hpp"
+#include "campaigns/reroute.hpp"
 #include "projects/project.hpp"
 #include "safety/local_time.hpp"
 #include "util/log_text.hpp"
@@ -11,6 +12,9 @@
 namespace sangam::campaigns {
 
 namespace {
+// A send that never left the core (no connector): tried again this soon, without counting an attempt.
+constexpr int64_t kNoConnectorRetryMs = 5'000;
+
 safety::Priority priority_of(int64_t p) { return static_cast<safety::Priority>(std::clamp<int64_t>(p, 1, 4)); }
 
 safety::Action action_of(const std::string& target) {
@@ -19,7 +23,9 @@ safety::Action action_of(const std::string& target) {
   return safety::Action::direct_message;
 }
 
-Content content_of(const std::string& stored) {
+}  // namespace
+
+Content stored_content(const std::string& stored) {
   Content c;
   json j = json::parse(stored, nullptr, false);
   if (j.is_string()) c.text = j.get<std::string>();
@@ -37,7 +43,12 @@ Content content_of(const std::string& stored) {
   }
   return c;
 }
-}  // namespace
+
+int64_t Dispatcher::recover_own_claims() {
+  auto r = db_.write([&](store::Conn& c) { return c.run("outbox-recover-node", {opts_.node_id, clock_.now_ms()}); });
+  if (r.affected) spdlog::warn("event=outbox.recovered_own_claims node={} rows={}", log_value(opts_.node_id), r.affected);
+  return r.affected;
+}
 
 int64_t Dispatcher::recover_stale() {
   int64_t now = clock_.now_ms();
@@ -100,6 +111,14 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     safety::Limits limits = opts_.limits;
     limits.messages = static_cast<int>(a.daily_limit);
     safety::Calendar cal{p.working_hours, p.weekend_factor};
+    if (opts_.relaxed_for_sim && a.engine == "sim") {
+      // Test only (see DispatchOptions): no limits, no pacing, every hour a working hour.
+      limits = safety::Limits{1'000'000, 1'000'000, 1'000'000, 1'000'000, 1'000'000};
+      limits.messages = 1'000'000;
+      view.last_send_ms.reset();
+      view.role = AccountRole::production;
+      cal = safety::Calendar{{{0, 24 * 60}}, 1.0};
+    }
     safety::Priority prio = priority_of(row.i64("priority"));
     safety::Intent intent{action_of(target), prio, action_of(target) == safety::Action::direct_message && kind != "reply" && kind != "opt_out_confirmation", 0};
     safety::Decision d = safety::decide(limits, cal, view, intent, local);
@@ -114,7 +133,7 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     SendRequest req;
     req.account_id = account_id;
     req.to = target;
-    req.content = content_of(row.str("content"));
+    req.content = stored_content(row.str("content"));
     req.idempotency_key = row.str("idempotency_key");
     claimed = Claimed{id, row.i64("attempts") + 1, std::move(req)};
     return StepResult::claimed;
@@ -141,9 +160,14 @@ void Dispatcher::settle(int64_t id, int64_t account_id, const SendOutcome& o, in
         c.run("outbox-finish", {id, opts_.node_id, std::string("sent"), o.message_id, nullptr, now, now});
         break;
       case SendStatus::not_sent:
+        if (!o.left_core) {
+          c.run("outbox-release", {id, opts_.node_id, now + kNoConnectorRetryMs, "not sent (" + o.reason + "); trying again shortly", now});
+          break;
+        }
+        // After the retries: another number of the project that can reach the target, else the
+        // target is marked unreachable (item 15; campaigns/reroute.hpp).
         if (attempts >= opts_.max_attempts)
-          c.run("outbox-finish", {id, opts_.node_id, std::string("failed"), nullptr,
-                                  "not sent after " + std::to_string(attempts) + " attempts: " + o.reason, nullptr, now});
+          reroute_after_failures(c, id, "not sent after " + std::to_string(attempts) + " attempts: " + o.reason, now);
         else
           c.run("outbox-requeue", {id, opts_.node_id, now + opts_.retry_delay_ms, "not sent (" + o.reason + "); retrying", now});
         break;

@@ -28,7 +28,15 @@ struct DispatchOptions {
   int max_attempts = 3;               // sends that surely did not happen, 5 minutes apart (item 15)
   int64_t retry_delay_ms = 5 * 60'000;
   safety::Limits limits;              // the project's defaults; messages = the account's daily_limit
+  // TEST ONLY (SANGAM_TEST_RELAXED_POLICY=1, docs/safety.md): accounts on the simulated network
+  // skip the limits, pacing and working hours, to show what the simulator's ban model does to an
+  // unpaced number. Never applies to a real number (engine webjs), whatever is set.
+  bool relaxed_for_sim = false;
+  int max_reconcile_checks = 8;       // unsettled checks of an unknown row before it is left for review
 };
+
+// The stored JSON content of an outbox row, typed.
+Content stored_content(const std::string& stored);
 
 enum class StepResult {
   idle,      // nothing due
@@ -46,8 +54,12 @@ class Dispatcher {
   // One row of `account_id`. `done` (optional) runs once the outcome of a claimed row is recorded.
   StepResult step(int64_t account_id, std::function<void(SendStatus)> done = nullptr);
 
-  // At start and every minute: claims whose holder died become `unknown` (for review), never re-sent.
+  // At start and every minute: claims whose holder died become `unknown` (reconciled, or shown for
+  // review), never re-sent blindly.
   int64_t recover_stale();
+  // At start: this node's own claims are its previous process's (one process per data dir).
+  int64_t recover_own_claims();
+  const DispatchOptions& options() const { return opts_; }
 
  private:
   void settle(int64_t id, int64_t account_id, const SendOutcome& o, int attempts);

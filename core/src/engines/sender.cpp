@@ -15,6 +15,15 @@ const char* send_status_name(SendStatus s) {
   return "unknown";
 }
 
+const char* find_status_name(FindStatus s) {
+  switch (s) {
+    case FindStatus::found: return "found";
+    case FindStatus::absent: return "absent";
+    case FindStatus::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
 namespace {
 const char* kind_name(ContentKind k) {
   switch (k) {
@@ -65,6 +74,7 @@ SendOutcome classify_send_result(const EngineResult& r) {
     // Never reached the engine (the connector checks these before calling it; its ledger does not
     // burn the key), so nothing went out.
     o.status = SendStatus::not_sent;
+    o.left_core = r.dispatched;
   } else if (code == "bad_request" || code == "unsupported") {
     o.status = SendStatus::refused;
   } else if (code == "failed" && is_rate_refusal(r.error_message)) {
@@ -80,6 +90,43 @@ SendOutcome classify_send_result(const EngineResult& r) {
 void EngineSender::send(const SendRequest& req, SendCallback cb) {
   engine_.command(req.account_id, "message.send", send_args(req), [cb = std::move(cb)](const EngineResult& r) {
     if (cb) cb(classify_send_result(r));
+  });
+}
+
+json find_args(const FindRequest& req) {
+  const Content& c = req.content;
+  // The text WhatsApp shows for the message: the body, a media caption, or a poll's question.
+  std::string text = c.kind == ContentKind::poll && c.poll ? c.poll->question : c.text;
+  return {{"key", req.idempotency_key}, {"chat", req.chat}, {"text", text}, {"kind", kind_name(c.kind)},
+          {"since", req.since_ms}, {"known_ids", req.known_ids}};
+}
+
+FindOutcome classify_find_result(const EngineResult& r) {
+  FindOutcome o;
+  if (!r.ok) {
+    o.reason = r.error_message.empty() ? r.error_code : r.error_message;
+    return o;  // whatever went wrong, it proves nothing
+  }
+  o.looked = true;
+  if (!r.data.is_object()) {
+    o.reason = "the engine answered without a verdict";
+    return o;
+  }
+  const json& id = r.data.contains("message_id") ? r.data["message_id"] : json();
+  if (r.data.value("found", false) && id.is_string() && !id.get<std::string>().empty()) {
+    o.status = FindStatus::found;
+    o.message_id = id.get<std::string>();
+  } else if (!r.data.value("found", true) && r.data.value("definitive", false)) {
+    o.status = FindStatus::absent;
+  } else {
+    o.reason = r.data.value("reason", std::string("the engine could not tell"));
+  }
+  return o;
+}
+
+void EngineSender::find(const FindRequest& req, FindCallback cb) {
+  engine_.command(req.account_id, "message.find", find_args(req), [cb = std::move(cb)](const EngineResult& r) {
+    if (cb) cb(classify_find_result(r));
   });
 }
 

@@ -54,8 +54,37 @@ struct SendOutcome {
   std::string message_id;
   bool duplicate = false;
   std::string reason;  // words, for the message's status
+  // not_sent only: false when the command never left the core (no connector at all), so no engine
+  // saw it — not an attempt; the row is tried again in seconds (the account's readiness stops the
+  // dispatcher soon after a connector goes; this covers the moment between).
+  bool left_core = true;
 };
 using SendCallback = std::function<void(const SendOutcome&)>;
+
+// Reconciliation (issue 8 item 14): did a message whose send outcome is unknown reach the chat?
+// The engine looks at the chat's recent messages from us (whatsapp-web.js: Chat.fetchMessages; the
+// simulator: every message its network carried) for the body, sent at or after `since_ms`.
+struct FindRequest {
+  int64_t account_id = 0;
+  std::string chat;
+  std::string idempotency_key;
+  Content content;
+  int64_t since_ms = 0;                  // the claim: a match must not be older (minus 2 min of clock skew)
+  std::vector<std::string> known_ids;    // our messages already matched to other rows: never this one
+};
+enum class FindStatus {
+  found,    // message_id set
+  absent,   // the engine is sure the chat has no such message (it saw the whole window): not sent
+  unknown,  // could not tell (no connector, client not ready, history not loaded that far, timeout)
+};
+const char* find_status_name(FindStatus s);
+struct FindOutcome {
+  FindStatus status = FindStatus::unknown;
+  std::string message_id;
+  std::string reason;
+  bool looked = false;  // the engine answered (false: not connected, not ready, timeout)
+};
+using FindCallback = std::function<void(const FindOutcome&)>;
 using DoneCallback = std::function<void(bool ok, const std::string& error)>;
 
 class Sender {
@@ -64,6 +93,10 @@ class Sender {
   virtual void send(const SendRequest& req, SendCallback cb) = 0;
   virtual void mark_seen(int64_t account_id, const std::string& chat, DoneCallback cb) = 0;
   virtual void typing(int64_t account_id, const std::string& chat, bool on, DoneCallback cb) = 0;
+  // Unknown unless the engine can look: a sender that cannot never turns a row back to queued.
+  virtual void find(const FindRequest&, FindCallback cb) {
+    if (cb) cb(FindOutcome{FindStatus::unknown, "", "this engine cannot look up sent messages"});
+  }
 };
 
 // The bridge's message.send / chat.seen / chat.typing over any Engine.
@@ -73,6 +106,7 @@ class EngineSender final : public Sender {
   void send(const SendRequest& req, SendCallback cb) override;
   void mark_seen(int64_t account_id, const std::string& chat, DoneCallback cb) override;
   void typing(int64_t account_id, const std::string& chat, bool on, DoneCallback cb) override;
+  void find(const FindRequest& req, FindCallback cb) override;
 
  private:
   Engine& engine_;
@@ -81,5 +115,7 @@ class EngineSender final : public Sender {
 // Pure parts, tested on their own: the wire form of a request, and what an engine's answer means.
 json send_args(const SendRequest& req);
 SendOutcome classify_send_result(const EngineResult& r);
+json find_args(const FindRequest& req);
+FindOutcome classify_find_result(const EngineResult& r);
 
 }  // namespace sangam

@@ -1,0 +1,144 @@
+// Dispatcher decision cost per message (issue 8, performance): one Dispatcher::step — lock the
+// account, read it, its project and its day's usage, the next due row, the safety policy, the claim
+// committed, the send handed over, the outcome recorded — in CPU time of this process, on SQLite and
+// on PostgreSQL (when SANGAM_TEST_DATABASE_URL names a server, as scripts/with-postgres.sh sets it).
+// Beside it, the store's physical floor from the same run: a bare one-row UPDATE in its own
+// transaction, the least any claim can cost. The engine answers at once (no connector), so what is
+// measured is the core's decision, not WhatsApp.
+// Run: scripts/with-postgres.sh build/core/bench/sangam_dispatch_bench [--rows N]
+#include "campaigns/dispatcher.hpp"
+#include "projects/project.hpp"
+#include "util/clock.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+using namespace sangam;
+
+namespace {
+
+double cpu_us() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+double wall_us() {
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string with_database(const std::string& url, const std::string& db) {
+  auto authority = url.find("://") + 3;
+  auto q = url.find('?', authority);
+  auto slash = url.find('/', authority);
+  std::string params = q == std::string::npos ? "" : url.substr(q);
+  size_t end = (slash != std::string::npos && (q == std::string::npos || slash < q)) ? slash : (q == std::string::npos ? url.size() : q);
+  return url.substr(0, end) + "/" + db + params;
+}
+
+std::unique_ptr<store::Database> fresh(store::Backend b, const std::string& dir) {
+  static int n = 0;
+  if (b == store::Backend::sqlite) return store::open_sqlite(dir + "/dispatch-" + std::to_string(++n) + ".db", 4);
+  const char* admin = std::getenv("SANGAM_TEST_DATABASE_URL");
+  std::string name = "bench_dispatch_" + std::to_string(randombytes_random() % 1000000);
+  store::open_postgres(admin, 1)->acquire()->exec_script("CREATE DATABASE " + name);
+  return store::open_postgres(with_database(admin, name), 4);
+}
+
+class InstantSender final : public Sender {
+ public:
+  void send(const SendRequest& req, SendCallback cb) override { cb(SendOutcome{SendStatus::sent, "wa-" + req.idempotency_key, false, ""}); }
+  void mark_seen(int64_t, const std::string&, DoneCallback cb) override { if (cb) cb(true, ""); }
+  void typing(int64_t, const std::string&, bool, DoneCallback cb) override { if (cb) cb(true, ""); }
+};
+
+// Never answers: the claim alone (what a connector that keeps the send costs the core until it answers).
+class HoldSender final : public Sender {
+ public:
+  void send(const SendRequest&, SendCallback) override {}
+  void mark_seen(int64_t, const std::string&, DoneCallback cb) override { if (cb) cb(true, ""); }
+  void typing(int64_t, const std::string&, bool, DoneCallback cb) override { if (cb) cb(true, ""); }
+};
+
+struct Figures {
+  double step_cpu = 0, step_wall = 0, update_cpu = 0, update_wall = 0;
+};
+
+Figures run(store::Backend b, const std::string& dir, int rows, bool record) {
+  auto db = fresh(b, dir);
+  ManualClock clock{std::chrono::system_clock::from_time_t(1764000000)};  // 2025-11-24 16:00 UTC
+  store::migrate(*db, clock);
+  int64_t pid = 0, aid = 0;
+  db->write([&](store::Conn& c) {
+    Project p;
+    p.name = "Bench";
+    p.slug = "bench";
+    p.working_hours = {{0, 24 * 60}};
+    p.weekend_factor = 1.0;
+    store::Params params = project_params(p);
+    params.push_back(clock.now_ms());
+    pid = c.run("project-insert", params)[0].i64("id");
+    aid = c.run("account-insert", {pid, std::string("+919800000001"), std::string("bench"), std::string("sim"),
+                                    std::string("production"), int64_t(1'000'000), clock.now_ms()})[0].i64("id");
+    c.exec_script("UPDATE accounts SET status = 'active' WHERE id = " + std::to_string(aid));
+    // Replies (P1), all due, one step every 7 minutes: the policy allows each (reply gaps are 8–20 s)
+    // and the account claims ~205 a local day, its daily limit, which the usage query counts over.
+    std::string content = nlohmann::json{{"text", "Winter feed tips for layers, this week at the Salem depot."}}.dump();
+    for (int i = 0; i < rows; ++i)
+      c.run("outbox-enqueue", {pid, aid, fmt::format("9198{:08d}@c.us", i), nullptr, std::string("reply"), content, int64_t(1),
+                               clock.now_ms(), fmt::format("bench-{}", i), nullptr, clock.now_ms()});
+  });
+  InstantSender instant;
+  HoldSender hold;
+  Sender& sender = record ? static_cast<Sender&>(instant) : hold;
+  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, int64_t) { return campaigns::ConsentVerdict{true, ""}; });
+  Figures f;
+  int claimed = 0;
+  double c0 = cpu_us(), w0 = wall_us();
+  for (int i = 0; i < rows; ++i) {
+    clock.advance(std::chrono::minutes(7));
+    if (d.step(aid) == campaigns::StepResult::claimed) ++claimed;
+  }
+  f.step_cpu = (cpu_us() - c0) / claimed;
+  f.step_wall = (wall_us() - w0) / claimed;
+  if (claimed != rows) spdlog::warn("only {} of {} steps claimed", claimed, rows);
+  // The floor: one UPDATE of one row, in its own transaction, as many times.
+  c0 = cpu_us(), w0 = wall_us();
+  for (int i = 0; i < rows; ++i)
+    db->write([&](store::Conn& c) { c.run("outbox-touch", {int64_t(1 + i % rows), clock.now_ms() + i}); });
+  f.update_cpu = (cpu_us() - c0) / rows;
+  f.update_wall = (wall_us() - w0) / rows;
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int rows = 5000;
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--rows") rows = std::stoi(argv[i + 1]);
+  if (sodium_init() < 0) return 1;
+  spdlog::set_level(spdlog::level::warn);
+  std::string dir = std::filesystem::temp_directory_path() / ("sangam-dispatch-bench-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  fmt::print("Dispatcher decision per message (policy + claim + outcome), {} messages, CPU of the core process\n", rows);
+  fmt::print("| backend | measured | CPU per message | wall | baseline: bare 1-row UPDATE CPU | UPDATE wall | CPU ratio |\n");
+  fmt::print("|---|---|---|---|---|---|---|\n");
+  std::vector<store::Backend> backends{store::Backend::sqlite};
+  if (std::getenv("SANGAM_TEST_DATABASE_URL")) backends.push_back(store::Backend::postgres);
+  for (auto b : backends) {
+    for (bool record : {false, true}) {
+      Figures f = run(b, dir, rows, record);
+      fmt::print("| {} | {} | {:.1f} µs | {:.1f} µs | {:.1f} µs | {:.1f} µs | {:.1f}× |\n", store::backend_name(b),
+                 record ? "policy + claim + outcome recorded" : "policy + claim", f.step_cpu, f.step_wall, f.update_cpu,
+                 f.update_wall, f.step_cpu / f.update_cpu);
+    }
+  }
+  std::filesystem::remove_all(dir);
+  return 0;
+}
