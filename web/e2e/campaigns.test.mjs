@@ -1,4 +1,4 @@
-// Browser test of the campaigns dashboard (issue 8 item 18) against a real `sangam demo` on the
+// Browser test of the campaigns dashboard (issue 8 item 18) against a real `sangam serve` on the
 // simulated WhatsApp network, with the clock running fast so a campaign visibly progresses:
 // a template is written with the live editor (a template error is shown at the field with its line and
 // column, the preview shows three variations); a campaign is built from it (groups picked by hand, the
@@ -20,7 +20,7 @@ const h = new Harness();
 let page;
 
 before(async () => {
-  await h.start({ name: 'e2e-campaigns', command: 'demo', args: ['--clock-speed', CLOCK_SPEED], env: SIM_ENV });
+  await h.start({ name: 'e2e-campaigns', env: { ...SIM_ENV, SANGAM_CLOCK_SPEED: CLOCK_SPEED } });
   page = h.page;
 });
 after(async () => {

@@ -120,10 +120,10 @@ export class Harness {
   /** "route@size" (size: phone | desktop) a test already checked itself with checkPage, skipped by the audit. */
   checked = new Set();
 
-  /** @param {{ env?: Record<string,string>, name?: string, command?: 'serve' | 'demo', args?: string[] }} opts */
+  /** @param {{ env?: Record<string,string>, name?: string, command?: 'serve' | 'demo' }} opts */
   name = 'e2e';
 
-  async start({ env = {}, name = 'e2e', command = 'serve', args = [] } = {}) {
+  async start({ env = {}, name = 'e2e', command = 'serve' } = {}) {
     this.name = name;
     assert.ok(existsSync(SANGAM_BIN), `sangam binary not found at ${SANGAM_BIN} (set SANGAM_BIN)`);
     assert.ok(existsSync(path.join(webDir, 'dist', 'index.html')), 'web/dist is missing: run `npm run build` first');
@@ -133,7 +133,7 @@ export class Harness {
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.dataDir = mkdtempSync(path.join(tmpdir(), `sangam-${name}-`));
-    const child = spawn(SANGAM_BIN, [command, ...args], {
+    const child = spawn(SANGAM_BIN, [command], {
       env: {
         ...process.env,
         SANGAM_LISTEN: `127.0.0.1:${port}`,

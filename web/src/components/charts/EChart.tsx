@@ -31,8 +31,9 @@ export default function EChart({ option, height = 280, label, testId }: { option
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true }, animationDuration: 300, ...option }, { notMerge: true });
-  }, [option]);
+    // ECharts' aria component writes the container's aria-label; it is given ours, not its own wording.
+    chart.current?.setOption({ aria: { enabled: true, label: { description: label } }, animationDuration: 300, ...option }, { notMerge: true });
+  }, [option, label]);
 
   return <div ref={el} className="echart" style={{ height }} role="img" aria-label={label} data-testid={testId} />;
 }

@@ -19,6 +19,7 @@ import {
   KINDS,
   campaignsApi,
   kindInfo,
+  statusInfo,
   templatesApi,
   type Campaign,
   type CampaignInput,
@@ -83,14 +84,14 @@ export function CampaignBuilderPage({ project, campaignId }: { project: Project;
       </div>
     );
   const c = q.data;
-  if (c.status !== 'draft' && c.status !== 'scheduled')
+  if (c.status !== 'draft')
     return (
       <div className="page">
         <EmptyState
           title="This campaign can no longer be edited"
           action={<Link to={`/projects/${project.id}/campaigns/${c.id}`} className="btn btn-primary">Open the campaign</Link>}
         >
-          Only drafts and scheduled campaigns can be changed; “{c.name}” is {c.status}.
+          Only drafts can be changed; “{c.name}” is {statusInfo[c.status]?.label.toLowerCase() ?? c.status}. Pause or cancel it on its page.
         </EmptyState>
       </div>
     );
@@ -202,8 +203,8 @@ function Builder({ project, campaign }: { project: Project; campaign: Campaign |
     }
   };
 
+  const templateErrors = (tplPreview?.errors ?? []).length > 0;
   const blocks = [
-    ...(tplPreview?.errors ?? []).map((e) => e.message),
     ...(tplPreview?.checks ?? []).filter((c) => c.level === 'block').map((c) => c.message),
     ...(estimate?.checks ?? []).filter((c) => c.level === 'block').map((c) => c.message),
   ];
@@ -214,8 +215,10 @@ function Builder({ project, campaign }: { project: Project; campaign: Campaign |
       ? 'Give the campaign a name.'
       : !form.body.trim()
         ? 'Write the message or pick a template.'
-        : blocks.length
-          ? 'Fix what the message checks marked “must fix”.'
+        : templateErrors
+          ? 'Fix the message where it is marked.'
+          : blocks.length
+          ? 'Fix what the content checks marked “must fix”.'
           : Object.keys(liveErrs).length
             ? 'Fix the marked fields.'
             : selected === 0

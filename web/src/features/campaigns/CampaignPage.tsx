@@ -91,7 +91,7 @@ export function CampaignPage({ project, campaignId }: { project: Project; campai
   const c = q.data;
   const base = `/projects/${project.id}/campaigns`;
   const actions = canWrite ? allowed[c.status] : [];
-  const editable = canWrite && (c.status === 'draft' || c.status === 'scheduled');
+  const editable = canWrite && c.status === 'draft'; // the server changes drafts only (409 otherwise)
 
   const run = async (a: Action) => {
     const next = await campaignsApi.action(project.id, c.id, a);
@@ -136,7 +136,13 @@ export function CampaignPage({ project, campaignId }: { project: Project; campai
         <div className="banner banner-warning camp-reason" role="status" data-testid="status-reason">
           <IconAlert size={18} />
           <div>
-            <strong>{reasonText(c.status_reason)}</strong> Check the numbers on the Accounts page before you resume; only a person can resume it.
+            <strong>{reasonText(c.status_reason)}</strong>
+            {/automatic|breaker|banned|critical|report|block/i.test(c.status_reason) && (
+              <>
+                {' '}
+                Check the numbers on the <Link to={`/projects/${project.id}/accounts`}>Accounts page</Link> before you resume; only a person can resume it.
+              </>
+            )}
           </div>
         </div>
       )}
@@ -288,7 +294,7 @@ function MessagesCard({ project, campaignId, tick }: { project: Project; campaig
       },
       cellProps: (m) => ({ 'data-status': m.status }),
     },
-    { id: 'from', header: 'From', cell: (m) => (m.account_phone ? formatPhone(m.account_phone) : <span className="muted">—</span>) },
+    { id: 'from', header: 'From', className: 'nowrap', cell: (m) => (m.account_phone ? formatPhone(m.account_phone) : <span className="muted">—</span>) },
     { id: 'planned', header: 'Planned', className: 'nowrap', cell: (m) => <span className="small">{formatDateTime(m.planned_at)}</span> },
     {
       id: 'sent',

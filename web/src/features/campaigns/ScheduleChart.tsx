@@ -29,7 +29,7 @@ export function ScheduleChart({ days }: { days: PlanDay[] }) {
       color: COLORS,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { type: 'scroll', bottom: 0, textStyle: { color: '#344054' } },
-      grid: { left: 8, right: 8, top: 16, bottom: 40, containLabel: true },
+      grid: { left: 8, right: 8, top: 32, bottom: 40, containLabel: true },
       xAxis: { type: 'category', data: days.map((d) => dayLabel(d.date)), axisLabel: { color: '#475467' } },
       yAxis: { type: 'value', minInterval: 1, name: 'messages', nameTextStyle: { color: '#475467' }, axisLabel: { color: '#475467' } },
       series: accounts.map(([id, name]) => ({

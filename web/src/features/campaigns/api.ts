@@ -91,6 +91,8 @@ export interface Progress {
   skipped: number;
   queued: number;
   unknown: number;
+  /** Messages dropped by a cancel. */
+  cancelled?: number;
 }
 
 export interface Campaign {
@@ -265,21 +267,24 @@ export function reasonText(reason: string | null | undefined): string {
 export const emptyProgress: Progress = { planned: 0, sent: 0, delivered: 0, read: 0, replied: 0, failed: 0, skipped: 0, queued: 0, unknown: 0 };
 
 /**
- * The progress bar's parts. `sent` may count every message that left (delivered ones included) or only
- * those not yet delivered; the sum of all counts beyond `planned` tells which, so the bar is right either way.
+ * The progress bar's parts. The server counts `sent` as every message that left, with delivered, read
+ * and replied as subsets of it (sent ≥ delivered ≥ read); were the counts ever exclusive instead, they
+ * would add up to `planned` — that sum tells which, so the bar is right either way.
  */
 export function progressParts(p: Progress) {
   const total = Math.max(p.planned, 1);
-  const reached = p.delivered + p.read + p.replied;
-  const cumulative = p.sent + reached + p.failed + p.skipped + p.queued + p.unknown > p.planned && p.sent >= reached;
-  const sentOnly = cumulative ? p.sent - reached : p.sent;
+  const cancelled = p.cancelled ?? 0;
+  const sum = p.sent + p.delivered + p.read + p.replied + p.failed + p.skipped + p.queued + p.unknown + cancelled;
+  const nested = sum > p.planned;
+  const reached = nested ? Math.min(p.delivered, p.sent) : p.delivered + p.read + p.replied;
+  const sentOnly = nested ? p.sent - reached : p.sent;
   const segments = [
-    { key: 'reached', label: 'Delivered or read', value: reached, tone: 'green' as const },
+    { key: 'reached', label: 'Delivered', value: reached, tone: 'green' as const },
     { key: 'sent', label: 'Sent, not yet delivered', value: sentOnly, tone: 'blue' as const },
     { key: 'unknown', label: 'Needs review', value: p.unknown, tone: 'amber' as const },
-    { key: 'skipped', label: 'Skipped', value: p.skipped, tone: 'gray' as const },
+    { key: 'skipped', label: 'Skipped', value: p.skipped + cancelled, tone: 'gray' as const },
     { key: 'failed', label: 'Failed', value: p.failed, tone: 'red' as const },
   ].map((s) => ({ ...s, width: (100 * s.value) / total }));
-  const done = reached + sentOnly + p.unknown + p.skipped + p.failed;
+  const done = reached + sentOnly + p.unknown + p.skipped + cancelled + p.failed;
   return { pct: p.planned ? Math.min(100, Math.round((100 * done) / total)) : 0, done, segments };
 }
