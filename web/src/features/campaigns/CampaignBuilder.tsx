@@ -37,12 +37,16 @@ import './campaigns.css';
 
 const ESTIMATE_DELAY_MS = 500;
 
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/** Today's date in the project's time zone (the schedule's dates are the project's days). */
+function today(timeZone?: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
 }
 
-function blank(): CampaignInput {
+function blank(timeZone: string): CampaignInput {
   return {
     name: '',
     kind: 'group_post',
@@ -50,7 +54,7 @@ function blank(): CampaignInput {
     body: '',
     variables: {},
     targeting: { groups: { filter: { phase: 'value' } } },
-    schedule: { start_date: today(), end_date: null, per_day_cap: null, account_ids: null },
+    schedule: { start_date: today(timeZone), end_date: null, per_day_cap: null, account_ids: null },
   };
 }
 
@@ -102,7 +106,7 @@ function Builder({ project, campaign }: { project: Project; campaign: Campaign |
   const toast = useToast();
   const readOnly = !(project.role === 'owner' || project.role === 'manager');
   const [current, setCurrent] = useState(campaign);
-  const [saved, setSaved] = useState<CampaignInput>(() => (campaign ? fromCampaign(campaign) : blank()));
+  const [saved, setSaved] = useState<CampaignInput>(() => (campaign ? fromCampaign(campaign) : blank(project.time_zone)));
   const [form, setForm] = useState<CampaignInput>(saved);
   const [mode, setMode] = useState<GroupMode>(campaign?.targeting.groups?.ids?.length ? 'pick' : 'filter');
   const [busy, setBusy] = useState<null | 'save' | 'launch'>(null);
@@ -117,7 +121,7 @@ function Builder({ project, campaign }: { project: Project; campaign: Campaign |
 
   const accounts = useQuery({ queryKey: ['accounts', project.id], queryFn: () => accountsApi.list(project.id) });
   const templates = useQuery({ queryKey: ['list', 'templates', project.id], queryFn: () => templatesApi.list(project.id) });
-  const groups = useQuery({ queryKey: ['campaign-groups', project.id], queryFn: () => groupsApi.list(project.id, {}, 1000) });
+  const groups = useQuery({ queryKey: ['campaign-groups', project.id], queryFn: () => groupsApi.list(project.id, {}, 500) }); // the API's largest page; the picker searches within it
 
   // The live estimate of the unsaved builder state.
   const asked = useDebounced(form, ESTIMATE_DELAY_MS);
@@ -333,6 +337,7 @@ function Builder({ project, campaign }: { project: Project; campaign: Campaign |
             onBody={(b) => set('body', b)}
             onVariables={(v) => set('variables', v)}
             onPreview={setTplPreview}
+            kind={form.kind}
             saveError={saveErrs.body ?? under(saveErrs, 'variables')}
             readOnly={readOnly}
           />
@@ -401,7 +406,7 @@ function Builder({ project, campaign }: { project: Project; campaign: Campaign |
       {leave}
       {confirmLaunch && (
         <ConfirmDialog title="Launch this campaign?" confirmLabel="Launch" onClose={() => setConfirmLaunch(false)} onConfirm={launch}>
-          <LaunchSummary estimate={estimate} kind={form.kind} startDate={form.schedule.start_date} />
+          <LaunchSummary estimate={estimate} kind={form.kind} startDate={form.schedule.start_date} timeZone={project.time_zone} />
         </ConfirmDialog>
       )}
     </div>
@@ -530,9 +535,9 @@ function ScheduleFields({
   );
 }
 
-function LaunchSummary({ estimate, kind, startDate }: { estimate: CampaignPreview | null; kind: CampaignKind; startDate: string }) {
+function LaunchSummary({ estimate, kind, startDate, timeZone }: { estimate: CampaignPreview | null; kind: CampaignKind; startDate: string; timeZone: string }) {
   const numbers = useMemo(() => new Set((estimate?.plan.days ?? []).flatMap((d) => d.accounts.map((a) => a.account_id))).size, [estimate]);
-  const ref = useRef(startDate <= today());
+  const ref = useRef(startDate <= today(timeZone));
   if (!estimate) return <p>The plan is still being worked out.</p>;
   const noun = kindInfo[kind].targets === 'contacts' ? 'contacts' : 'groups';
   return (

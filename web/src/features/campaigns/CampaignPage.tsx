@@ -178,7 +178,7 @@ export function CampaignPage({ project, campaignId }: { project: Project; campai
 
       {(c.status === 'draft' || c.status === 'scheduled') && <PlanCard project={project} campaign={c} />}
 
-      <Card title="Message">
+      <Card title="Message" subtitle="As written, with its variables and variations; each message is filled in for its group or contact.">
         <div className="bubble camp-body">{c.body}</div>
       </Card>
 

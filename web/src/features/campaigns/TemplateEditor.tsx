@@ -10,7 +10,7 @@ import { Spinner } from '../../components/ui';
 import { templatesApi, type Check, type TemplateError, type TemplatePreview } from './api';
 
 /** Variables the server fills in itself; others are custom and need a default. */
-const BUILT_IN = ['name', 'group', 'link'];
+const BUILT_IN = ['name', 'first_name', 'group', 'link', 'project', 'account'];
 const PREVIEW_DELAY_MS = 300;
 
 export function customVariables(body: string): string[] {
@@ -29,6 +29,7 @@ export function TemplateEditor({
   saveError,
   readOnly,
   label = 'Message',
+  kind,
 }: {
   projectId: number;
   body: string;
@@ -41,6 +42,8 @@ export function TemplateEditor({
   saveError?: string | null;
   readOnly?: boolean;
   label?: string;
+  /** The campaign kind: a direct message previews for a sample contact, a post for a sample group. */
+  kind?: string;
 }) {
   const id = useId();
   const area = useRef<HTMLTextAreaElement>(null);
@@ -49,7 +52,7 @@ export function TemplateEditor({
   const [failure, setFailure] = useState<string | null>(null);
 
   const vars = useMemo(() => customVariables(body), [body]);
-  const ask = useDebounced(useMemo(() => ({ body, variables }), [body, variables]), PREVIEW_DELAY_MS);
+  const ask = useDebounced(useMemo(() => ({ body, variables, ...(kind ? { kind } : {}) }), [body, variables, kind]), PREVIEW_DELAY_MS);
   const onPreviewRef = useRef(onPreview);
   onPreviewRef.current = onPreview;
 
@@ -139,7 +142,7 @@ export function TemplateEditor({
       {vars.length > 0 && (
         <fieldset className="tpl-vars">
           <legend className="field-label">Defaults of your variables</legend>
-          <p className="field-hint">Used when a contact or group has no value of its own.</p>
+          <p className="field-hint">Give each of your own variables a default: it is used when a contact or group has no value of its own.</p>
           {vars.map((v) => (
             <label key={v} className="tpl-var">
               <span className="mono small">{`{{${v}}}`}</span>

@@ -251,6 +251,12 @@ const reasonWords: Record<string, string> = {
   accounts_banned: 'Paused itself: two sending numbers were banned or went critical.',
   block_signals: 'Paused itself: too many people blocked or reported the messages.',
   user: 'Paused by a person.',
+  not_value_phase: 'None of our numbers in the group is in its value-posts phase yet.',
+  admin_only: 'Only admins may post there, and none of our numbers in it is an admin.',
+  no_member_account: 'None of our numbers is in the group any more.',
+  consent_filter: 'Their consent is not among the states the filter asks for.',
+  no_phone: 'Known only by a WhatsApp id, without a phone number.',
+  past_end_date: 'The daily capacity runs out before the end date.',
   cancelled: 'The campaign was cancelled.',
 };
 
