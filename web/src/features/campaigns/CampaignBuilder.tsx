@@ -18,6 +18,7 @@ import { groupsApi } from '../groups/api';
 import {
   KINDS,
   campaignsApi,
+  dayText,
   kindInfo,
   statusInfo,
   templatesApi,
@@ -477,14 +478,14 @@ function ScheduleFields({
         <label className="field-label" htmlFor="s-start">
           Start date
         </label>
-        <input id="s-start" className="input" type="date" value={s.start_date} readOnly={readOnly} onChange={(e) => upd({ start_date: e.target.value })} aria-invalid={!!under(errs, 'schedule.start_date')} />
-        {msg('schedule.start_date', 'In the project’s time zone.')}
+        <input id="s-start" className="input" type="date" value={s.start_date ?? ''} readOnly={readOnly} onChange={(e) => upd({ start_date: e.target.value || null })} aria-invalid={!!under(errs, 'schedule.start_date')} />
+        {msg('schedule.start_date', 'In the project’s time zone; empty: as soon as it is launched.')}
       </div>
       <div className="field" data-field="schedule.end_date">
         <label className="field-label" htmlFor="s-end">
           End date
         </label>
-        <input id="s-end" className="input" type="date" value={s.end_date ?? ''} min={s.start_date} readOnly={readOnly} onChange={(e) => upd({ end_date: e.target.value || null })} aria-invalid={!!under(errs, 'schedule.end_date')} />
+        <input id="s-end" className="input" type="date" value={s.end_date ?? ''} min={s.start_date ?? undefined} readOnly={readOnly} onChange={(e) => upd({ end_date: e.target.value || null })} aria-invalid={!!under(errs, 'schedule.end_date')} />
         {msg('schedule.end_date', 'Optional: stop planning after this day.')}
       </div>
       <div className="field" data-field="schedule.per_day_cap">
@@ -535,15 +536,15 @@ function ScheduleFields({
   );
 }
 
-function LaunchSummary({ estimate, kind, startDate, timeZone }: { estimate: CampaignPreview | null; kind: CampaignKind; startDate: string; timeZone: string }) {
+function LaunchSummary({ estimate, kind, startDate, timeZone }: { estimate: CampaignPreview | null; kind: CampaignKind; startDate: string | null; timeZone: string }) {
   const numbers = useMemo(() => new Set((estimate?.plan.days ?? []).flatMap((d) => d.accounts.map((a) => a.account_id))).size, [estimate]);
-  const ref = useRef(startDate <= today(timeZone));
+  const ref = useRef(!startDate || startDate <= today(timeZone));
   if (!estimate) return <p>The plan is still being worked out.</p>;
   const noun = kindInfo[kind].targets === 'contacts' ? 'contacts' : 'groups';
   return (
     <p data-testid="launch-summary">
       {estimate.plan.total.toLocaleString('en-IN')} messages to {estimate.targets.selected.toLocaleString('en-IN')} {noun} from {numbers} {numbers === 1 ? 'number' : 'numbers'},{' '}
-      {ref.current ? 'starting today' : `starting on ${startDate}`}. Sending follows the safety limits; you can pause or cancel at any time.
+      {ref.current ? 'starting today' : `starting on ${dayText(startDate)}`}. Sending follows the safety limits; you can pause or cancel at any time.
     </p>
   );
 }

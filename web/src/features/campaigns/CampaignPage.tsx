@@ -7,7 +7,7 @@ import { errorMessage, type Project } from '../../api';
 import { DataTable, type DataColumn } from '../../components/DataTable';
 import { ConfirmDialog } from '../../components/Modal';
 import { useToast } from '../../components/Toast';
-import { formatDate, formatDateTime } from '../../components/format';
+import { formatDateTime } from '../../components/format';
 import { Badge, Card, EmptyState, ErrorBanner, InfoBanner, PageHeader, PageLoading } from '../../components/ui';
 import { IconAlert } from '../../components/Icons';
 import { useLiveEvents } from '../../live';
@@ -16,6 +16,7 @@ import { formatPhone } from '../accounts/meta';
 import {
   MESSAGE_STATUSES,
   campaignsApi,
+  dayText,
   kindInfo,
   messageStatusInfo,
   reasonText,
@@ -153,11 +154,11 @@ export function CampaignPage({ project, campaignId }: { project: Project; campai
         <dl className="camp-facts">
           <div>
             <dt>Start</dt>
-            <dd>{formatDate(c.schedule.start_date + 'T12:00:00Z')}</dd>
+            <dd>{dayText(c.schedule.start_date) ?? 'When launched'}</dd>
           </div>
           <div>
             <dt>End</dt>
-            <dd>{c.schedule.end_date ? formatDate(c.schedule.end_date + 'T12:00:00Z') : 'When every message is sent'}</dd>
+            <dd>{dayText(c.schedule.end_date) ?? 'When every message is sent'}</dd>
           </div>
           <div>
             <dt>Per day</dt>

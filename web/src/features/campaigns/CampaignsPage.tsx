@@ -4,12 +4,12 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { Project } from '../../api';
 import { DataTable, type DataColumn } from '../../components/DataTable';
-import { formatDate, formatDateTime } from '../../components/format';
+import { formatDateTime } from '../../components/format';
 import { useList } from '../../components/useList';
 import { Card, EmptyState, ErrorBanner, PageHeader, PageLoading } from '../../components/ui';
 import { useLiveEvents } from '../../live';
 import { Link } from '../../router';
-import { STATUSES, campaignsApi, kindInfo, reasonText, statusInfo, type Campaign, type CampaignProgressEvent, type CampaignStatus } from './api';
+import { STATUSES, campaignsApi, dayText, kindInfo, reasonText, statusInfo, type Campaign, type CampaignProgressEvent, type CampaignStatus } from './api';
 import { ProgressBar, StatusBadge } from './widgets';
 import './campaigns.css';
 
@@ -20,7 +20,7 @@ function nextSend(c: Campaign & { next_at?: string | null }): string {
     case 'draft':
       return 'Not launched';
     case 'scheduled':
-      return `Starts ${formatDate(c.schedule.start_date + 'T12:00:00Z')}`;
+      return dayText(c.schedule.start_date) ? `Starts ${dayText(c.schedule.start_date)}` : 'Starts in the next working hours';
     case 'running':
       return c.progress.queued > 0 ? 'Within working hours' : 'Finishing';
     case 'paused':

@@ -76,7 +76,8 @@ export interface Targeting {
   contacts?: { filter: ContactFilter };
 }
 export interface Schedule {
-  start_date: string;
+  /** null: as soon as it is launched. */
+  start_date: string | null;
   end_date: string | null;
   per_day_cap: number | null;
   account_ids: number[] | null;
@@ -268,6 +269,13 @@ export function reasonText(reason: string | null | undefined): string {
   if (/\s/.test(reason)) return reason.charAt(0).toUpperCase() + reason.slice(1);
   const words = reason.replace(/[_.-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1) + '.';
+}
+
+/** "Dec 8, 2026" for a schedule's YYYY-MM-DD (a project day: shown as written, not shifted by zones). */
+export function dayText(day: string | null | undefined): string | null {
+  if (!day) return null;
+  const d = new Date(`${day}T12:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
 export const emptyProgress: Progress = { planned: 0, sent: 0, delivered: 0, read: 0, replied: 0, failed: 0, skipped: 0, queued: 0, unknown: 0 };

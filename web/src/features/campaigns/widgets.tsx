@@ -42,7 +42,7 @@ export function ProgressBar({ progress, label, compact }: { progress: Progress; 
       </div>
       {compact ? (
         <div className="muted small">
-          {progress.planned ? `${done.toLocaleString('en-IN')} of ${progress.planned.toLocaleString('en-IN')} · ${pct}%` : 'Not planned yet'}
+          {progress.planned ? compactText(progress) : 'Not planned yet'}
         </div>
       ) : (
         <ul className="camp-legend" data-testid="progress-counts">
@@ -55,10 +55,22 @@ export function ProgressBar({ progress, label, compact }: { progress: Progress; 
           <Count label="Skipped" value={progress.skipped} tone="gray" />
           <Count label="Failed" value={progress.failed} tone="red" />
           {progress.unknown > 0 && <Count label="Needs review" value={progress.unknown} tone="amber" />}
+          {!!progress.cancelled && <Count label="Cancelled" value={progress.cancelled} tone="gray" />}
         </ul>
       )}
     </div>
   );
+}
+
+/** "3 of 5 sent · 2 cancelled": what was sent first, then what will never be (a bar at 100 % may mean either). */
+function compactText(p: Progress): string {
+  const n = (v: number) => v.toLocaleString('en-IN');
+  const parts = [`${n(p.sent)} of ${n(p.planned)} sent`];
+  if (p.failed) parts.push(`${n(p.failed)} failed`);
+  if (p.skipped) parts.push(`${n(p.skipped)} skipped`);
+  if (p.cancelled) parts.push(`${n(p.cancelled)} cancelled`);
+  if (p.unknown) parts.push(`${n(p.unknown)} to review`);
+  return parts.join(' · ');
 }
 
 function Count({ label, value, tone }: { label: string; value: number; tone?: string }) {
