@@ -175,6 +175,8 @@ test('every page at phone and desktop size: navigation, no sideways scroll, axe'
     { path: `${base}/settings`, heading: 'Project settings' },
     { path: `${base}/members`, heading: 'Members', ready: '[data-testid="members-table"]' },
     { path: `${base}/audit`, heading: 'Audit log', ready: '[data-testid="audit-table"]' },
+    { path: `${base}/campaigns`, heading: 'Campaigns' },
+    { path: `${base}/templates`, heading: 'Templates' },
     { path: '/users', heading: 'Users', ready: '[data-testid="users-table"]' },
     { path: '/connectors', heading: 'Connectors' },
     { path: '/tokens', heading: 'API tokens' },

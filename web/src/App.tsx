@@ -34,6 +34,11 @@ const OverviewPage = page(() => import('./features/projects/OverviewPage'), 'Ove
 const SettingsPage = page(() => import('./features/projects/SettingsPage'), 'SettingsPage');
 const TokensPage = page(() => import('./features/tokens/TokensPage'), 'TokensPage');
 const UsersPage = page(() => import('./features/users/UsersPage'), 'UsersPage');
+const CampaignsPage = page(() => import('./features/campaigns/CampaignsPage'), 'CampaignsPage');
+const CampaignPage = page(() => import('./features/campaigns/CampaignPage'), 'CampaignPage');
+const CampaignBuilderPage = page(() => import('./features/campaigns/CampaignBuilder'), 'CampaignBuilderPage');
+const TemplatesPage = page(() => import('./features/campaigns/TemplatesPage'), 'TemplatesPage');
+const TemplateEditPage = page(() => import('./features/campaigns/TemplatesPage'), 'TemplateEditPage');
 
 // The page of the address the tab opens with is fetched at once, alongside the session and project
 // requests, instead of after them (a waterfall of one more round trip before the first page shows).
@@ -48,6 +53,8 @@ function preloadFirstPage(path: string): void {
     audit: AuditPage,
     groups: GroupsPage,
     contacts: ContactsPage,
+    campaigns: CampaignsPage,
+    templates: TemplatesPage,
   };
   const other: Record<string, { preload: () => Promise<unknown> }> = {
     '/projects/new': NewProjectPage,
@@ -68,6 +75,13 @@ function ProjectPage({ render, ownerOnly }: { render: (p: Project) => ReactNode;
   if (!project) return <NotFound text={error ?? 'This project does not exist, or you are not a member of it.'} />;
   if (ownerOnly && project.role !== 'owner') return <NotFound text={ownerOnly} />;
   return <>{render(project)}</>;
+}
+
+/** A page of one numbered thing (":cid" in the address); anything but a number is "not found". */
+function WithId({ name, render }: { name: string; render: (id: number) => ReactNode }) {
+  const v = useParams()[name];
+  if (!v || !/^\d+$/.test(v)) return <NotFound />;
+  return <>{render(Number(v))}</>;
 }
 
 function AdminOnly({ text, children }: { text: string; children: ReactNode }) {
@@ -95,6 +109,13 @@ const routes: RouteObject[] = [
           { path: 'accounts', element: <ProjectPage render={(p) => <AccountsPage key={p.id} project={p} />} /> },
           { path: 'groups', element: <ProjectPage render={(p) => <GroupsPage key={p.id} project={p} />} /> },
           { path: 'contacts', element: <ProjectPage render={(p) => <ContactsPage key={p.id} project={p} />} /> },
+          { path: 'campaigns', element: <ProjectPage render={(p) => <CampaignsPage key={p.id} project={p} />} /> },
+          { path: 'campaigns/new', element: <ProjectPage render={(p) => <CampaignBuilderPage key={p.id} project={p} campaignId={null} />} /> },
+          { path: 'campaigns/:cid', element: <ProjectPage render={(p) => <WithId name="cid" render={(id) => <CampaignPage key={`${p.id}-${id}`} project={p} campaignId={id} />} />} /> },
+          { path: 'campaigns/:cid/edit', element: <ProjectPage render={(p) => <WithId name="cid" render={(id) => <CampaignBuilderPage key={`${p.id}-${id}`} project={p} campaignId={id} />} />} /> },
+          { path: 'templates', element: <ProjectPage render={(p) => <TemplatesPage key={p.id} project={p} />} /> },
+          { path: 'templates/new', element: <ProjectPage render={(p) => <TemplateEditPage key={p.id} project={p} templateId={null} />} /> },
+          { path: 'templates/:tid', element: <ProjectPage render={(p) => <WithId name="tid" render={(id) => <TemplateEditPage key={`${p.id}-${id}`} project={p} templateId={id} />} />} /> },
           { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
           { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
           { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
@@ -167,14 +188,14 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'campaigns', 'templates', 'alerts', 'settings', 'members', 'audit'];
 
 function SignedIn() {
   const path = usePath();
   const { list, byId } = useProjects();
   useLiveInvalidation();
 
-  const pm = match('/projects/:id', path) ?? match('/projects/:id/:section', path);
+  const pm = match('/projects/:id', path) ?? match('/projects/:id/:section', path) ?? match('/projects/:id/:section/*', path);
   const projectId = pm && /^\d+$/.test(pm.id) ? Number(pm.id) : null;
   const section = pm && PROJECT_SECTIONS.includes(pm.section ?? '') ? (pm.section ?? '') : '';
   const project = projectId !== null ? byId(projectId) : undefined;

@@ -2,7 +2,7 @@
 // size and weight (18 px, 1.8 stroke) and hidden from screen readers (the control around an icon
 // carries the name). Only the icons named here end up in the bundle (lucide-react is tree-shaken).
 import { useId, type SVGProps } from 'react';
-import { Activity, Archive, Bell, BookUser, MessagesSquare, Check, ChevronDown, ChevronsUpDown, Clock, Copy, Ellipsis, Folder, Globe, House, Key, List, Lock, LogOut, Menu, Pencil, Play, Plug, Plus, QrCode, RefreshCw, Search, Settings, Smartphone, Snowflake, Trash, TriangleExclamationPoint, Unlink, UserCog, Users, X, type LucideIcon } from 'lucide-react';
+import { Activity, Archive, Bell, BookUser, MessagesSquare, Check, ChevronDown, ChevronsUpDown, Clock, Copy, Ellipsis, Folder, Globe, House, Key, List, Lock, LogOut, Menu, Pencil, Play, Plug, Plus, QrCode, RefreshCw, Search, Settings, Smartphone, Snowflake, Trash, TriangleExclamationPoint, Unlink, UserCog, Users, X, Megaphone, FileText, Pause, Send, CalendarClock, CircleCheck, Ban, type LucideIcon } from 'lucide-react';
 
 type P = SVGProps<SVGSVGElement> & { size?: number };
 
@@ -49,6 +49,14 @@ export const IconActivity = icon(Activity);
 export const IconRefresh = icon(RefreshCw);
 export const IconPlug = icon(Plug);
 export const IconMenu = icon(Menu);
+// Campaigns and templates
+export const IconMegaphone = icon(Megaphone);
+export const IconTemplate = icon(FileText);
+export const IconPause = icon(Pause);
+export const IconSend = icon(Send);
+export const IconCalendarClock = icon(CalendarClock);
+export const IconCircleCheck = icon(CircleCheck);
+export const IconBan = icon(Ban);
 
 /** The Sangam mark (a confluence: two streams joining), drawn by hand for the brand. */
 export function Logo({ size = 30 }: { size?: number }) {

@@ -1,13 +1,16 @@
-// Asks before leaving a page with unsaved edits (issue 13 item 4): closing or reloading the tab
-// (the browser's own prompt) and in-app links. The router has no blocking hook, so links are caught
-// in the capture phase, before the router's Link sees the click: Link skips clicks whose default is
-// prevented. Programmatic navigate() calls and the browser's back button are not caught.
-import { useEffect, useState, type ReactNode } from 'react';
-import { navigate } from '../router';
+// Asks before leaving a page with unsaved edits (issue 13 item 4): closing or reloading the tab (the
+// browser's own prompt), and every in-app navigation — links, navigate() calls and the browser's back
+// and forward buttons — through react-router's useBlocker. Only a change of page counts: a page that
+// keeps its filters in the query string does not ask when they change.
+//
+// A page that saves and then navigates at once is blocked for one render (the blocker still saw the
+// old `dirty`); once the page re-renders clean the navigation goes on without a question.
+import { useEffect, type ReactNode } from 'react';
+import { useBlocker } from 'react-router';
 import { Modal } from './Modal';
 
 export function useUnsavedChanges(dirty: boolean, what = 'your changes'): ReactNode {
-  const [pending, setPending] = useState<string | null>(null);
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
 
   useEffect(() => {
     if (!dirty) return;
@@ -15,45 +18,27 @@ export function useUnsavedChanges(dirty: boolean, what = 'your changes'): ReactN
       e.preventDefault();
       e.returnValue = '';
     };
-    const onClick = (e: MouseEvent) => {
-      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-      const a = (e.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
-      if (!a || a.target === '_blank' || a.origin !== location.origin) return;
-      const to = a.pathname + a.search;
-      if (to === location.pathname + location.search) return;
-      e.preventDefault();
-      e.stopPropagation();
-      setPending(to);
-    };
     window.addEventListener('beforeunload', onBeforeUnload);
-    document.addEventListener('click', onClick, true);
-    return () => {
-      window.removeEventListener('beforeunload', onBeforeUnload);
-      document.removeEventListener('click', onClick, true);
-    };
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, [dirty]);
 
-  if (!pending) return null;
+  // Saved (or reverted) while the question was open: nothing is lost any more, so go on.
+  useEffect(() => {
+    if (blocker.state === 'blocked' && !dirty) blocker.proceed();
+  }, [blocker, dirty]);
+
+  if (blocker.state !== 'blocked' || !dirty) return null;
   return (
     <Modal
       title="Leave without saving?"
       testId="unsaved-changes"
-      onClose={() => setPending(null)}
+      onClose={() => blocker.reset()}
       footer={
         <>
-          <button type="button" className="btn btn-ghost" onClick={() => setPending(null)} data-testid="stay">
+          <button type="button" className="btn btn-ghost" onClick={() => blocker.reset()} data-testid="stay">
             Stay on this page
           </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            data-testid="leave"
-            onClick={() => {
-              const to = pending;
-              setPending(null);
-              navigate(to);
-            }}
-          >
+          <button type="button" className="btn btn-danger" data-testid="leave" onClick={() => blocker.proceed()}>
             Leave and discard
           </button>
         </>
