@@ -18,6 +18,12 @@
 namespace sangam {
 class GroupService;
 }
+namespace sangam::analytics {
+struct Analytics;
+}
+namespace sangam::ops {
+class WebhookService;
+}
 
 namespace sangam::http {
 
@@ -36,6 +42,8 @@ struct Services {
   ContactBase* contacts = nullptr;     // null in tests that do not need contacts
   JobService* jobs = nullptr;
   GroupText group_text;                // a group's name and description, for persona rules (group sync)
+  analytics::Analytics* analytics = nullptr;  // event log, links, leads; null in tests without analytics
+  ops::WebhookService* webhooks = nullptr;    // outgoing webhooks; null in tests without them
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -88,5 +96,7 @@ void add_account_routes(Router& r, App& app);
 void add_invitation_routes(Router& r, App& app);
 void add_group_routes(Router& r, App& app);
 void add_contact_routes(Router& r, App& app);
+void add_analytics_routes(Router& r, App& app);
+void add_webhook_routes(Router& r, App& app);
 
 }  // namespace sangam::http

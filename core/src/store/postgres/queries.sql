@@ -65,3 +65,10 @@ COPY contact_tags (contact_id, project_id, tag) FROM STDIN;
 -- written under this lock, so a daily limit holds however many dispatchers run (READ COMMITTED would
 -- let two see the same count).
 SELECT id FROM accounts WHERE id = $1 FOR UPDATE;
+
+-- name: analytics-event-copy
+COPY analytics_events (project_id, kind, priority, at, account_id, contact_id, group_id, campaign_id, outbox_id,
+                       link_code, data) FROM STDIN;
+
+-- name: analytics-mark-stage-copy
+COPY analytics_mark_stage (batch, project_id, mark) FROM STDIN;
