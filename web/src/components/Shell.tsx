@@ -5,7 +5,7 @@ import { useSession } from '../features/auth/session';
 import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { useLiveState } from '../live';
 import { Link } from '../router';
-import { IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconSettings, IconUserCog, IconUsers, IconX, Logo } from './Icons';
+import { IconActivity, IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconSettings, IconUserCog, IconUsers, IconX, Logo } from './Icons';
 import { Avatar } from './ui';
 import { useFocusTrap, useMediaQuery } from './useFocusTrap';
 
@@ -225,6 +225,9 @@ export function Shell({
               </NavItem>
               <NavItem to={`${base}/contacts`} icon={<IconContacts />} active={projectPage && section === 'contacts'} testId="nav-contacts">
                 Contacts
+              </NavItem>
+              <NavItem to={`${base}/analytics`} icon={<IconActivity />} active={projectPage && section === 'analytics'} testId="nav-analytics">
+                Analytics
               </NavItem>
               <NavItem to={`${base}/settings`} icon={<IconSettings />} active={projectPage && section === 'settings'} testId="nav-settings">
                 Settings
