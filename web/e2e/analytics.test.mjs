@@ -42,6 +42,7 @@ test('analytics page on the demo history: cards, charts, tables, a journey, live
   await page.goto(`${h.baseUrl}/projects/${poultry.id}/analytics`);
   await page.getByTestId('kpis').waitFor();
   await settle(page);
+  assert.equal(await page.getByTestId('nav-analytics').getAttribute('aria-current'), 'page');
   // Six cards, each with a value; contacts come from the generated groups.
   const cards = page.getByTestId('kpis').locator('.kpi');
   assert.equal(await cards.count(), 6);

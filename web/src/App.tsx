@@ -170,7 +170,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'alerts', 'settings', 'members', 'audit', 'analytics'];
 
 function SignedIn() {
   const path = usePath();

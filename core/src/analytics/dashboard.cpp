@@ -19,10 +19,6 @@ json change(double now, double before) {
   if (before <= 0) return nullptr;  // no base to compare with
   return std::round((now - before) * 1000.0 / before) / 10.0;
 }
-int64_t month_start(int64_t day) {
-  date::year_month_day ymd{date::sys_days{date::days{day}}};
-  return date::sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
-}
 std::optional<int64_t> parse_day(const std::string& s) {
   int y, m, d;
   char tail;
@@ -66,8 +62,10 @@ DayRange day_range(const std::string& zone, int64_t now_ms, const std::optional<
 }
 
 json kpis(store::Conn& c, int64_t pid, const std::string& zone, int64_t now_ms) {
+  // Rolling months: the last 30 local days against the 30 before. A calendar month "so far" would
+  // compare one day with a whole month on the 1st (every card down ~97 %).
   int64_t today = safety::local_time(zone, now_ms).day;
-  int64_t this_start = month_start(today), last_start = month_start(this_start - 1);
+  int64_t this_start = today - 29, last_start = today - 59;
   int64_t this_start_ms = safety::local_midnight(zone, this_start), last_start_ms = safety::local_midnight(zone, last_start);
   // Results are kept alive here: a Row points into its Result.
   store::Result now_r = c.run("dash-totals", {pid, this_start, today});
@@ -77,6 +75,7 @@ json kpis(store::Conn& c, int64_t pid, const std::string& zone, int64_t now_ms) 
     return c.run("dash-distinct-dims", {pid, std::string(dim), from, to})[0].i64("n");
   };
   int64_t contacts_now = c.run("dash-contacts-before", {pid, now_ms + 1})[0].i64("n");
+  // Contacts that existed when the period began (the card compares the base then and now).
   int64_t contacts_prev = c.run("dash-contacts-before", {pid, this_start_ms})[0].i64("n");
   int64_t leads_now = c.run("dash-leads-between", {pid, this_start_ms, now_ms + 1})[0].i64("n");
   int64_t leads_prev = c.run("dash-leads-between", {pid, last_start_ms, this_start_ms})[0].i64("n");
@@ -92,12 +91,14 @@ json kpis(store::Conn& c, int64_t pid, const std::string& zone, int64_t now_ms) 
   };
   int64_t g_now = distinct("group", this_start, today), g_prev = distinct("group", last_start, this_start - 1);
   int64_t c_now = distinct("campaign", this_start, today), c_prev = distinct("campaign", last_start, this_start - 1);
-  return {{"month", day_text(this_start).substr(0, 7)},
-          {"previous_month", day_text(last_start).substr(0, 7)},
+  return {{"month", "the last 30 days"},
+          {"previous_month", "the 30 days before"},
+          {"from", day_text(this_start)},
+          {"previous_from", day_text(last_start)},
           {"cards",
            {card("contacts", "Total contacts", contacts_now, contacts_prev),
             card("active_groups", "Active groups", g_now, g_prev),
-            card("campaigns", "Campaigns this month", c_now, c_prev),
+            card("campaigns", "Campaigns", c_now, c_prev),
             card("leads", "Leads", leads_now, leads_prev),
             card("conversion", "Conversion rate %", conv_now, conv_prev),
             card("health", "Average account health", health_now, health_prev)}}};

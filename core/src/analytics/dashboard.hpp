@@ -20,7 +20,7 @@ struct DayRange {
   int64_t from = 0, to = 0;
 };
 
-// KPI cards: this local month so far against the whole previous month (month-over-month change in %).
+// KPI cards: the last 30 local days against the 30 before (the month-over-month change in %).
 json kpis(store::Conn& c, int64_t project_id, const std::string& zone, int64_t now_ms);
 // Per day (sends, deliveries, reads, replies, clicks, leads) and per local hour of sending.
 json series(store::Conn& c, int64_t project_id, DayRange r);
