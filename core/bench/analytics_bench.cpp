@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -208,6 +209,7 @@ void bench_backend(store::Backend b, const std::string& dir, int64_t total_event
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as it is measured, also into a file
   spdlog::set_level(spdlog::level::warn);
   if (sodium_init() < 0) return 1;
   int64_t events = 1'000'000;
