@@ -29,7 +29,7 @@ fi
 
 if [ "$SANGAM_BIN" = build/sangam ]; then  # a binary given by path is measured as it is
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  ninja -C build sangam sangam_bench sangam_bridge_bench sangam_planner_bench >/dev/null
+  ninja -C build sangam sangam_bench sangam_bridge_bench sangam_planner_bench sangam_analytics_bench >/dev/null
 fi
 [ -f connector/dist/main.js ] || (cd connector && npm run --silent build)
 
@@ -177,3 +177,7 @@ echo
 # the dashboard's first load (web/bench/first-load.mjs): JS of the first page, time to interactive
 [ -f web/dist/index.html ] || (cd web && npm run --silent build >/dev/null)
 SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs
+echo
+# analytics (issue 9): ingest vs the raw bulk path, dashboard queries, short links; SQLite, and
+# PostgreSQL when SANGAM_TEST_DATABASE_URL is set (run make bench under scripts/with-postgres.sh)
+timeout 1800 build/core/bench/sangam_analytics_bench --events "${BENCH_ANALYTICS_EVENTS:-1000000}"

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 build_pkgs=(build-essential cmake ninja-build pkg-config git ca-certificates tzdata
   libboost-dev libpq-dev libsqlite3-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libsodium-dev
   libphonenumber-dev libicu-dev libhowardhinnant-date-dev libcli11-dev
+  libcurl4-openssl-dev  # outgoing webhooks (ops/webhooks.cpp)
   chromium)  # the connector drives it for real WhatsApp numbers
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client wrk sqlite3 procps
   clang libclang-rt-14-dev)  # libFuzzer (make fuzz)

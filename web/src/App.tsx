@@ -39,6 +39,7 @@ const CampaignPage = page(() => import('./features/campaigns/CampaignPage'), 'Ca
 const CampaignBuilderPage = page(() => import('./features/campaigns/CampaignBuilder'), 'CampaignBuilderPage');
 const TemplatesPage = page(() => import('./features/campaigns/TemplatesPage'), 'TemplatesPage');
 const TemplateEditPage = page(() => import('./features/campaigns/TemplatesPage'), 'TemplateEditPage');
+const AnalyticsPage = page(() => import('./features/analytics/AnalyticsPage'), 'AnalyticsPage');
 
 // The page of the address the tab opens with is fetched at once, alongside the session and project
 // requests, instead of after them (a waterfall of one more round trip before the first page shows).
@@ -55,6 +56,7 @@ function preloadFirstPage(path: string): void {
     contacts: ContactsPage,
     campaigns: CampaignsPage,
     templates: TemplatesPage,
+    analytics: AnalyticsPage,
   };
   const other: Record<string, { preload: () => Promise<unknown> }> = {
     '/projects/new': NewProjectPage,
@@ -116,6 +118,7 @@ const routes: RouteObject[] = [
           { path: 'templates', element: <ProjectPage render={(p) => <TemplatesPage key={p.id} project={p} />} /> },
           { path: 'templates/new', element: <ProjectPage render={(p) => <TemplateEditPage key={p.id} project={p} templateId={null} />} /> },
           { path: 'templates/:tid', element: <ProjectPage render={(p) => <WithId name="tid" render={(id) => <TemplateEditPage key={`${p.id}-${id}`} project={p} templateId={id} />} />} /> },
+          { path: 'analytics', element: <ProjectPage render={(p) => <AnalyticsPage key={p.id} project={p} />} /> },
           { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
           { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
           { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
@@ -188,7 +191,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'campaigns', 'templates', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'campaigns', 'templates', 'analytics', 'alerts', 'settings', 'members', 'audit'];
 
 function SignedIn() {
   const path = usePath();

@@ -149,6 +149,10 @@ export class AccountHost {
             }
             case 'message.send': return this.send(needId(), args);
             case 'message.find': return this.find(needId(), args);
+            case 'message.info': {
+                if (typeof args.message_id !== 'string' || !args.message_id) throw new CommandError('bad_request', 'message_id: required');
+                return await this.call(needId(), (a) => ops.messageInfo(a.client, args.message_id));
+            }
             case 'chat.typing': {
                 if (typeof args.chat !== 'string') throw new CommandError('bad_request', 'chat: required');
                 const st = args.state ?? 'typing';

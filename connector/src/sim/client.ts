@@ -5,7 +5,7 @@ import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import * as path from 'path';
 import { log } from '../log';
-import { ContentFactory, WChat, WChannel, WClientLike, WMessage, jidToPhone, toJid } from '../wwebjs/types';
+import { ContentFactory, WChat, WChannel, WClientLike, WInfoMessage, WMessage, jidToPhone, toJid } from '../wwebjs/types';
 import { ChatterMessage, SimNetwork } from './network';
 import { Member, SimGroup, World, participantId } from './world';
 import { Verdict } from './banmodel';
@@ -58,7 +58,7 @@ export class SimClient extends EventEmitter implements WClientLike {
     private qrAttempt = 0;
     private incomingCount = 0;
     private get links(): number { return this.net.phone(this.o.phone).tokens.size; }
-    private sent = new Map<string, { chat: string; body: string; poll: PollContent | null }>();
+    private sent = new Map<string, { chat: string; body: string; poll: PollContent | null; at?: number }>();
     private dms = new Map<string, number>();   // direct chats with activity: jid → last timestamp (s)
     private unread = new Map<string, number>();
 
@@ -411,6 +411,39 @@ export class SimClient extends EventEmitter implements WClientLike {
         return { jid, phone, lid: `9${phone.replace(/\D/g, '').slice(-13)}@lid`, lidOnly: false, resolvable: true, name: phone, contact: false, project: this.world.projects[0] };
     }
 
+    // ---- message info (group reach) ----
+    /**
+     * Message.getInfo() of a message this number sent. In a group, each member's delivery and read
+     * time is drawn once from the message id (deterministic): ~95 % get it within the first hours,
+     * 30-60 % of the group reads it, most within six hours; a member is listed once its time has passed.
+     */
+    async getMessageById(messageId: string): Promise<WInfoMessage | null> {
+        this.ensureReady();
+        const sent = this.sent.get(messageId);
+        if (!sent) return null;
+        const group = sent.chat.endsWith('@g.us') ? this.groups().find((g) => g.id === sent.chat) : undefined;
+        const members = group ? group.members.filter((m) => m.jid !== this.me) : [];
+        const at = sent.at ?? this.net.now();
+        return {
+            getInfo: async () => {
+                const now = this.net.now();
+                const rng = new Rng(`info:${messageId}`);
+                const readShare = 0.3 + rng.next() * 0.3;
+                const delivery: Array<{ id: string; t: number }> = [];
+                const read: Array<{ id: string; t: number }> = [];
+                let remaining = 0;
+                for (const m of members) {
+                    const tDeliver = at + (rng.next() < 0.95 ? rng.logUniform(2_000, 3 * 3_600_000) : 30 * 86_400_000);
+                    const tRead = rng.next() < readShare ? tDeliver + rng.logUniform(30_000, 6 * 3_600_000) : Infinity;
+                    if (tRead <= now) read.push({ id: m.jid, t: Math.floor(tRead / 1000) });
+                    else if (tDeliver <= now) delivery.push({ id: m.jid, t: Math.floor(tDeliver / 1000) });
+                    else remaining++;
+                }
+                return { delivery, deliveryRemaining: remaining, read, readRemaining: members.length - read.length, played: [], playedRemaining: 0 };
+            },
+        };
+    }
+
     // ---- sending ----
     async sendMessage(chatId: string, content: any, options: Record<string, any> = {}): Promise<WMessage | null> {
         this.ensureReady();
@@ -446,7 +479,7 @@ export class SimClient extends EventEmitter implements WClientLike {
             timestamp: Math.floor(this.net.now() / 1000), fromMe: true, hasQuotedMsg: !!options.quotedMessageId,
             mentionedIds: (options.mentions ?? []) as string[],
         };
-        this.sent.set(id, { chat: chatId, body, poll });
+        this.sent.set(id, { chat: chatId, body, poll, at: this.net.now() });
         if (!isGroup && !isChannel) this.dms.set(chatId, msg.timestamp);
 
         const ps = this.net.phone(this.o.phone);

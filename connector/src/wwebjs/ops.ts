@@ -308,3 +308,20 @@ export async function findSent(client: WClientLike, f: FindArgs, settled: boolea
     if (!settled) return { found: false, message_id: null, definitive: false, scanned: msgs.length, reason: 'the client has just connected; WhatsApp Web may still be sending' };
     return { found: false, message_id: null, definitive: true, scanned: msgs.length };
 }
+
+/**
+ * Reach of a message we sent (issue 9 item 2): how many participants it was delivered to and read
+ * by, from Message.getInfo(). Group read receipts as acks are unreliable, so the core asks this at a
+ * bounded rate (1 h, 6 h and 24 h after a post). Played counts as read (voice notes, videos).
+ */
+export async function messageInfo(client: WClientLike, messageId: string): Promise<{ delivered: number; read: number; pending: number }> {
+    if (!client.getMessageById) throw new CommandError('unsupported', 'this engine cannot read message info');
+    const msg = await client.getMessageById(messageId);
+    if (!msg) throw new CommandError('failed', `message ${messageId} is not in this session any more`);
+    const info = await msg.getInfo();
+    if (!info) throw new CommandError('failed', `WhatsApp gave no info for message ${messageId}`);
+    const readers = new Set([...info.read, ...info.played].map((r) => ser(r.id)));
+    // A reader was delivered to as well, even when WhatsApp lists them under read only.
+    const delivered = new Set([...info.delivery.map((r) => ser(r.id)), ...readers]);
+    return { delivered: delivered.size, read: readers.size, pending: info.deliveryRemaining };
+}

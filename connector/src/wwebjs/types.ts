@@ -83,6 +83,21 @@ export interface WClientLike extends EventEmitter {
     acceptInvite(inviteCode: string): Promise<string>;
     getInviteInfo(inviteCode: string): Promise<WInviteInfo>;
     createGroup(title: string, participants: string[], options?: Record<string, unknown>): Promise<any>;
+    /** A message of ours by its serialized id (group reach reads its per-participant info). */
+    getMessageById?(messageId: string): Promise<WInfoMessage | null>;
+}
+
+/** What Message.getInfo() answers: who got and who read a message we sent (groups: per participant). */
+export interface WMessageInfo {
+    delivery: Array<{ id: WId; t: number }>;
+    deliveryRemaining: number;
+    read: Array<{ id: WId; t: number }>;
+    readRemaining: number;
+    played: Array<{ id: WId; t: number }>;
+    playedRemaining: number;
+}
+export interface WInfoMessage {
+    getInfo(): Promise<WMessageInfo | null>;
 }
 
 /** How an engine builds message contents (whatsapp-web.js checks `instanceof MessageMedia` / `Poll`). */

@@ -11,6 +11,12 @@
 #include "cli/demo_personas.hpp"
 #include "engines/bridge/supervisor.hpp"
 #include "groups/engine_tap.hpp"
+#include "analytics/analytics.hpp"
+#include "analytics/engine_tap.hpp"
+#include "analytics/demo_history.hpp"
+#include "analytics/weekly_report.hpp"
+#include "analytics/group_reach.hpp"
+#include "ops/webhooks.hpp"
 #include "groups/group_service.hpp"
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
@@ -134,7 +140,10 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // delivery record (issue 8).
   campaigns::CampaignService campaign_service(*db, clock, hub, [&contacts](const std::string& e164) { return contacts.phone_hash(e164); });
   campaigns::CampaignEngineTap campaign_tap(tap, campaign_service);
-  bridge.set_listener(&campaign_tap);
+  // Every engine event also goes to the analytics log (queued here, written in batches by its thread).
+  analytics::EventLog analytics_log(*db, clock, hub);
+  analytics::AnalyticsEngineTap analytics_tap(campaign_tap, analytics_log);
+  bridge.set_listener(&analytics_tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
   // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
   // never run one account even while the stalled core cannot tell its connector anything.
@@ -169,14 +178,36 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   if (opts.demo && admin_password.empty()) admin_password = kDemoPassword;
   bool created = false;
   auto generated = auth.ensure_admin(admin_email, admin_password, created);
-  if (opts.demo) seed_demo(*db, projects, accounts, normalize_email(admin_email));
-  if (opts.demo) seed_demo_personas(*db, contacts);
+  analytics::LeadService leads(*db, clock, analytics_log, cfg.secret_key);
+  // Reach of group posts from message info, at most 10 engine calls a minute (group_reach.hpp).
+  // Declared before the webhook service, whose thread runs its rounds and stops first.
+  analytics::GroupReach reach(*db, clock, bridge);
+  ops::WebhookService webhooks(*db, clock, cfg.secret_key);
+  leads.on_attributed([&webhooks](int64_t pid, const json& lead) { webhooks.publish(pid, "lead.attributed", lead); });
+  // Every Friday from 17:00 in each project's zone, its weekly report goes to the report.weekly webhooks.
+  webhooks.set_periodic([&] {
+    analytics::post_weekly_reports(*db, clock.now_ms(), {},
+                                   [&webhooks](int64_t pid, const json& rep) { webhooks.publish(pid, "report.weekly", rep); });
+    reach.poll();
+  });
+  if (opts.demo) {
+    seed_demo(*db, projects, accounts, normalize_email(admin_email));
+    seed_demo_personas(*db, contacts);
+    // Months of history through the event pipeline, so every chart has something true to show.
+    analytics::seed_demo_history(*db, analytics_log, leads, contacts, clock.now_ms());
+  }
 
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
   // accepted, so the bridge secret the App checks is whichever the peer presents.
   std::string local_secret = crypto::random_token(32);
-  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs,
-                         [&groups](int64_t gid) { return groups.group_text(gid); }, &campaign_service}, hub);
+  http::Services services{*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs,
+                          [&groups](int64_t gid) { return groups.group_text(gid); }, &campaign_service};
+  // Short links in messages start with the public address (SANGAM_PUBLIC_URL) when one is set.
+  analytics::LinkService links(*db, clock, analytics_log, cfg.public_url);
+  analytics::Analytics analytics{analytics_log, links, leads, {}};
+  services.analytics = &analytics;
+  services.webhooks = &webhooks;
+  http::App app(cfg, services, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge
@@ -190,6 +221,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
     }
   } stop_workers{bridge_workers, group_workers};
   std::string url = url_of(cfg, server.port());
+  if (cfg.public_url.empty()) links.set_public_base(url);
 
   std::unique_ptr<ConnectorSupervisor> supervisor;
   if (cfg.connector == "auto") {

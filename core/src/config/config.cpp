@@ -135,6 +135,12 @@ Config load_config(const EnvLookup& raw_env) {
     c.bridge_secret = v;
   }
   if (const char* v = env("SANGAM_CHROMIUM"); v && *v) c.chromium = v;
+  if (const char* v = env("SANGAM_PUBLIC_URL"); v && *v) {
+    std::string u = v;
+    if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0)
+      throw ConfigError("SANGAM_PUBLIC_URL is invalid: expected an http:// or https:// address");
+    c.public_url = u;
+  }
   if (const char* v = env("SANGAM_SIM_SEED"); v && *v) c.sim_seed = v;
   if (const char* v = env("SANGAM_SIM_SPEED")) {
     char* end = nullptr;

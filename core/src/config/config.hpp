@@ -39,6 +39,7 @@ struct Config {
   std::string connector_script;             // SANGAM_CONNECTOR_SCRIPT; empty → connector/dist/main.js found next to the binary
   std::string bridge_secret;                // SANGAM_BRIDGE_SECRET: what remote connectors present; empty → only the local one
   std::string chromium = "/usr/bin/chromium";  // SANGAM_CHROMIUM
+  std::string public_url;                   // SANGAM_PUBLIC_URL: before /r/{code} in messages; empty → the listen URL
   std::string sim_seed = "1";               // SANGAM_SIM_SEED: the simulated network is the same for the same seed
   double sim_speed = 1.0;                   // SANGAM_SIM_SPEED: divides the simulator's delays (tests use 50)
   double clock_speed = 1.0;                 // SANGAM_CLOCK_SPEED: as demo --clock-speed, for serve (API tests of timed work)

@@ -59,6 +59,8 @@ App::App(const Config& cfg, Services s, Hub& hub) : cfg_(cfg), s_(s), hub_(hub),
   if (s_.groups) add_group_routes(router_, *this);
   if (s_.contacts && s_.jobs) add_contact_routes(router_, *this);
   if (s_.campaigns) add_campaign_routes(router_, *this);
+  if (s_.analytics) add_analytics_routes(router_, *this);
+  if (s_.webhooks) add_webhook_routes(router_, *this);
   if (static_.empty()) spdlog::warn("event=web.missing hint=\"run make build to build the dashboard (web/dist)\"");
 }
 

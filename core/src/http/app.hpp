@@ -21,6 +21,12 @@ class GroupService;
 namespace sangam::campaigns {
 class CampaignService;
 }
+namespace sangam::analytics {
+struct Analytics;
+}
+namespace sangam::ops {
+class WebhookService;
+}
 
 namespace sangam::http {
 
@@ -40,6 +46,8 @@ struct Services {
   JobService* jobs = nullptr;
   GroupText group_text;                // a group's name and description, for persona rules (group sync)
   campaigns::CampaignService* campaigns = nullptr;  // null in tests that do not need campaigns
+  analytics::Analytics* analytics = nullptr;  // event log, links, leads; null in tests without analytics
+  ops::WebhookService* webhooks = nullptr;    // outgoing webhooks; null in tests without them
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -96,5 +104,7 @@ void add_invitation_routes(Router& r, App& app);
 void add_group_routes(Router& r, App& app);
 void add_contact_routes(Router& r, App& app);
 void add_campaign_routes(Router& r, App& app);
+void add_analytics_routes(Router& r, App& app);
+void add_webhook_routes(Router& r, App& app);
 
 }  // namespace sangam::http

@@ -5,7 +5,7 @@ import { useSession } from '../features/auth/session';
 import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { useLiveState } from '../live';
 import { Link } from '../router';
-import { IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconMegaphone, IconSettings, IconTemplate, IconUserCog, IconUsers, IconX, Logo } from './Icons';
+import { IconActivity, IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconMegaphone, IconSettings, IconTemplate, IconUserCog, IconUsers, IconX, Logo } from './Icons';
 import { Avatar } from './ui';
 import { useFocusTrap, useMediaQuery } from './useFocusTrap';
 
@@ -231,6 +231,9 @@ export function Shell({
               </NavItem>
               <NavItem to={`${base}/templates`} icon={<IconTemplate />} active={projectPage && section === 'templates'} testId="nav-templates">
                 Templates
+              </NavItem>
+              <NavItem to={`${base}/analytics`} icon={<IconActivity />} active={projectPage && section === 'analytics'} testId="nav-analytics">
+                Analytics
               </NavItem>
               <NavItem to={`${base}/settings`} icon={<IconSettings />} active={projectPage && section === 'settings'} testId="nav-settings">
                 Settings

@@ -78,3 +78,10 @@ SELECT phone_hash FROM suppressions WHERE phone_hash IN (SELECT jsonb_array_elem
 -- The campaign planner's rows stream as COPY text (DESIGN.md: 560k rows/s against 17k for an INSERT loop).
 COPY outbox (project_id, account_id, target, contact_id, group_id, kind, content, priority, planned_at, status,
              idempotency_key, reason, campaign_id, created_at, updated_at) FROM STDIN;
+
+-- name: analytics-event-copy
+COPY analytics_events (project_id, kind, priority, at, account_id, contact_id, group_id, campaign_id, outbox_id,
+                       link_code, data) FROM STDIN;
+
+-- name: analytics-mark-stage-copy
+COPY analytics_mark_stage (batch, project_id, mark) FROM STDIN;

@@ -1,0 +1,55 @@
+#pragma once
+// Short links (issue 9 item 3). The planner turns every link of a rendered campaign message into a
+// per-recipient link (a group post gets one per post) with shorten(); /r/{code} answers follow(),
+// which records the click (or the preview fetch) in the event log and gives the target with its UTM
+// parameters. Codes are 12 random characters (links.hpp: 71 bits), so they cannot be enumerated.
+#include "analytics/event_log.hpp"
+#include "store/db.hpp"
+#include "util/clock.hpp"
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace sangam::analytics {
+
+struct LinkTarget {
+  int64_t project_id = 0;
+  std::optional<int64_t> campaign_id, contact_id, group_id, account_id;
+  std::string outbox_key;  // the outbox row's idempotency key: one link per (message, url)
+  std::string url;         // absolute http(s)
+  // Merged into the URL; defaults: utm_source=whatsapp, utm_medium=group|direct,
+  // utm_campaign=campaign-<id> (the planner passes the campaign's own slug when it has one).
+  std::map<std::string, std::string> utm;
+};
+
+struct ClickOutcome {
+  std::string location;  // where to redirect
+  bool preview = false;  // a link-preview fetcher: recorded, not counted as a click
+};
+
+class LinkService {
+ public:
+  // `public_base`: what goes before /r/{code} in a message ("https://go.example.com").
+  LinkService(store::Database& db, const Clock& clock, EventLog& log, std::string public_base);
+
+  // The short URL for `t` (the same one again for the same message and URL). Throws
+  // validation_failed (field "url") for a target that is not an absolute http(s) URL.
+  std::string shorten(const LinkTarget& t);
+  std::string shorten(store::Conn& c, const LinkTarget& t);  // inside the planner's transaction
+  // nullopt: no such code.
+  std::optional<ClickOutcome> follow(const std::string& code, const std::string& user_agent, const std::string& method);
+
+  std::string public_base() const;
+  void set_public_base(std::string base);  // before the server takes requests (the port is known then)
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+  EventLog& log_;
+  mutable std::mutex mu_;
+  std::string base_;
+};
+
+}  // namespace sangam::analytics
