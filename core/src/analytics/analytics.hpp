@@ -11,7 +11,7 @@ struct Analytics {
   EventLog& events;
   LinkService& links;
   LeadService& leads;
-  NameOf campaign_name;  // empty until the campaigns module is wired in ("Campaign #id" is shown)
+  NameOf campaign_name;  // optional; the tables read the campaigns table otherwise ("Campaign #id" when none)
 };
 
 }  // namespace sangam::analytics

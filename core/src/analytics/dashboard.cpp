@@ -148,6 +148,8 @@ json campaign_table(store::Conn& c, int64_t pid, DayRange r, const NameOf& name)
     int64_t id = x.i64("dim_id");
     j["campaign_id"] = id;
     std::string n = name ? name(id) : std::string();
+    if (n.empty())
+      if (auto cr = c.run("analytics-campaign-name", {pid, id}); !cr.empty()) n = cr[0].str("name");
     j["name"] = n.empty() ? "Campaign #" + std::to_string(id) : n;
     j["delivery_rate"] = pct(static_cast<double>(x.i64("delivered")), static_cast<double>(x.i64("sent")));
     j["read_rate"] = pct(static_cast<double>(x.i64("read")), static_cast<double>(x.i64("delivered")));

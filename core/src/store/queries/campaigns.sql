@@ -29,6 +29,10 @@ WHERE project_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = CAST($2 AS TEXT)
   AND (CAST($3 AS TEXT) IS NULL OR kind = CAST($3 AS TEXT))
 ORDER BY id DESC LIMIT 500;
 
+-- name: analytics-campaign-name
+-- The campaign performance table and the weekly report name their rows (analytics/dashboard.cpp).
+SELECT name FROM campaigns WHERE project_id = $1 AND id = $2;
+
 -- name: campaign-get
 SELECT id, project_id, name, kind, status, status_reason, template_id, body, variables, media, poll, targeting,
        schedule, progress, starts_at, breaker_from, created_by, created_at, updated_at, launched_at, completed_at
