@@ -34,6 +34,7 @@ const OverviewPage = page(() => import('./features/projects/OverviewPage'), 'Ove
 const SettingsPage = page(() => import('./features/projects/SettingsPage'), 'SettingsPage');
 const TokensPage = page(() => import('./features/tokens/TokensPage'), 'TokensPage');
 const UsersPage = page(() => import('./features/users/UsersPage'), 'UsersPage');
+const InboxPage = page(() => import('./features/inbox/InboxPage'), 'InboxPage');
 
 // The page of the address the tab opens with is fetched at once, alongside the session and project
 // requests, instead of after them (a waterfall of one more round trip before the first page shows).
@@ -48,6 +49,7 @@ function preloadFirstPage(path: string): void {
     audit: AuditPage,
     groups: GroupsPage,
     contacts: ContactsPage,
+    inbox: InboxPage,
   };
   const other: Record<string, { preload: () => Promise<unknown> }> = {
     '/projects/new': NewProjectPage,
@@ -95,6 +97,7 @@ const routes: RouteObject[] = [
           { path: 'accounts', element: <ProjectPage render={(p) => <AccountsPage key={p.id} project={p} />} /> },
           { path: 'groups', element: <ProjectPage render={(p) => <GroupsPage key={p.id} project={p} />} /> },
           { path: 'contacts', element: <ProjectPage render={(p) => <ContactsPage key={p.id} project={p} />} /> },
+          { path: 'inbox', element: <ProjectPage render={(p) => <InboxPage key={p.id} project={p} />} /> },
           { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
           { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
           { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
@@ -167,7 +170,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'alerts', 'settings', 'members', 'audit', 'inbox'];
 
 function SignedIn() {
   const path = usePath();

@@ -4,9 +4,13 @@
 #include "engines/sender.hpp"
 
 #include "cli/demo_data.hpp"
+#include "cli/demo_inbox.hpp"
 #include "engines/bridge/supervisor.hpp"
 #include "groups/engine_tap.hpp"
 #include "groups/group_service.hpp"
+#include "inbox/inbox_service.hpp"
+#include "community/moderation.hpp"
+#include "community/welcome.hpp"
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
 #include "http/server.hpp"
@@ -114,7 +118,12 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   account_opts.node_id = node_id(cfg.data_dir);
   AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
   ContactBase contacts(*db, clock, hub);
-  accounts.set_incoming(&contacts);
+  // Incoming messages reach the contact base (consent, engagement) and then the team inbox, which
+  // finds the sender as a contact already.
+  InboxService inbox(*db, clock, hub);
+  ModerationService moderation(*db, clock);
+  IncomingFanout incoming({&contacts, &inbox, &moderation});
+  accounts.set_incoming(&incoming);
   // One job thread: imports are write-heavy, and on SQLite there is one writer anyway.
   JobService jobs(*db, clock, hub, 1);
   // Group sync pages, member hand-over, activity and queued joins off the I/O threads. Two workers: a
@@ -124,7 +133,10 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // Every member a group sync sees becomes a contact of the project (issue 7 items 4-5).
   groups.set_member_sink(&contacts);
   GroupEngineTap tap(accounts, groups);
-  bridge.set_listener(&tap);
+  // New members of our own groups wait for one batched welcome (issue 10 item 6).
+  WelcomeService welcome(*db, clock);
+  WelcomeTap welcome_tap(tap, welcome);
+  bridge.set_listener(&welcome_tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
   // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
   // never run one account even while the stalled core cannot tell its connector anything.
@@ -151,7 +163,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
   // accepted, so the bridge secret the App checks is whichever the peer presents.
   std::string local_secret = crypto::random_token(32);
-  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs}, hub);
+  http::App app(cfg, {*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs, {}, &inbox, &welcome, &moderation}, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
   // However this function ends, the bridge workers stop before the server's I/O contexts, the bridge
@@ -219,6 +231,8 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // SANGAM_DEMO_AUTOLINK=0: the demo's numbers wait to be linked by hand (to try the QR flow).
   const char* autolink = std::getenv("SANGAM_DEMO_AUTOLINK");
   if (opts.demo && !(autolink && std::string(autolink) == "0")) demo_linker = std::make_unique<DemoLinker>(*db, accounts, bridge, normalize_email(admin_email), clock.now_ms());
+  std::unique_ptr<DemoInbox> demo_inbox;
+  if (opts.demo) demo_inbox = std::make_unique<DemoInbox>(*db, inbox, normalize_email(admin_email), clock.now_ms());
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {
@@ -227,7 +241,9 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         accounts.tick();
         groups.tick();
         dispatch.tick();
+        welcome.tick();
         if (demo_linker) demo_linker->tick(clock.now_ms());
+        if (demo_inbox) demo_inbox->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
           if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {

@@ -58,6 +58,8 @@ App::App(const Config& cfg, Services s, Hub& hub) : cfg_(cfg), s_(s), hub_(hub),
   add_invitation_routes(router_, *this);
   if (s_.groups) add_group_routes(router_, *this);
   if (s_.contacts && s_.jobs) add_contact_routes(router_, *this);
+  if (s_.inbox) add_inbox_routes(router_, *this);
+  if (s_.welcome) add_community_routes(router_, *this);
   if (static_.empty()) spdlog::warn("event=web.missing hint=\"run make build to build the dashboard (web/dist)\"");
 }
 

@@ -17,6 +17,9 @@
 
 namespace sangam {
 class GroupService;
+class InboxService;
+class WelcomeService;
+class ModerationService;
 }
 
 namespace sangam::http {
@@ -36,6 +39,9 @@ struct Services {
   ContactBase* contacts = nullptr;     // null in tests that do not need contacts
   JobService* jobs = nullptr;
   GroupText group_text;                // a group's name and description, for persona rules (group sync)
+  InboxService* inbox = nullptr;       // null in tests that do not need the team inbox
+  WelcomeService* welcome = nullptr;   // null in tests that do not need welcome messages
+  ModerationService* moderation = nullptr;
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -88,5 +94,7 @@ void add_account_routes(Router& r, App& app);
 void add_invitation_routes(Router& r, App& app);
 void add_group_routes(Router& r, App& app);
 void add_contact_routes(Router& r, App& app);
+void add_inbox_routes(Router& r, App& app);
+void add_community_routes(Router& r, App& app);
 
 }  // namespace sangam::http
