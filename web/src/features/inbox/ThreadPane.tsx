@@ -28,7 +28,7 @@ export function ThreadPane({ project, id, manage, team, onBack }: { project: Pro
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const keyRef = useRef(newKey());
-  const endRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLOListElement>(null);
   const c = thread.data?.conversation;
 
   // Opening a conversation reads it.
@@ -38,8 +38,10 @@ export function ThreadPane({ project, id, manage, team, onBack }: { project: Pro
   }, [manage, c, project.id, id, qc]);
 
   const count = thread.data?.messages.length ?? 0;
+  // The newest message in view, as a chat opens.
   useEffect(() => {
-    endRef.current?.scrollIntoView?.({ block: 'end' });
+    const el = listRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
   }, [count]);
 
   const refresh = () => {
@@ -129,11 +131,10 @@ export function ThreadPane({ project, id, manage, team, onBack }: { project: Pro
         )}
       </header>
 
-      <ol className="thread-messages" aria-label="Messages">
+      <ol className="thread-messages" aria-label="Messages" ref={listRef} tabIndex={0}>
         {thread.data.messages.map((m) => (
           <MessageBubble key={m.id} m={m} group={c.kind === 'group'} />
         ))}
-        <div ref={endRef} />
       </ol>
 
       {manage && (
