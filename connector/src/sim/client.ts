@@ -562,7 +562,8 @@ export class SimClient extends EventEmitter implements WClientLike {
             id: { _serialized: `false_${from}_${stanza}${isGroup ? `_${author}` : ''}`, fromMe: false, remote: from, id: stanza },
             from, to: this.me, author: isGroup ? author : null, body, type: 'chat', timestamp: atSeconds ?? Math.floor(this.net.now() / 1000),
             fromMe: false, hasQuotedMsg: !!quotedStanza, mentionedIds: mentions,
-            _data: quotedStanza ? { quotedStanzaID: quotedStanza, quotedParticipant: this.me } : {},
+            // The sender's own display name, as WhatsApp Web reports it (the inbox shows it).
+            _data: { ...(quotedStanza ? { quotedStanzaID: quotedStanza, quotedParticipant: this.me } : {}), ...('name' in who && who.name ? { notifyName: who.name } : {}) },
         };
         if (!isGroup) { this.dms.set(from, msg.timestamp); this.net.phone(this.o.phone).knownChats.add(from); }
         this.unread.set(from, (this.unread.get(from) ?? 0) + 1);
