@@ -171,3 +171,6 @@ echo
 # the dashboard's first load (web/bench/first-load.mjs): JS of the first page, time to interactive
 [ -f web/dist/index.html ] || (cd web && npm run --silent build >/dev/null)
 SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs
+echo
+# the team inbox (issue 10): 10,000 conversations, a 1,000-message thread, incoming → WebSocket (SQLite)
+(cd tests/api && { [ -d node_modules ] || npm ci --silent; }) && SANGAM_BIN=$(realpath "$SANGAM_BIN") timeout 900 node tests/api/bench-inbox.mjs
