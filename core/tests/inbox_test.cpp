@@ -236,6 +236,8 @@ TEST_P(InboxTest, JoinsWithinTheWindowGetOneWelcomeMentioningThemAndAReplayNone)
   welcome.on_group_join(aid, join);  // replayed
   clock.advance(std::chrono::minutes(5));
   EXPECT_EQ(welcome.tick(), 0);
+  auto content = db->read([&](store::Conn& c) { return c.run_text("SELECT content FROM outbox WHERE kind = 'welcome'")[0].str("content"); });
+  EXPECT_EQ(json::parse(content)["text"], "Welcome @919811100020 @919811100021 to TN Broiler Farmers!");
   OrderSender sender;
   campaigns::Dispatcher d(*db, sender, clock, nullptr);
   EXPECT_EQ(d.step(aid), campaigns::StepResult::claimed);
