@@ -181,3 +181,6 @@ echo
 # analytics (issue 9): ingest vs the raw bulk path, dashboard queries, short links; SQLite, and
 # PostgreSQL when SANGAM_TEST_DATABASE_URL is set (run make bench under scripts/with-postgres.sh)
 timeout 1800 build/core/bench/sangam_analytics_bench --events "${BENCH_ANALYTICS_EVENTS:-1000000}"
+echo
+# the team inbox (issue 10): 10,000 conversations, a 1,000-message thread, incoming → WebSocket (SQLite)
+(cd tests/api && { [ -d node_modules ] || npm ci --silent; }) && SANGAM_BIN=$(realpath "$SANGAM_BIN") timeout 900 node tests/api/bench-inbox.mjs

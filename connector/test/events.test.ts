@@ -65,7 +65,7 @@ test('incoming direct and group messages: chat, from, author, quoted, mentions, 
         assert.equal(got.length, 2);
         assert.deepEqual(got[0].data, {
             id: 'false_919812345678@c.us_XYZ', chat: '919812345678@c.us', from: '919812345678@c.us', from_phone: '+919812345678',
-            author: null, is_group: false, body: 'STOP', kind: 'text', quoted_id: 'true_919812345678@c.us_3EB0AAA', mentions: [],
+            author: null, is_group: false, body: 'STOP', kind: 'text', quoted_id: 'true_919812345678@c.us_3EB0AAA', forwarding_score: 0, mentions: [],
             timestamp: '2023-11-14T22:13:20.000Z', push_name: null,
         });
         assert.equal(got[1].data.chat, '120363111@g.us');

@@ -40,6 +40,7 @@ const CampaignBuilderPage = page(() => import('./features/campaigns/CampaignBuil
 const TemplatesPage = page(() => import('./features/campaigns/TemplatesPage'), 'TemplatesPage');
 const TemplateEditPage = page(() => import('./features/campaigns/TemplatesPage'), 'TemplateEditPage');
 const AnalyticsPage = page(() => import('./features/analytics/AnalyticsPage'), 'AnalyticsPage');
+const InboxPage = page(() => import('./features/inbox/InboxPage'), 'InboxPage');
 
 // The page of the address the tab opens with is fetched at once, alongside the session and project
 // requests, instead of after them (a waterfall of one more round trip before the first page shows).
@@ -57,6 +58,7 @@ function preloadFirstPage(path: string): void {
     campaigns: CampaignsPage,
     templates: TemplatesPage,
     analytics: AnalyticsPage,
+    inbox: InboxPage,
   };
   const other: Record<string, { preload: () => Promise<unknown> }> = {
     '/projects/new': NewProjectPage,
@@ -119,6 +121,7 @@ const routes: RouteObject[] = [
           { path: 'templates/new', element: <ProjectPage render={(p) => <TemplateEditPage key={p.id} project={p} templateId={null} />} /> },
           { path: 'templates/:tid', element: <ProjectPage render={(p) => <WithId name="tid" render={(id) => <TemplateEditPage key={`${p.id}-${id}`} project={p} templateId={id} />} />} /> },
           { path: 'analytics', element: <ProjectPage render={(p) => <AnalyticsPage key={p.id} project={p} />} /> },
+          { path: 'inbox', element: <ProjectPage render={(p) => <InboxPage key={p.id} project={p} />} /> },
           { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
           { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
           { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
@@ -191,7 +194,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'campaigns', 'templates', 'analytics', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'inbox', 'campaigns', 'templates', 'analytics', 'alerts', 'settings', 'members', 'audit'];
 
 function SignedIn() {
   const path = usePath();

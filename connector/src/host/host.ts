@@ -174,7 +174,15 @@ export class AccountHost {
                 const a = this.get(needId());
                 if (a.status !== 'ready') throw new CommandError('not_ready', 'account is not ready');
                 const client = this.sim(a.id);
-                return { message_id: client.simIncoming(args.chat, from, args.body, typeof args.quoted_id === 'string' ? args.quoted_id : null) };
+                const mentions = Array.isArray(args.mentions) ? args.mentions.filter((m: unknown) => typeof m === 'string') : [];
+                return { message_id: client.simIncoming(args.chat, from, args.body, typeof args.quoted_id === 'string' ? args.quoted_id : null, mentions) };
+            }
+            case 'sim.member_join': {
+                if (typeof args.chat !== 'string' || !Array.isArray(args.members)) throw new CommandError('bad_request', 'chat and members are required');
+                const a = this.get(needId());
+                if (a.status !== 'ready') throw new CommandError('not_ready', 'account is not ready');
+                this.sim(a.id).simMemberJoin(args.chat, args.members.filter((m: unknown) => typeof m === 'string'));
+                return {};
             }
             case 'sim.configure': {
                 const eng = this.o.engines.sim as any;

@@ -200,6 +200,25 @@ export class SimClient extends EventEmitter implements WClientLike {
                 this.timers.add(t);
             }
         }
+        this.directBacklog(start, delay);
+    }
+
+    /** A few members wrote to this number directly over the last two days (questions about the
+     *  product): the demo's team inbox has conversations from its first minute. */
+    private directBacklog(start: number, delay: number): void {
+        const members = [...new Map(this.groups().flatMap((g) => g.members).map((m) => [m.jid, m])).values()].sort((a, b) => (a.jid < b.jid ? -1 : 1));
+        if (!members.length) return;
+        const rng = new Rng(`${this.net.seed}|dm-backlog|${this.o.phone}`);
+        const n = Math.min(members.length, 6);
+        for (let i = 0; i < n; i++) {
+            const who = members[rng.int(0, members.length - 1)];
+            const texts = PROJECTS[who.project]?.replies ?? GENERIC_REPLIES;
+            const text = rng.pick(texts);
+            const at = start - rng.int(120, 2 * 86400);
+            delay += 50;
+            const t = setTimeout(() => { this.timers.delete(t); if (this.state === 'ready') this.incoming(who.jid, who, text, null, `dm-backlog|${i}|${who.jid}`, at); }, delay);
+            this.timers.add(t);
+        }
     }
 
     private groupMessage(group: string, who: Member, body: string, stanza: string, at: number): void {
@@ -594,16 +613,17 @@ export class SimClient extends EventEmitter implements WClientLike {
     }
 
     /** A member writes to us: in a group when `chat` is a group, else a direct message. */
-    private incoming(chat: string, who: Member | { jid: string; lidOnly?: boolean; lid?: string }, body: string, quotedStanza: string | null, salt: string): WMessage {
+    private incoming(chat: string, who: Member | { jid: string; lidOnly?: boolean; lid?: string }, body: string, quotedStanza: string | null, salt: string, atSeconds?: number, mentions: string[] = []): WMessage {
         const isGroup = chat.endsWith('@g.us');
         const author = 'lidOnly' in who && who.lidOnly && who.lid ? who.lid : who.jid;
         const from = isGroup ? chat : author;
         const stanza = new Rng(`${this.net.seed}|in|${this.o.phone}|${salt}`).hex(20);
         const msg: WMessage = {
             id: { _serialized: `false_${from}_${stanza}${isGroup ? `_${author}` : ''}`, fromMe: false, remote: from, id: stanza },
-            from, to: this.me, author: isGroup ? author : null, body, type: 'chat', timestamp: Math.floor(this.net.now() / 1000),
-            fromMe: false, hasQuotedMsg: !!quotedStanza, mentionedIds: [],
-            _data: quotedStanza ? { quotedStanzaID: quotedStanza, quotedParticipant: this.me } : {},
+            from, to: this.me, author: isGroup ? author : null, body, type: 'chat', timestamp: atSeconds ?? Math.floor(this.net.now() / 1000),
+            fromMe: false, hasQuotedMsg: !!quotedStanza, mentionedIds: mentions,
+            // The sender's own display name, as WhatsApp Web reports it (the inbox shows it).
+            _data: { ...(quotedStanza ? { quotedStanzaID: quotedStanza, quotedParticipant: this.me } : {}), ...('name' in who && who.name ? { notifyName: who.name } : {}) },
         };
         if (!isGroup) { this.dms.set(from, msg.timestamp); this.net.phone(this.o.phone).knownChats.add(from); }
         this.unread.set(from, (this.unread.get(from) ?? 0) + 1);
@@ -612,8 +632,22 @@ export class SimClient extends EventEmitter implements WClientLike {
         return msg;
     }
 
+    /** Control: people join one of our groups (as if they opened its invite link). */
+    simMemberJoin(chat: string, phones: string[]): void {
+        this.ensureReady();
+        const g = this.groups().find((x) => x.id === toJid(chat));
+        if (!g) throw new Error(`group ${chat} not found`);
+        const jids = phones.map((p) => toJid(p));
+        for (const jid of jids) {
+            if (g.members.some((m) => m.jid === jid)) continue;
+            const phone = `+${jid.split('@')[0]}`;
+            g.members.push({ jid, phone, lid: `${jid.split('@')[0]}0@lid`, lidOnly: false, resolvable: true, name: phone, contact: false, project: g.members[0]?.project ?? 'PoultryCare' });
+        }
+        this.emit('group_join', { id: { remote: g.id }, chatId: g.id, author: null, recipientIds: jids, type: 'invite', body: '' });
+    }
+
     /** Control: an incoming message, as if `from` had written `body` in `chat`. */
-    simIncoming(chat: string, from: string, body: string, quotedId: string | null): string {
+    simIncoming(chat: string, from: string, body: string, quotedId: string | null, mentions: string[] = []): string {
         this.ensureReady();
         const chatJid = toJid(chat);
         const fromJid = toJid(from);
@@ -621,7 +655,7 @@ export class SimClient extends EventEmitter implements WClientLike {
         const member = this.world.byJid.get(fromJid) ?? { jid: fromJid };
         const stanza = quotedId ? (quotedId.split('_')[2] ?? quotedId) : null;
         const target = chatJid.endsWith('@g.us') ? chatJid : fromJid;
-        return this.incoming(target, member, body, stanza, `cmd|${++this.incomingCount}|${chatJid}|${fromJid}|${body}`).id._serialized;
+        return this.incoming(target, member, body, stanza, `cmd|${++this.incomingCount}|${chatJid}|${fromJid}|${body}`, undefined, mentions.map((m) => toJid(m))).id._serialized;
     }
 
     private sleep(simMs: number): Promise<void> {

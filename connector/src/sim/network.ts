@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import { BanModel } from './banmodel';
 import { Rng } from './prng';
 import { World, WorldKind, buildWorld, SimGroup, PublicInvite, publicInvites, Member, participantId } from './world';
-import { CHATTER, STOP_TEXTS } from './names';
+import { CHATTER, GENERIC_REPLIES, PROJECTS, STOP_TEXTS } from './names';
 import { log } from '../log';
 
 /** Per recipient of one of our messages (probabilities in [0, 1]). Defaults are mid-range for
@@ -200,8 +200,14 @@ export class SimNetwork {
         const g = list[Math.floor(Math.pow(rng.next(), 2) * list.length)];
         const who = g.members[Math.floor(Math.pow(rng.next(), 3) * g.members.length)];
         const stop = rng.chance(0.01);
-        const text = stop ? rng.pick(STOP_TEXTS) : rng.pick(CHATTER[who.project] ?? CHATTER.PoultryCare);
-        const m: ChatterMessage = { group: g.id, author: who, text, stanza: `SIMC${rng.hex(16)}`, at: Math.floor(this.now() / 1000), direct: stop };
+        let text = stop ? rng.pick(STOP_TEXTS) : rng.pick(CHATTER[who.project] ?? CHATTER.PoultryCare);
+        const stanza = `SIMC${rng.hex(16)}`;
+        // One message in 25 is a member asking our number directly (the team inbox's daily traffic:
+        // about one a minute over the demo's groups). Drawn from its own stream, so the group chatter
+        // stays what it was for a seed.
+        const ask = !stop && new Rng(`${this.seed}|ask|${stanza}`).chance(0.04);
+        if (ask) text = new Rng(`${this.seed}|ask-text|${stanza}`).pick(PROJECTS[who.project]?.replies ?? GENERIC_REPLIES);
+        const m: ChatterMessage = { group: g.id, author: who, text, stanza, at: Math.floor(this.now() / 1000), direct: stop || ask };
         this.chatterCount++;
         for (const fn of this.chatterListeners) fn(m);
     }

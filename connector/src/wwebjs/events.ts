@@ -61,6 +61,8 @@ export function normaliseMessage(msg: WMessage, ctx: Pick<MappingContext, 'ourMe
         body: msg.body ?? '',
         kind: KIND[msg.type] ?? msg.type,
         quoted_id: quoted,
+        // "Forwarded many times" shows from a score of 5 (moderation's chain-message rule).
+        forwarding_score: typeof (msg as any).forwardingScore === 'number' ? (msg as any).forwardingScore : 0,
         mentions: (msg.mentionedIds ?? []).map((m) => ser(m)).filter((m): m is string => !!m),
         timestamp: iso(msg.timestamp),
         // The sender's own display name (whatsapp-web.js keeps it as _data.notifyName): key members.

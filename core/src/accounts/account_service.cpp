@@ -268,12 +268,31 @@ void AccountService::sim(const User& u, int64_t pid, int64_t aid, const std::str
                                                             "TIMEOUT"})
                                       : "NAVIGATION";
   } else if (action == "incoming") {
-    in.only({"from", "body", "chat"});
+    in.only({"from", "body", "chat", "mentions"});
     args["from"] = in.str("from", 3, 40);
     args["body"] = in.str("body", 1, 4096);
     args["chat"] = in.opt_str("chat", 3, 100).value_or(args["from"].get<std::string>());
+    // Numbers the message mentions (a group message addressed to one of ours reaches the inbox).
+    if (body.contains("mentions")) {
+      const json& m = body["mentions"];
+      if (!m.is_array() || m.size() > 20) throw validation("mentions", "must be a list of up to 20 phone numbers");
+      for (size_t i = 0; i < m.size(); ++i)
+        if (!m[i].is_string() || m[i].get<std::string>().size() < 3 || m[i].get<std::string>().size() > 40)
+          throw validation("mentions[" + std::to_string(i) + "]", "must be a phone number");
+      args["mentions"] = m;
+    }
+  } else if (action == "member_join") {
+    // Members join one of the simulated groups (welcome messages, issue 10 item 6).
+    in.only({"chat", "members"});
+    args["chat"] = in.str("chat", 3, 100);
+    const json& m = body.contains("members") ? body["members"] : json();
+    if (!m.is_array() || m.empty() || m.size() > 50) throw validation("members", "must be a list of 1 to 50 phone numbers");
+    for (size_t i = 0; i < m.size(); ++i)
+      if (!m[i].is_string() || m[i].get<std::string>().size() < 3 || m[i].get<std::string>().size() > 40)
+        throw validation("members[" + std::to_string(i) + "]", "must be a phone number");
+    args["members"] = m;
   } else {
-    throw not_found("unknown simulator action '" + action + "'; use scan, disconnect, ban or incoming");
+    throw not_found("unknown simulator action '" + action + "'; use scan, disconnect, ban, incoming or member_join");
   }
   Account a = db_.read([&](store::Conn& c) { return require(c, u, pid, aid, kManager); });
   if (!capabilities_of(a.engine).sim_controls)

@@ -40,6 +40,10 @@ Content stored_content(const std::string& stored) {
       c.media = Media{j["media"].value("mimetype", ""), j["media"].value("filename", ""), j["media"].value("data_base64", "")};
     }
     c.link_preview = j.value("link_preview", true);
+    // Phones (E.164) the text mentions as @digits: a welcome names its new members.
+    if (j.contains("mentions") && j["mentions"].is_array())
+      for (const auto& m : j["mentions"])
+        if (m.is_string()) c.mentions.push_back(m.get<std::string>());
   }
   return c;
 }
@@ -61,6 +65,7 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
   struct Claimed {
     int64_t id, attempts;
     SendRequest req;
+    bool seen_first = false;  // a reply (P1): mark the chat seen and show typing before the send
   };
   std::optional<Claimed> claimed;
   StepResult result = db_.write([&](store::Conn& c) -> StepResult {
@@ -135,19 +140,41 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     req.to = target;
     req.content = stored_content(row.str("content"));
     req.idempotency_key = row.str("idempotency_key");
-    claimed = Claimed{id, row.i64("attempts") + 1, std::move(req)};
+    claimed = Claimed{id, row.i64("attempts") + 1, std::move(req), d.mark_seen};
     return StepResult::claimed;
   });
   if (!claimed) return result;
   // The claim is committed: from here a crash leaves `claimed`, which recovery marks unknown.
   int64_t id = claimed->id, attempts = claimed->attempts;
-  sender_.send(claimed->req, [this, id, account_id, attempts, done = std::move(done)](const SendOutcome& o) {
-    try {
-      settle(id, account_id, o, static_cast<int>(attempts));
-    } catch (const std::exception& e) {
-      spdlog::error("event=outbox.settle_failed id={} reason={}", id, log_value(e.what()));
-    }
-    if (done) done(o.status);
+  auto send = [this, id, account_id, attempts, req = claimed->req, done = std::move(done)]() mutable {
+    sender_.send(req, [this, id, account_id, attempts, done = std::move(done)](const SendOutcome& o) {
+      try {
+        settle(id, account_id, o, static_cast<int>(attempts));
+      } catch (const std::exception& e) {
+        spdlog::error("event=outbox.settle_failed id={} reason={}", id, log_value(e.what()));
+      }
+      if (done) done(o.status);
+    });
+  };
+  if (!claimed->seen_first) {
+    send();
+    return StepResult::claimed;
+  }
+  // A reply reads like a person answering: the chat is marked seen, typing shows, then the message
+  // goes (the inbox's answers and opt-out confirmations). Either failing only costs the look, so the
+  // send goes on regardless.
+  std::string chat = claimed->req.to;
+  auto logged = [id](const char* what) {
+    return [id, what](bool ok, const std::string& err) {
+      if (!ok) spdlog::warn("event=outbox.{}_failed id={} reason={}", what, id, log_value(err));
+    };
+  };
+  sender_.mark_seen(account_id, chat, [this, account_id, chat, logged, send = std::move(send)](bool ok, const std::string& err) mutable {
+    logged("mark_seen")(ok, err);
+    sender_.typing(account_id, chat, true, [logged, send = std::move(send)](bool ok2, const std::string& err2) mutable {
+      logged("typing")(ok2, err2);
+      send();
+    });
   });
   return StepResult::claimed;
 }

@@ -9,6 +9,7 @@
 #include "cli/demo_campaigns.hpp"
 #include "cli/demo_data.hpp"
 #include "cli/demo_personas.hpp"
+#include "cli/demo_inbox.hpp"
 #include "engines/bridge/supervisor.hpp"
 #include "groups/engine_tap.hpp"
 #include "analytics/analytics.hpp"
@@ -18,6 +19,9 @@
 #include "analytics/group_reach.hpp"
 #include "ops/webhooks.hpp"
 #include "groups/group_service.hpp"
+#include "inbox/inbox_service.hpp"
+#include "community/moderation.hpp"
+#include "community/welcome.hpp"
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
 #include "http/server.hpp"
@@ -125,7 +129,12 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   account_opts.node_id = node_id(cfg.data_dir);
   AccountService accounts(*db, clock, hub, bridge, alerts, cfg.secret_key, account_opts);
   ContactBase contacts(*db, clock, hub);
-  accounts.set_incoming(&contacts);
+  // Incoming messages reach the contact base (consent, engagement) and then the team inbox, which
+  // finds the sender as a contact already.
+  InboxService inbox(*db, clock, hub);
+  ModerationService moderation(*db, clock);
+  IncomingFanout incoming({&contacts, &inbox, &moderation});
+  accounts.set_incoming(&incoming);
   // One job thread: imports are write-heavy, and on SQLite there is one writer anyway.
   JobService jobs(*db, clock, hub, 1);
   // Group sync pages, member hand-over, activity and queued joins off the I/O threads. Two workers: a
@@ -142,7 +151,10 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   campaigns::CampaignEngineTap campaign_tap(tap, campaign_service);
   // Every engine event also goes to the analytics log (queued here, written in batches by its thread).
   analytics::EventLog analytics_log(*db, clock, hub);
-  analytics::AnalyticsEngineTap analytics_tap(campaign_tap, analytics_log);
+  // New members of our own groups wait for one batched welcome (issue 10 item 6).
+  WelcomeService welcome(*db, clock);
+  WelcomeTap welcome_tap(campaign_tap, welcome);
+  analytics::AnalyticsEngineTap analytics_tap(welcome_tap, analytics_log);
   bridge.set_listener(&analytics_tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
   // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
@@ -207,6 +219,9 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   analytics::Analytics analytics{analytics_log, links, leads, {}};
   services.analytics = &analytics;
   services.webhooks = &webhooks;
+  services.inbox = &inbox;
+  services.welcome = &welcome;
+  services.moderation = &moderation;
   http::App app(cfg, services, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
@@ -278,6 +293,8 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   if (opts.demo && !(autolink && std::string(autolink) == "0")) demo_linker = std::make_unique<DemoLinker>(*db, accounts, bridge, normalize_email(admin_email), clock.now_ms());
   std::unique_ptr<DemoCampaigns> demo_campaigns;
   if (opts.demo) demo_campaigns = std::make_unique<DemoCampaigns>(*db, campaign_service, contacts, clock.now_ms());
+  std::unique_ptr<DemoInbox> demo_inbox;
+  if (opts.demo) demo_inbox = std::make_unique<DemoInbox>(*db, inbox, normalize_email(admin_email), clock.now_ms());
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {
@@ -286,8 +303,10 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         accounts.tick();
         groups.tick();
         campaign_service.tick();
+        welcome.tick();
         if (demo_linker) demo_linker->tick(clock.now_ms());
         if (demo_campaigns) demo_campaigns->tick(clock.now_ms());
+        if (demo_inbox) demo_inbox->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
           if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sangam {
 
@@ -15,6 +16,17 @@ class IncomingListener {
   virtual ~IncomingListener() = default;
   virtual void on_incoming(int64_t project_id, int64_t account_id, const std::string& event,
                            const nlohmann::json& data) = 0;
+};
+
+// Hands each incoming event to several listeners in order (the contact base first, so the inbox
+// finds the sender as a contact). A listener's failure is logged and the next one still hears it.
+class IncomingFanout final : public IncomingListener {
+ public:
+  explicit IncomingFanout(std::vector<IncomingListener*> listeners) : listeners_(std::move(listeners)) {}
+  void on_incoming(int64_t project_id, int64_t account_id, const std::string& event, const nlohmann::json& data) override;
+
+ private:
+  std::vector<IncomingListener*> listeners_;
 };
 
 }  // namespace sangam

@@ -17,6 +17,9 @@
 
 namespace sangam {
 class GroupService;
+class InboxService;
+class WelcomeService;
+class ModerationService;
 }
 namespace sangam::campaigns {
 class CampaignService;
@@ -48,6 +51,9 @@ struct Services {
   campaigns::CampaignService* campaigns = nullptr;  // null in tests that do not need campaigns
   analytics::Analytics* analytics = nullptr;  // event log, links, leads; null in tests without analytics
   ops::WebhookService* webhooks = nullptr;    // outgoing webhooks; null in tests without them
+  InboxService* inbox = nullptr;       // null in tests that do not need the team inbox
+  WelcomeService* welcome = nullptr;   // null in tests that do not need welcome messages
+  ModerationService* moderation = nullptr;
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -106,5 +112,7 @@ void add_contact_routes(Router& r, App& app);
 void add_campaign_routes(Router& r, App& app);
 void add_analytics_routes(Router& r, App& app);
 void add_webhook_routes(Router& r, App& app);
+void add_inbox_routes(Router& r, App& app);
+void add_community_routes(Router& r, App& app);
 
 }  // namespace sangam::http

@@ -2,7 +2,7 @@
 // size and weight (18 px, 1.8 stroke) and hidden from screen readers (the control around an icon
 // carries the name). Only the icons named here end up in the bundle (lucide-react is tree-shaken).
 import { useId, type SVGProps } from 'react';
-import { Activity, Archive, Bell, BookUser, MessagesSquare, Check, ChevronDown, ChevronsUpDown, Clock, Copy, Ellipsis, Folder, Globe, House, Key, List, Lock, LogOut, Menu, Pencil, Play, Plug, Plus, QrCode, RefreshCw, Search, Settings, Smartphone, Snowflake, Trash, TriangleExclamationPoint, Unlink, UserCog, Users, X, Megaphone, FileText, Pause, Send, CalendarClock, CircleCheck, Ban, type LucideIcon } from 'lucide-react';
+import { Activity, Archive, Bell, BookUser, MessagesSquare, Check, ChevronDown, ChevronsUpDown, Clock, Copy, Ellipsis, Folder, Globe, House, Key, List, Lock, LogOut, Menu, Pencil, Play, Plug, Plus, QrCode, RefreshCw, Search, Settings, Smartphone, Snowflake, Trash, TriangleExclamationPoint, Unlink, UserCog, Users, X, Megaphone, FileText, Pause, Send, CalendarClock, CircleCheck, Ban, type LucideIcon, Inbox } from 'lucide-react';
 
 type P = SVGProps<SVGSVGElement> & { size?: number };
 
@@ -17,6 +17,7 @@ function icon(Glyph: LucideIcon) {
 export const IconHome = icon(House);
 export const IconSettings = icon(Settings);
 export const IconContacts = icon(BookUser);
+export const IconInbox = icon(Inbox);
 export const IconGroups = icon(MessagesSquare);
 export const IconUsers = icon(Users);
 export const IconUserCog = icon(UserCog);

@@ -5,7 +5,7 @@ import { useSession } from '../features/auth/session';
 import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { useLiveState } from '../live';
 import { Link } from '../router';
-import { IconActivity, IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconMegaphone, IconSettings, IconTemplate, IconUserCog, IconUsers, IconX, Logo } from './Icons';
+import { IconActivity, IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconMegaphone, IconSettings, IconTemplate, IconUserCog, IconUsers, IconX, Logo, IconInbox } from './Icons';
 import { Avatar } from './ui';
 import { useFocusTrap, useMediaQuery } from './useFocusTrap';
 
@@ -222,6 +222,9 @@ export function Shell({
                 count={openAlerts?.length}
               >
                 Alerts
+              </NavItem>
+              <NavItem to={`${base}/inbox`} icon={<IconInbox />} active={projectPage && section === 'inbox'} testId="nav-inbox">
+                Inbox
               </NavItem>
               <NavItem to={`${base}/contacts`} icon={<IconContacts />} active={projectPage && section === 'contacts'} testId="nav-contacts">
                 Contacts
