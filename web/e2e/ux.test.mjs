@@ -315,7 +315,9 @@ test('issue 13: the dashboard says what is true and what to do', async (t) => {
     await page.getByLabel('Kind').selectOption('');
     await page.getByLabel('Person').selectOption('0');
     await waitFor(() => sentences.allInnerTexts(), (l) => l.length >= 3 && l.every((s) => !s.startsWith('Administrator')), 'only automatic entries');
-    const today = new Date().toISOString().slice(0, 10);
+    // Today in the project's zone (Asia/Kolkata): from 18:30 UTC that is already tomorrow's date, and a
+    // UTC "today" hid the evening's entries (the test failed every evening).
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
     await page.getByLabel('Person').selectOption('');
     await page.getByLabel('From').fill('2000-01-01');
     await page.getByLabel('To').fill('2000-01-02');
