@@ -212,6 +212,36 @@ describeBackends('inbox: conversations, answers through the outbox as P1', (ctx)
     assert.equal(byGroup.items.length, 1);
   });
 
+  test('a STOP is answered by the opt-out confirmation: shown in the thread, not waiting for the team', { timeout: 30_000 }, async () => {
+    const stopper = '+919812366077';
+    await ctx.admin.post(`${accountPath(project.id, account.id)}/sim/incoming`, { from: stopper, body: 'STOP' });
+    const conv = await poll(async () => (await ctx.admin.ok('GET', `/projects/${project.id}/inbox?status=all`)).items.find((c) => c.contact?.phone === stopper),
+      (c) => c !== undefined, { timeout: 10_000, what: 'the STOP conversation' });
+    assert.equal(conv.needs_reply, false, 'an opt-out already answered by Sangam needs no answer from the team');
+    assert.equal(conv.unread, 1, 'it is still unread: a person sees that someone left');
+    assert.match(conv.last_preview, /^Sangam: /);
+    // (It goes out after the number's pacing gap; the thread shows it from the moment it is queued.)
+    const thread = await ctx.admin.ok('GET', `/projects/${project.id}/inbox/${conv.id}`);
+    assert.ok(['queued', 'claimed', 'sent'].includes(thread.messages.at(-1)?.send_status), JSON.stringify(thread.messages));
+    assert.deepEqual(thread.messages.map((m) => m.direction), ['in', 'out']);
+    assert.equal(thread.messages[1].author_name, 'Sangam (automatic)');
+    assert.ok(thread.messages[1].body.length > 0);
+    const waiting = await ctx.admin.ok('GET', `/projects/${project.id}/inbox?needs_reply=true&status=all`);
+    assert.ok(!waiting.items.some((c) => c.id === conv.id));
+  });
+
+  test('erasing a contact removes their conversation and what they wrote in the inbox', { timeout: 30_000 }, async () => {
+    const person = '+919812366088';
+    await ctx.admin.post(`${accountPath(project.id, account.id)}/sim/incoming`, { from: person, body: 'My address is 12 Gandhi Road' });
+    const conv = await poll(async () => (await ctx.admin.ok('GET', `/projects/${project.id}/inbox?status=all`)).items.find((c) => c.contact?.phone === person),
+      (c) => c !== undefined, { timeout: 10_000, what: 'the conversation' });
+    const del = await ctx.admin.del(`/projects/${project.id}/contacts/${conv.contact.id}`);
+    assert.ok(del.status === 200 || del.status === 204, del.describe());
+    assert.equal((await ctx.admin.get(`/projects/${project.id}/inbox/${conv.id}`)).status, 404);
+    const left = await sql(ctx.server, `SELECT COUNT(*) FROM conversation_messages WHERE body LIKE '%Gandhi Road%'`);
+    assert.equal(Number(left), 0);
+  });
+
   test('an answer to a conversation that does not exist is a 404', { timeout: 20_000 }, async () => {
     const [c] = (await ctx.admin.ok('GET', `/projects/${project.id}/inbox`)).items;
     const res = await ctx.admin.post(`/projects/${project.id}/inbox/${c.id + 100000}/replies`, { text: 'hi' });

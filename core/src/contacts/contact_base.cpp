@@ -484,8 +484,13 @@ void ContactBase::erase(int64_t pid, int64_t cid, const std::string& actor) {
   db_.write([&](store::Conn& c) {
     auto r = c.run("contact-by-id", {pid, cid});
     if (r.empty()) throw not_found("no such contact");
-    if (auto phone = r[0].opt_str("phone"))
-      c.run("suppression-insert", {phone_hash(*phone), std::string("erased"), pid, clock_.now_ms()});
+    auto phone = r[0].opt_str("phone");
+    if (phone) c.run("suppression-insert", {phone_hash(*phone), std::string("erased"), pid, clock_.now_ms()});
+    c.run("contact-erase-conversations", {pid, cid});
+    std::string jid = phone ? phone->substr(phone->starts_with('+') ? 1 : 0) + "@c.us" : std::string();
+    std::string lid = r[0].opt_str("lid").value_or("");
+    if (!jid.empty() || !lid.empty())
+      c.run("contact-erase-group-words", {pid, jid.empty() ? lid : jid, lid.empty() ? jid : lid});
     c.run("contact-delete", {pid, cid});  // memberships, tags and ledger cascade; outbox rows keep no link
   });
   spdlog::info("event=contacts.erased project={} contact={} actor={}", pid, cid, log_value(actor));

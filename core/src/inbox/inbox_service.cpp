@@ -187,6 +187,18 @@ void InboxService::on_incoming(int64_t pid, int64_t aid, const std::string& even
     if (ins.empty()) return;  // seen before
     std::string preview = is_group ? author_name + ": " + preview_of(body) : preview_of(body);
     c.run("inbox-conversation-incoming", {pid, cid, at, preview, now});
+    if (!is_group && contact && !wa_id.empty()) {
+      // An opt-out ("STOP") is answered by the confirmation the contact base queued (listeners run in
+      // order: it ran first). That answer is shown in the thread, and nobody is asked to answer again.
+      std::string key = "opt-out-confirmation:" + std::to_string(pid) + ":" + std::to_string(*contact) + ":" + wa_id;
+      if (auto conf = c.run("inbox-opt-out-confirmation", {key, cid}); !conf.empty()) {
+        json content = json::parse(conf[0].str("content"), nullptr, false);
+        std::string text = content.is_object() ? content.value("text", std::string()) : std::string();
+        c.run("inbox-message-insert", {pid, cid, std::string("out"), nullptr, std::string(), std::string("Sangam (automatic)"),
+                                       text, std::string("text"), nullptr, nullptr, conf[0].i64("id"), nullptr, at});
+        c.run("inbox-conversation-auto-answered", {pid, cid, "Sangam: " + preview_of(text), now});
+      }
+    }
     auto conv = c.run("inbox-conversation-get", {pid, cid});
     published = json{{"conversation", summary(conv[0])},
                      {"message", {{"id", ins[0].i64("id")}, {"direction", "in"}, {"author_name", author_name},

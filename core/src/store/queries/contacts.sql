@@ -127,6 +127,15 @@ WHERE project_id = $1 AND id = $2 AND persona_manual = 0;
 -- name: contact-add-engagement
 UPDATE contacts SET engagement_ref = engagement_ref + $3, engagement_at = $4 WHERE project_id = $1 AND id = $2;
 
+-- name: contact-erase-conversations
+-- Erasure reaches the inbox too: their direct conversations go (messages cascade) ...
+DELETE FROM conversations WHERE project_id = $1 AND contact_id = $2 AND kind = 'direct';
+
+-- name: contact-erase-group-words
+-- ... and what they wrote in group conversations (author: their chat id, "<digits>@c.us" or a lid).
+DELETE FROM conversation_messages
+WHERE project_id = $1 AND direction = 'in' AND (author = $2 OR author = $3);
+
 -- name: contact-delete
 DELETE FROM contacts WHERE project_id = $1 AND id = $2;
 

@@ -32,6 +32,17 @@ WHERE project_id = $1 AND id = $2;
 UPDATE conversations SET unread = 0, needs_reply = 0, last_message_at = $3, last_preview = $4, updated_at = $5
 WHERE project_id = $1 AND id = $2;
 
+-- name: inbox-opt-out-confirmation
+-- The automatic confirmation the contact base queued for an opt-out message (its key names the
+-- message): the inbox links it to the conversation and shows it as the answer.
+UPDATE outbox SET conversation_id = $2 WHERE idempotency_key = $1
+RETURNING id, content;
+
+-- name: inbox-conversation-auto-answered
+-- Answered by Sangam itself (an opt-out's confirmation): no longer waiting for us, still unread.
+UPDATE conversations SET needs_reply = 0, last_preview = $3, updated_at = $4
+WHERE project_id = $1 AND id = $2;
+
 -- name: inbox-outbox-by-wa
 SELECT id, kind, campaign_id, content FROM outbox WHERE project_id = $1 AND wa_message_id = $2;
 
