@@ -229,6 +229,17 @@ test('campaigns: write a template, build, preview and launch a campaign, watch i
     await h.shot('campaigns-list-1440');
   });
 
+  await t.test('times follow the core\'s clock, which runs faster here: nothing just done shows as "in 2 hours"', async () => {
+    // The core runs CLOCK_SPEED times faster than this browser; before the dashboard followed the
+    // core's clock (X-Sangam-Time), the number's last activity a minute ago read "in 2 hours".
+    await page.goto(`${base()}/accounts`);
+    const row = page.locator('main tbody tr').filter({ hasText: 'Feeds 1' }).first();
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.doesNotMatch(text, /\bin \d+ (seconds?|minutes?|hours?|days?)\b/, text);
+    assert.match(text, /ago|now/, text);
+  });
+
   await t.test('pause and resume ask first; a completed campaign offers neither', async () => {
     await page.goto(`${base()}/campaigns/${cid}`);
     await page.getByTestId('campaign-progress').first().waitFor();

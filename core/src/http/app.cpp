@@ -1,10 +1,12 @@
 #include "http/app.hpp"
 
+#include "util/clock.hpp"
 #include "util/errors.hpp"
 #include "util/field_errors.hpp"
 #include "util/log_text.hpp"
 
 #include <sodium.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -171,6 +173,14 @@ Response App::handle(const Request& req) {
     spdlog::error("event=http.internal_error method={} path={} error={}", log_value(req.method),
                   log_value(req.path), log_value(e.what()));
     res = error_response(Error(ErrorCode::internal, "internal error; the server log has the details"));
+  }
+  if (req.path.starts_with("/api/")) {
+    // The core's time and its rate, for the dashboard's relative times (format.ts serverNow()).
+    res.headers.emplace_back("X-Sangam-Time", std::to_string(s_.clock.now_ms()));
+    // Its rate: the demo's --clock-speed runs it N times faster, and the dashboard's own clock must
+    // follow, or "2 minutes ago" reads "in 33 minutes" at speed 30.
+    if (auto fast = dynamic_cast<const AcceleratedClock*>(&s_.clock))
+      res.headers.emplace_back("X-Sangam-Clock-Speed", fmt::format("{}", fast->speed()));
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.observe(req.method, route, res.status, secs);

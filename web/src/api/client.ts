@@ -1,5 +1,6 @@
 // A small typed fetch wrapper. Every non-2xx answer is turned into an ApiError built from the
 // server's envelope {"error":{"code","message","field"}}.
+import { noteServerClock } from '../components/format';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -88,6 +89,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     throw new ApiError(0, 'network_error', 'Cannot reach the Sangam server. Check your connection and try again.');
   }
 
+  noteServerClock(res.headers.get('X-Sangam-Time'), res.headers.get('X-Sangam-Clock-Speed'));
   if (!res.ok) {
     const err = await toApiError(res);
     if (res.status === 401 && err.code === 'unauthorized' && onUnauthorized) onUnauthorized();

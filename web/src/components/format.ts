@@ -15,7 +15,25 @@ export function formatDate(iso: string | null | undefined): string {
   return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
-export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+// The core's clock, learnt from every API answer (X-Sangam-Time, X-Sangam-Clock-Speed): relative times
+// and "now" follow the core, whose clock runs `speed` times faster in `sangam demo --clock-speed N` and
+// may simply differ from this device's clock.
+let anchor = { server: 0, real: 0, speed: 1 };
+
+export function noteServerClock(time: string | null, speed: string | null): void {
+  const server = Number(time);
+  if (!time || !Number.isFinite(server)) return;
+  const sp = Number(speed ?? 1);
+  anchor = { server, real: Date.now(), speed: Number.isFinite(sp) && sp > 0 ? sp : 1 };
+}
+
+/** The core's current time in ms (this device's clock until the first API answer). */
+export function serverNow(): number {
+  if (!anchor.real) return Date.now();
+  return anchor.server + (Date.now() - anchor.real) * anchor.speed;
+}
+
+export function relativeTime(iso: string | null | undefined, now = serverNow()): string {
   if (!iso) return 'never';
   const t = new Date(iso).getTime();
   if (Number.isNaN(t)) return iso;

@@ -82,13 +82,13 @@ export function AccountDrawer({
 
       {alerts.length > 0 && (
         <section className="drawer-section">
-          <h3>Open alerts</h3>
+          <h2>Open alerts</h2>
           <ul className="mini-alerts">
             {alerts.map((al) => (
               <li key={al.id}>
                 <Badge tone={al.severity === 'critical' ? 'red' : al.severity === 'warning' ? 'amber' : 'blue'}>{al.severity}</Badge>
                 <span>{al.message}</span>
-                <span className="muted small nowrap">{relativeTime(al.created_at, Date.now())}</span>
+                <span className="muted small nowrap">{relativeTime(al.created_at)}</span>
               </li>
             ))}
           </ul>
@@ -97,7 +97,7 @@ export function AccountDrawer({
 
       <section className="drawer-section" data-testid="health-breakdown">
         <div className="section-head">
-          <h3>Health</h3>
+          <h2>Health</h2>
           <HealthScore score={health?.score ?? a.health} level={health?.level ?? a.health_level} />
         </div>
         {healthError && <ErrorBanner>{healthError}</ErrorBanner>}
@@ -123,16 +123,16 @@ export function AccountDrawer({
       </section>
 
       <section className="drawer-section">
-        <h3>Details</h3>
+        <h2>Details</h2>
         <dl className="kv kv-tight">
           <dt>Usage today</dt>
           <dd>
             <UsageBar used={a.usage_today} limit={a.daily_limit} />
           </dd>
           <dt>Linked</dt>
-          <dd title={formatDateTime(a.linked_at)}>{a.linked_at ? `${formatDateTime(a.linked_at)} (${relativeTime(a.linked_at, Date.now())})` : 'Not linked'}</dd>
+          <dd title={formatDateTime(a.linked_at)}>{a.linked_at ? `${formatDateTime(a.linked_at)} (${relativeTime(a.linked_at)})` : 'Not linked'}</dd>
           <dt>Last activity</dt>
-          <dd title={formatDateTime(a.last_activity_at)}>{relativeTime(a.last_activity_at, Date.now())}</dd>
+          <dd title={formatDateTime(a.last_activity_at)}>{relativeTime(a.last_activity_at)}</dd>
           <dt>Warm-up day</dt>
           <dd>{a.warmup_day ?? <span className="muted">—</span>}</dd>
           <dt>Connector</dt>
@@ -146,7 +146,7 @@ export function AccountDrawer({
 
       {canSeeQr && (
         <section className="drawer-section">
-          <h3>QR history</h3>
+          <h2>QR history</h2>
           {qrError && <ErrorBanner>{qrError}</ErrorBanner>}
           {!qr && !qrError && <Spinner />}
           {qr && qr.length === 0 && <p className="muted small">No codes yet. They appear when the account is linked.</p>}
@@ -159,7 +159,7 @@ export function AccountDrawer({
                     {q.kind === 'pairing_code' ? q.value : `${q.value.slice(0, 28)}…`}
                   </span>
                   <span className="muted small nowrap" title={formatDateTime(q.at)}>
-                    {relativeTime(q.at, Date.now())}
+                    {relativeTime(q.at)}
                   </span>
                 </li>
               ))}

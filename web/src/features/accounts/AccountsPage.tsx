@@ -201,7 +201,7 @@ export function AccountsPage({ project }: { project: Project }) {
       header: 'Last activity',
       className: 'nowrap',
       cellProps: (a) => ({ title: formatDateTime(a.last_activity_at) }),
-      cell: (a) => (a.last_activity_at ? relativeTime(a.last_activity_at, Date.now()) : <span className="muted">never</span>),
+      cell: (a) => (a.last_activity_at ? relativeTime(a.last_activity_at) : <span className="muted">never</span>),
     },
     {
       id: 'engine',

@@ -97,14 +97,14 @@ export function AlertList({
               </details>
               {a.acknowledged_at && (
                 <div className="muted small">
-                  Acknowledged {relativeTime(a.acknowledged_at, Date.now())}
+                  Acknowledged {relativeTime(a.acknowledged_at)}
                   {a.acknowledged_by ? ` by ${a.acknowledged_by.email}` : ''}
                 </div>
               )}
             </div>
             <div className="alert-side">
               <time className="muted small nowrap" dateTime={a.created_at} title={formatDateTime(a.created_at)}>
-                {relativeTime(a.created_at, Date.now())}
+                {relativeTime(a.created_at)}
               </time>
             </div>
           </li>

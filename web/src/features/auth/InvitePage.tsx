@@ -57,7 +57,7 @@ export function InvitePage() {
   const general = error && !(error instanceof ApiError && (error.field === 'name' || error.field === 'password')) ? errorMessage(error) : null;
 
   return (
-    <div className="login-screen">
+    <main className="login-screen">
       <div className="login-art" aria-hidden="true">
         <div className="login-art-inner">
           <Logo size={44} />
@@ -114,6 +114,6 @@ export function InvitePage() {
           )}
         </form>
       </div>
-    </div>
+    </main>
   );
 }

@@ -46,7 +46,7 @@ export function LoginPage() {
     retryUntil !== null && throttledEmail === email.trim() ? Math.max(0, Math.ceil((retryUntil - now) / 1000)) : 0;
 
   return (
-    <div className="login-screen">
+    <main className="login-screen">
       <div className="login-art" aria-hidden="true">
         <div className="login-art-inner">
           <Logo size={44} />
@@ -112,7 +112,7 @@ export function LoginPage() {
           </button>
         </form>
       </div>
-    </div>
+    </main>
   );
 }
 

@@ -71,7 +71,7 @@ export function ContactDrawer({
           </div>
           {manage && (
             <section className="drawer-section">
-              <h3>Record consent</h3>
+              <h2>Record consent</h2>
               <input
                 className="input"
                 placeholder="Evidence: where and how (needed to opt in)"
@@ -94,7 +94,7 @@ export function ContactDrawer({
             </section>
           )}
           <section className="drawer-section" data-testid="consent-history">
-            <h3>Consent history</h3>
+            <h2>Consent history</h2>
             {c.consent_history.length === 0 ? (
               <p className="muted small">No change yet: known from {c.source === 'group' ? 'a group' : c.source}.</p>
             ) : (
@@ -115,7 +115,7 @@ export function ContactDrawer({
             )}
           </section>
           <section className="drawer-section">
-            <h3>Groups</h3>
+            <h2>Groups</h2>
             {c.memberships.length === 0 ? (
               <p className="muted small">Not seen in any group.</p>
             ) : (
@@ -130,7 +130,7 @@ export function ContactDrawer({
             )}
           </section>
           <section className="drawer-section">
-            <h3>Messages</h3>
+            <h2>Messages</h2>
             {c.messages.length === 0 ? (
               <p className="muted small">No message queued or sent to this contact.</p>
             ) : (
@@ -146,7 +146,7 @@ export function ContactDrawer({
             )}
           </section>
           <section className="drawer-section">
-            <h3>Details</h3>
+            <h2>Details</h2>
             <dl className="kv kv-tight">
               <dt>Region</dt>
               <dd>{c.region ?? <span className="muted">—</span>}</dd>

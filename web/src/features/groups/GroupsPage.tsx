@@ -194,7 +194,7 @@ export function GroupsPage({ project }: { project: Project }) {
                     </td>
                     <td className="right">{g.kind === 'channel' || (g.announce_only && g.activity.messages === 0) ? <span className="muted">—</span> : g.activity.messages_per_day.toFixed(1)}</td>
                     <td className="right">{g.kind === 'channel' || (g.announce_only && g.activity.messages === 0) ? <span className="muted">—</span> : g.activity.active_members}</td>
-                    <td className="nowrap muted small">{g.synced_at ? relativeTime(g.synced_at, Date.now()) : 'never'}</td>
+                    <td className="nowrap muted small">{g.synced_at ? relativeTime(g.synced_at) : 'never'}</td>
                   </tr>
                 ))}
               </tbody>
@@ -251,7 +251,7 @@ function SyncCard({ runs, accountName }: { runs: SyncRun[]; accountName: (id: nu
                     {r.status === 'running'
                       ? `${r.groups_done} of ${r.groups_total ?? '…'} groups`
                       : r.status === 'done'
-                        ? `${plural(r.groups_done, 'group')} · ${plural(r.channels, 'channel')} · ${relativeTime(r.finished_at ?? r.updated_at, Date.now())}`
+                        ? `${plural(r.groups_done, 'group')} · ${plural(r.channels, 'channel')} · ${relativeTime(r.finished_at ?? r.updated_at)}`
                         : 'failed'}
                   </span>
                 </div>

@@ -540,7 +540,7 @@ function FormSection({ title, intro, twoCol, children }: { title: string; intro:
   return (
     <section className="form-section">
       <div className="form-section-intro">
-        <h3>{title}</h3>
+        <h2>{title}</h2>
         <p>{intro}</p>
       </div>
       <div className={twoCol ? 'form-section-fields two-col' : 'form-section-fields'}>{children}</div>

@@ -5,7 +5,7 @@ import { IconAlert, IconCopy, IconCheck, IconKey } from '../../components/Icons'
 import { ConfirmDialog } from '../../components/Modal';
 import { Badge, Card, EmptyState, ErrorBanner, PageHeader, TableCard } from '../../components/ui';
 import { useToast } from '../../components/Toast';
-import { formatDate, relativeTime } from '../../components/format';
+import { formatDate, relativeTime, serverNow } from '../../components/format';
 import { useList } from '../../components/useList';
 
 const EXPIRY_CHOICES: { label: string; days: number | undefined }[] = [
@@ -21,7 +21,7 @@ export function TokensPage() {
   const [created, setCreated] = useState<Token | null>(null);
   const [revoking, setRevoking] = useState<Token | null>(null);
 
-  const now = Date.now();
+  const now = serverNow();
 
   return (
     <div className="page">
