@@ -23,7 +23,7 @@ if [ "$ONLY" = web ]; then
   fi
   [ -f connector/dist/main.js ] || (cd connector && npm run --silent build)
   (cd web && npm run --silent build >/dev/null)
-  SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs
+  BENCH_WEB_CONTACTS=${BENCH_WEB_CONTACTS:-1000000} SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs
   exit 0
 fi
 
@@ -176,7 +176,7 @@ ninja -C build sangam_dispatch_bench >/dev/null && build/core/bench/sangam_dispa
 echo
 # the dashboard's first load (web/bench/first-load.mjs): JS of the first page, time to interactive
 [ -f web/dist/index.html ] || (cd web && npm run --silent build >/dev/null)
-SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs
+BENCH_WEB_CONTACTS=${BENCH_WEB_CONTACTS:-1000000} SANGAM_BIN=$SANGAM_BIN node web/bench/first-load.mjs
 echo
 # analytics (issue 9): ingest vs the raw bulk path, dashboard queries, short links; SQLite, and
 # PostgreSQL when SANGAM_TEST_DATABASE_URL is set (run make bench under scripts/with-postgres.sh)
