@@ -220,7 +220,10 @@ int run_serve(Config cfg, const ServeOptions& opts) {
     seed_demo(*db, projects, accounts, normalize_email(admin_email));
     seed_demo_personas(*db, contacts);
     // Months of history through the event pipeline, so every chart has something true to show.
-    analytics::seed_demo_history(*db, analytics_log, leads, contacts, clock.now_ms());
+    // Its campaigns are real rows (completed, past), so Campaigns and Analytics list the same ones.
+    analytics::DemoHistoryOptions history;
+    history.make_campaign = [&db](const analytics::HistoryCampaign& h) { return demo_history_campaign(*db, h); };
+    analytics::seed_demo_history(*db, analytics_log, leads, contacts, clock.now_ms(), history);
   }
 
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
