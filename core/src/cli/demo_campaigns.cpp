@@ -109,7 +109,8 @@ bool DemoCampaigns::live(int64_t pid, int64_t now) {
   // Running: posts to every value-phase group, spread over today's windows (an hour a minute with
   // --clock-speed 60).
   launch(group_post("Vaccination calendar tips", "{Good morning|Vanakkam} {{group}}! This week's tip: Lasota booster on day 21, "
-                                                  "Gumboro on day 14. Keep the water clean and cool. {Save this message|Share with your neighbours}."));
+                                                  "Gumboro on day 14. Keep the water clean and cool. The full calendar: https://poultrycare.example/vaccination "
+                                                  "{Save this message|Share with your neighbours}."));
   // Scheduled: starts tomorrow, 2 groups a day.
   launch(group_post("Broiler price update", "{Today's|This week's} broiler farm-gate price for {{group}}: ask your dealer, and reply "
                                             "with your district's rate.", {{"start_date", campaigns::format_day(today + 1)}, {"per_day_cap", 2}}));
@@ -135,8 +136,8 @@ bool DemoCampaigns::live(int64_t pid, int64_t now) {
   if (!ids.empty())
     launch({{"name", "Thank-you follow-up"},
             {"kind", "direct"},
-            {"body", "{Hi|Hello|Vanakkam} {{first_name|friend}}, thank you for signing up at the dealer meet. Reply FEED for this month's "
-                     "feed chart."},
+            {"body", "{Hi|Hello|Vanakkam} {{first_name|friend}}, thank you for signing up at the dealer meet. This month's feed "
+                     "chart: https://poultrycare.example/feed-chart — or reply FEED and we send it here."},
             {"targeting", {{"contacts", {{"filter", {{"consent", {"opted_in"}}}}}}}}});
   spdlog::info("event=demo.campaigns project={} opted_in={}", pid, ids.size());
   return true;
