@@ -27,6 +27,63 @@ if [ "$ONLY" = web ]; then
   exit 0
 fi
 
+# BENCH_ONLY=links: the short link /r/{code} over HTTP (issue 9: >= 20,000 req/s on SQLite) beside
+# GET /healthz in the same run (the limit: the same server answering its cheapest request). Each
+# request to /r/ has a phone browser's user agent, so every one is a click: a row lookup, a 302 and an
+# event queued for the batched writer. wrk -t2 -c64, SQLite.
+bench_links() {
+  local dir port pid cj token api hdr project code hz
+  dir=$(mktemp -d /tmp/sangam-bench.XXXXXX)
+  port=$((20000 + RANDOM % 20000))
+  SANGAM_DATA_DIR=$dir SANGAM_LISTEN=127.0.0.1:$port SANGAM_ADMIN_EMAIL=bench@example.com SANGAM_CONNECTOR=off \
+    SANGAM_ADMIN_PASSWORD=bench-password SANGAM_LOG_LEVEL=warn "$SANGAM_BIN" serve >"$dir/server.log" 2>&1 &
+  pid=$!
+  trap "kill $pid 2>/dev/null; rm -rf $dir" EXIT
+  api="http://127.0.0.1:$port/api/v1"
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  cj=$dir/cookies
+  curl -sf -c "$cj" -H "Origin: http://127.0.0.1:$port" -X POST "$api/auth/login" \
+    -d '{"email":"bench@example.com","password":"bench-password"}' >/dev/null
+  token=$(curl -sf -b "$cj" -H "Origin: http://127.0.0.1:$port" -X POST "$api/tokens" -d '{"name":"bench"}' | jq -r .token)
+  hdr="Authorization: Bearer $token"
+  project=$(curl -sf -H "$hdr" -X POST "$api/projects" -d '{"name":"Links bench","slug":"links-bench"}' | jq .id)
+  code=$(curl -sf -H "$hdr" -X POST "$api/projects/$project/links" -d '{"url":"https://example.com/offer?x=1","campaign_id":1}' | jq -r .code)
+  local ua="User-Agent: Mozilla/5.0 (Linux; Android 14; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36"
+  local what url out rps p99 c0 c1 n
+  hz=$(getconf CLK_TCK)
+  for what in healthz "r/$code"; do
+    url="http://127.0.0.1:$port/$what"
+    wrk -t"$THREADS" -c"$CONNS" -d3s -H "$ua" "$url" >/dev/null
+    c0=$(proc_ticks $pid)
+    out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "$ua" "$url")
+    c1=$(proc_ticks $pid)
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    n=$(awk '/requests in/ {print $1}' <<<"$out")
+    local label='/r/{code}'
+    [ "$what" != healthz ] || label=/healthz
+    printf '| GET %s | %s | %s | %s |\n' "$label" "$rps" "$p99" \
+      "$(awk -v a="$c0" -v b="$c1" -v n="$n" -v hz="$hz" 'BEGIN{printf "%.0f µs", (b-a)*1e6/hz/n}')"
+    grep -E 'Non-2xx|Socket errors' <<<"$out" | sed 's/^/  wrk reported: /' || true
+  done
+  sleep 1  # the writer's last batch
+  echo "clicks recorded: $(sqlite3 "$dir/sangam.db" "SELECT COUNT(*) FROM analytics_events WHERE kind = 'click'")"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  rm -rf "$dir"
+  trap - EXIT
+}
+if [ "$ONLY" = links ]; then
+  if [ "$SANGAM_BIN" = build/sangam ]; then
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    ninja -C build sangam >/dev/null
+  fi
+  proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+  echo "Short link over HTTP, SQLite, wrk -t$THREADS -c$CONNS -d${DURATION}s, $(nproc) cores (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "| request | requests/s | p99 latency | sangam CPU per request |"
+  echo "|---|---|---|---|"
+  bench_links
+  exit 0
+fi
+
 if [ "$SANGAM_BIN" = build/sangam ]; then  # a binary given by path is measured as it is
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   ninja -C build sangam sangam_bench sangam_bridge_bench sangam_planner_bench sangam_analytics_bench >/dev/null

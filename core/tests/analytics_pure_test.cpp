@@ -98,3 +98,45 @@ TEST(ShortLinks, PreviewFetchersAreNotClicks) {
   EXPECT_FALSE(is_preview_fetcher("Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"));
   EXPECT_FALSE(is_preview_fetcher("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"));
 }
+
+TEST(ShortLinks, RecipientCodesSayWhomTheyWereMadeForAndAnyChangedCharacterIsRefused) {
+  sangam::crypto::init();
+  std::vector<unsigned char> secret(32, 5), other(32, 6);
+  RecipientCodes codes(secret), again(secret), foreign(other);
+  std::string link = new_link_code();
+  std::string code = codes.make({link, 'c', 1234567});
+  auto back = again.parse(code);  // another process with the same install key (a restart, another node)
+  ASSERT_TRUE(back) << code;
+  EXPECT_EQ(back->link, link);
+  EXPECT_EQ(back->kind, 'c');
+  EXPECT_EQ(back->id, 1234567);
+  EXPECT_FALSE(looks_like_link_code(code));  // never mistaken for a row's code
+  EXPECT_FALSE(foreign.parse(code));         // another install's key
+  // Every single-character change, including another contact's id under the same tag, is refused.
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  for (size_t i = 0; i < code.size(); ++i) {
+    std::string t = code;
+    t[i] = alphabet[(alphabet.find(t[i]) + 1) % alphabet.size()];
+    EXPECT_FALSE(codes.parse(t)) << t;
+  }
+  EXPECT_FALSE(codes.parse(code.substr(0, code.size() - 1)));
+  EXPECT_FALSE(codes.parse(code + "A"));
+  std::string group = codes.make({link, 'g', 7});
+  auto g = codes.parse(group);
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->kind, 'g');
+  EXPECT_EQ(g->id, 7);
+  EXPECT_FALSE(codes.parse(""));
+  EXPECT_FALSE(codes.parse("../../etc/passwd/../../../etc"));
+}
+
+TEST(ShortLinks, LinksInAMessageAreFoundWithoutTheirTrailingPunctuation) {
+  auto mark = [](const std::string& u) { return "<" + u + ">"; };
+  EXPECT_EQ(replace_links("See https://poultrycare.in/chart?x=1. Or http://a.in/b, thanks!", "https://go.in/r/", mark),
+            "See <https://poultrycare.in/chart?x=1>. Or <http://a.in/b>, thanks!");
+  EXPECT_EQ(replace_links("(https://a.in/x) *https://a.in/y*", "", mark), "(<https://a.in/x>) *<https://a.in/y>*");
+  EXPECT_EQ(replace_links("https://go.in/r/AbCdEfGhIjKl stays; xhttps://no and https:// alone", "https://go.in/r/", mark),
+            "https://go.in/r/AbCdEfGhIjKl stays; xhttps://no and https:// alone");
+  EXPECT_EQ(replace_links("no links, only http talk", "", mark), "no links, only http talk");
+  EXPECT_EQ(replace_links("https://a.in", "", mark), "<https://a.in>");
+}

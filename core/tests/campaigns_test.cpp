@@ -221,6 +221,8 @@ TEST_P(CampaignsTest, BadInputNamesTheFieldAndChangesNothing) {
 }
 
 TEST_P(CampaignsTest, AcksAndRepliesFillTheProgressMonotonicallyAndTheCampaignCompletes) {
+  std::vector<std::pair<std::string, json>> told;  // the outgoing webhooks' feed (campaign.completed)
+  svc->on_status([&](int64_t, const std::string& event, const json& data) { told.emplace_back(event, data); });
   json c = svc->launch(admin, pid, id_of(svc->create(admin, pid, group_campaign({{"targeting", {{"groups", {{"ids", {groups[0]}}}}}}}))));
   int64_t cid = id_of(c);
   AnswerSender sender;
@@ -248,9 +250,17 @@ TEST_P(CampaignsTest, AcksAndRepliesFillTheProgressMonotonicallyAndTheCampaignCo
   for (auto& e : bus.events)
     if (e.name == "campaign.progress" && e.data["status"] == "completed") published = true;
   EXPECT_TRUE(published);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].first, "campaign.completed");
+  EXPECT_EQ(told[0].second["id"], cid);
+  EXPECT_EQ(told[0].second["progress"]["replied"], 1);
+  svc->tick();
+  EXPECT_EQ(told.size(), 1u);  // once per transition
 }
 
 TEST_P(CampaignsTest, TwoNumbersBannedOrCriticalPauseTheCampaignOnlyAPersonResumesIt) {
+  std::vector<std::pair<std::string, json>> told;  // the outgoing webhooks' feed (campaign.paused)
+  svc->on_status([&](int64_t, const std::string& event, const json& data) { told.emplace_back(event, data); });
   json c = svc->launch(admin, pid, id_of(svc->create(admin, pid, group_campaign())));
   int64_t cid = id_of(c);
   svc->tick();
@@ -267,14 +277,22 @@ TEST_P(CampaignsTest, TwoNumbersBannedOrCriticalPauseTheCampaignOnlyAPersonResum
   std::string reason = paused["status_reason"];
   EXPECT_NE(reason.find("+919800000001 was banned"), std::string::npos) << reason;
   EXPECT_NE(reason.find("+919800000002 went critical"), std::string::npos) << reason;
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].first, "campaign.paused");
+  EXPECT_EQ(told[0].second["status_reason"], reason);  // the breaker's reason reaches the receiver
   clock.advance(std::chrono::seconds(2));
   svc->tick();
   EXPECT_EQ(svc->get(pid, cid)["status"], "paused");  // it stays paused
+  EXPECT_EQ(told.size(), 1u);
   clock.advance(std::chrono::seconds(2));
   EXPECT_EQ(svc->resume(admin, pid, cid)["status"], "running");
   clock.advance(std::chrono::seconds(2));
   svc->tick();
   EXPECT_EQ(svc->get(pid, cid)["status"], "running");  // the incidents a person saw do not trip it again
+  EXPECT_EQ(svc->pause(admin, pid, cid)["status"], "paused");
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[1].first, "campaign.paused");
+  EXPECT_EQ(told[1].second["status_reason"], "paused by owner@example.com");
 }
 
 TEST_P(CampaignsTest, AStartDateAheadIsScheduledAndStartsWithItsFirstMessage) {

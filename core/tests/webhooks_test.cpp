@@ -3,6 +3,7 @@
 // rules (no loopback or private range unless an administrator allows it).
 #include "analytics/signature.hpp"
 #include "ops/url_check.hpp"
+#include "ops/webhook_events.hpp"
 #include "ops/webhooks.hpp"
 #include "projects/project.hpp"
 #include "util/field_errors.hpp"
@@ -14,7 +15,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 using namespace sangam;
@@ -186,6 +189,44 @@ TEST_P(WebhooksTest, AReceiverThatNeverAnswersWellIsGivenUpAfterADay) {
   EXPECT_GE(attempts, 10);
   EXPECT_LE(attempts, 20);
   EXPECT_EQ(log["items"][0]["attempts"], attempts);
+}
+
+TEST_P(WebhooksTest, ABannedOrCriticalNumberReachesItsSubscribersAfterTheFailover) {
+  Receiver rx({200});
+  ops::WebhookService wh(*db, clock, test_key(), manual());
+  std::string url = "http://127.0.0.1:" + std::to_string(rx.port()) + "/hook";
+  json hook = wh.create(pid, {{"url", url}, {"events", json::array({"account.banned", "account.critical"})}, {"allow_private", true}}, true);
+  json leads_only = wh.create(pid, {{"url", url + "2"}, {"events", json::array({"lead.attributed"})}, {"allow_private", true}}, true);
+  int64_t aid = db->write([&](store::Conn& c) {
+    return c.run("account-insert", {pid, std::string("+919800000001"), std::string("Sales 1"), std::string("sim"), std::string("production"),
+                                    int64_t(200), clock.now_ms()})[0].i64("id");
+  });
+  struct Next final : AccountLossListener {
+    std::vector<std::string> causes;
+    void on_account_lost(int64_t, int64_t, const std::string& cause, const std::string&) override {
+      causes.push_back(cause);
+      throw std::runtime_error("the failover failed");  // must not keep the webhook from going out
+    }
+  } failover;
+  ops::AccountWebhooks hooks(*db, wh, &failover);
+  hooks.on_account_lost(pid, aid, "banned", "spam reports");
+  hooks.on_account_lost(pid, aid, "critical", "health 55");
+  EXPECT_EQ(failover.causes, (std::vector<std::string>{"banned", "critical"}));
+  EXPECT_EQ(wh.run_due(), 2);
+  EXPECT_TRUE(wh.deliveries(pid, leads_only["id"])["items"].empty());
+  auto reqs = rx.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  std::vector<std::string> events;
+  for (auto& req : reqs) {
+    std::string body = req.substr(req.find("\r\n\r\n") + 4);
+    EXPECT_EQ(header_of(req, "X-Sangam-Signature"), analytics::sign_body(hook["secret"].get<std::string>(), body));
+    json p = json::parse(body);
+    events.push_back(p["event"]);
+    EXPECT_EQ(p["data"]["account"]["id"], aid);
+    EXPECT_EQ(p["data"]["account"]["phone"], "+919800000001");
+  }
+  std::sort(events.begin(), events.end());
+  EXPECT_EQ(events, (std::vector<std::string>{"account.banned", "account.critical"}));
 }
 
 TEST(WebhookUrls, OnlyPublicHttpAddressesUnlessAllowed) {

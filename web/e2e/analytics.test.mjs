@@ -48,14 +48,19 @@ test('analytics page on the demo history: cards, charts, tables, a journey, live
   assert.equal(await cards.count(), 6);
   const contacts = await page.getByTestId('kpi-contacts').locator('.kpi-value').innerText();
   assert.ok(Number(contacts.replace(/\D/g, '')) > 100, `contacts card: ${contacts}`);
-  // ECharts drew on a canvas in each chart box.
+  // ECharts (the shared components/charts/EChart, SVG renderer) drew in each chart box.
   for (const id of ['chart-daily', 'chart-hours']) {
-    await page.getByTestId(id).locator('canvas').first().waitFor();
+    await page.getByTestId(id).locator('svg').first().waitFor();
   }
   assert.match(await page.getByTestId('best-hour').innerText(), /Best hour so far: \d\d:00/);
   // The campaign table has the generated campaigns with sends and reads.
   const rows = page.getByTestId('campaign-table').locator('tbody tr');
   assert.ok((await rows.count()) > 10, 'campaign rows');
+  // Real campaigns (issue 9 item 3): named, and the same ones the Campaigns page lists.
+  const names = await rows.locator('td:first-child').allInnerTexts();
+  assert.ok(names.every((n) => !/^Campaign #/.test(n)), `unnamed campaigns: ${names.filter((n) => /^Campaign #/.test(n)).join(', ')}`);
+  const listed = new Set((await api('GET', `/projects/${poultry.id}/campaigns`)).body.items.map((c) => c.name));
+  assert.ok(names.every((n) => listed.has(n)), `not on the Campaigns page: ${names.filter((n) => !listed.has(n)).join(', ')}`);
   // Groups ranked by leads; the first has at least one.
   const firstGroup = page.getByTestId('group-table').locator('tbody tr').first();
   assert.ok(Number(await firstGroup.locator('td').nth(2).innerText()) >= 1, 'the top group has leads');

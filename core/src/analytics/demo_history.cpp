@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <stdexcept>
 
 namespace sangam::analytics {
 
@@ -80,8 +81,10 @@ DemoHistoryReport generate_demo_history(store::Database& db, EventLog& log, Lead
     for (size_t i = 0; i < r.size(); ++i) contact_ids[r[i].str("phone")] = r[i].i64("id");
   });
 
-  // Campaigns: group posts and one-to-one messages to members who engaged, at varied hours.
-  int64_t campaign_base = 900000 + pid * 100;
+  // Campaigns, every other one a group post, the rest one-to-one messages to members, at varied
+  // hours. Each is a real campaign row (o.make_campaign), completed after its last message.
+  if (!o.make_campaign) throw std::invalid_argument("demo history: make_campaign is required");
+  int made = 0;
   int n_campaigns = o.days / 7 * o.campaigns_per_week;
   int64_t seq = 0;
   struct Lead {
@@ -91,7 +94,6 @@ DemoHistoryReport generate_demo_history(store::Database& db, EventLog& log, Lead
   };
   std::vector<Lead> lead_plans;
   for (int k = 0; k < n_campaigns; ++k) {
-    int64_t campaign = campaign_base + k;
     int64_t day_start = start + (static_cast<int64_t>(k) * o.days / n_campaigns + 2) * kDay;
     if (day_start > now - kHour) break;
     int hour_local = std::vector<int>{8, 9, 11, 14, 19, 20}[rng() % 6];
@@ -102,25 +104,31 @@ DemoHistoryReport generate_demo_history(store::Database& db, EventLog& log, Lead
     if (send_at > now - kDay) break;
     int64_t account = accounts[k % accounts.size()];
     size_t g = rng() % groups.size();
+    bool post = k % 2 == 0;
     std::vector<std::pair<std::string, std::optional<int64_t>>> targets;  // chat, contact
-    targets.push_back({group_wa[g], std::nullopt});
-    for (auto& m : members)
-      if (m.group == groups[g] && chance(0.35)) targets.push_back({m.phone.substr(1) + "@c.us", contact_ids[m.phone]});
+    if (post) targets.push_back({group_wa[g], std::nullopt});
+    else
+      for (auto& m : members)
+        if (m.group == groups[g] && chance(0.35)) targets.push_back({m.phone.substr(1) + "@c.us", contact_ids[m.phone]});
     struct Sent {
       std::string chat, key, wa;
       std::optional<int64_t> contact;
       int64_t at;
+      int64_t id = 0;
     };
     std::vector<Sent> sent;
+    int64_t last_at = send_at;
     for (auto& [chat, contact] : targets) {
       int64_t at = send_at + static_cast<int64_t>(rng() % (2 * kHour));
       std::string key = fmt::format("demo-{}-{}", pid, ++seq);
       sent.push_back({chat, key, fmt::format("true_{}_{}", chat, key), contact, at});
+      last_at = std::max(last_at, at);
     }
+    int64_t campaign = o.make_campaign({pid, made++, post ? "group_post" : "direct", groups[g], group_names[g], send_at, last_at + 3 * kHour});
     // One transaction per campaign (~80 rows) rather than one commit per row.
     db.write([&](store::Conn& c) {
       for (auto& m : sent) {
-        int64_t id = c.run("outbox-enqueue", {pid, account, m.chat, m.contact ? store::Value(*m.contact) : store::Value(nullptr),
+        int64_t id = m.id = c.run("outbox-enqueue", {pid, account, m.chat, m.contact ? store::Value(*m.contact) : store::Value(nullptr),
                                              std::string("campaign"), std::string("{\"text\":\"demo\"}"), int64_t{3}, m.at,
                                              m.key, campaign, m.at})[0]
                          .i64("id");
@@ -143,7 +151,24 @@ DemoHistoryReport generate_demo_history(store::Database& db, EventLog& log, Lead
       bool is_group = chat.size() > 5 && chat.compare(chat.size() - 5, 5, "@g.us") == 0;
       ack("server", at + 1500);
       if (is_group) {
-        // A post: a few quoted answers in the group (group read receipts are unreliable).
+        // A post: WhatsApp's preview fetch of its link, members who tap it (clicks per post: the
+        // group, no contact), and a few quoted answers (group read receipts are unreliable).
+        int taps = static_cast<int>(rng() % 9);
+        for (int t = -1; t < taps; ++t) {
+          StoredEvent e;
+          e.project_id = pid;
+          e.kind = t < 0 ? "preview" : "click";
+          e.at_ms = at + 60'000 + static_cast<int64_t>(rng() % (8 * kHour));
+          if (e.at_ms >= now) continue;
+          e.account_id = account;
+          e.group_id = groups[g];
+          e.campaign_id = campaign;
+          e.outbox_id = m.id;
+          e.data = {{"id", fmt::format("demo-tap-{}-{}-{}", pid, seq, t)},
+                    {"user_agent", t < 0 ? "WhatsApp/2.24.1.6 A" : "Mozilla/5.0 (Linux; Android 14)"}};
+          log.record(std::move(e));
+          ++rep.events;
+        }
         int answers = static_cast<int>(rng() % 6);
         for (int a = 0; a < answers; ++a) {
           auto& m = members[rng() % members.size()];
@@ -191,6 +216,7 @@ DemoHistoryReport generate_demo_history(store::Database& db, EventLog& log, Lead
         e.account_id = account;
         e.contact_id = contact;
         e.campaign_id = campaign;
+        e.outbox_id = m.id;
         e.data = {{"id", fmt::format("demo-click-{}-{}", pid, seq)}, {"user_agent", "Mozilla/5.0 (Linux; Android 14)"}};
         log.record(std::move(e));
         ++rep.events;
@@ -245,7 +271,8 @@ DemoHistoryReport generate_demo_history(store::Database& db, EventLog& log, Lead
   return rep;
 }
 
-void seed_demo_history(store::Database& db, EventLog& log, LeadService& leads, MemberSink& contacts, int64_t now) {
+void seed_demo_history(store::Database& db, EventLog& log, LeadService& leads, MemberSink& contacts, int64_t now,
+                       DemoHistoryOptions opts) {
   const std::map<std::string, std::vector<std::string>> groups = {
       {"poultrycare", {"Poultry Farmers Namakkal", "Broiler Growers TN", "Layer Farm Owners", "Feed Dealers South", "Vet Connect"}},
       {"restopi", {"Chennai Restaurant Owners", "Cloud Kitchen Network", "Cafe Managers Bengaluru"}},
@@ -262,7 +289,7 @@ void seed_demo_history(store::Database& db, EventLog& log, LeadService& leads, M
       for (size_t k = 0; k < r.size(); ++k) accounts.push_back(r[k].i64("id"));
     });
     try {
-      generate_demo_history(db, log, leads, contacts, pid, accounts, it->second, now);
+      generate_demo_history(db, log, leads, contacts, pid, accounts, it->second, now, opts);
     } catch (const std::exception& e) {
       spdlog::error("event=demo.history_failed project={} error=\"{}\"", pid, e.what());
     }

@@ -4,14 +4,17 @@
 #include "util/crypto.hpp"
 #include "util/errors.hpp"
 
+#include <memory>
+
 namespace sangam::analytics {
 
 namespace {
 store::Value opt(const std::optional<int64_t>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
 }  // namespace
 
-LinkService::LinkService(store::Database& db, const Clock& clock, EventLog& log, std::string public_base)
-    : db_(db), clock_(clock), log_(log) {
+LinkService::LinkService(store::Database& db, const Clock& clock, EventLog& log, std::string public_base,
+                         const std::vector<unsigned char>& code_key)
+    : db_(db), clock_(clock), log_(log), codes_(code_key) {
   set_public_base(std::move(public_base));
 }
 
@@ -55,10 +58,52 @@ std::string LinkService::shorten(store::Conn& c, const LinkTarget& t) {
   }
 }
 
+std::function<std::string(const std::string&, int64_t, int64_t)> LinkService::campaign_links(store::Conn& c, int64_t project_id,
+                                                                                          int64_t campaign_id, bool direct) {
+  std::string base = public_base(), ours = base + "/r/";
+  // Most messages carry one or two links of the template, so the row lookup is once per URL per launch.
+  auto rows = std::make_shared<std::map<std::string, std::string>>();  // written URL → links row code
+  return [this, &c, project_id, campaign_id, direct, ours, rows](const std::string& text, int64_t contact_id, int64_t group_id) {
+    return replace_links(text, ours, [&](const std::string& url) {
+      auto it = rows->find(url);
+      if (it == rows->end()) {
+        LinkTarget t;
+        t.project_id = project_id;
+        t.campaign_id = campaign_id;
+        t.outbox_key = "campaign:" + std::to_string(campaign_id);  // the campaign's row for this URL
+        t.url = url;
+        t.utm["utm_medium"] = direct ? "direct" : "group";
+        std::string short_url;
+        try {
+          short_url = shorten(c, t);
+        } catch (const Error&) {
+          return url;  // not a link we can redirect to (a host with a space, say): left as written
+        }
+        it = rows->emplace(url, short_url.substr(short_url.rfind('/') + 1)).first;
+      }
+      RecipientCode rc{it->second, direct ? 'c' : 'g', direct ? contact_id : group_id};
+      if (rc.id <= 0) return url;
+      return ours + codes_.make(rc);
+    });
+  };
+}
+
 std::optional<ClickOutcome> LinkService::follow(const std::string& code, const std::string& user_agent,
                                                 const std::string& method) {
-  if (!looks_like_link_code(code)) return std::nullopt;
-  auto r = db_.read([&](store::Conn& c) { return c.run("link-get", {code}); });
+  std::optional<RecipientCode> who;
+  if (!looks_like_link_code(code) && !(who = codes_.parse(code))) return std::nullopt;
+  // A recipient's code: its campaign's row, and the message it came in (the account that sent it),
+  // found by the outbox's unique idempotency key.
+  std::optional<int64_t> msg_id, msg_account;
+  auto r = db_.read([&](store::Conn& c) {
+    auto link = c.run("link-get", {who ? who->link : code});
+    if (who && !link.empty() && !link[0].is_null("campaign_id")) {
+      auto m = c.run("analytics-outbox-by-key", {"campaign:" + std::to_string(link[0].i64("campaign_id")) + ":" + who->kind +
+                                                 std::to_string(who->id)});
+      if (!m.empty()) msg_id = m[0].i64("id"), msg_account = m[0].opt_i64("account_id");
+    }
+    return link;
+  });
   if (r.empty()) return std::nullopt;
   auto row = r[0];
   ClickOutcome out{row.str("url"), is_preview_fetcher(user_agent, method)};
@@ -71,6 +116,10 @@ std::optional<ClickOutcome> LinkService::follow(const std::string& code, const s
   e.contact_id = row.opt_i64("contact_id");
   e.group_id = row.opt_i64("group_id");
   e.account_id = row.opt_i64("account_id");
+  if (who) {
+    (who->kind == 'c' ? e.contact_id : e.group_id) = who->id;
+    if (msg_id) e.account_id = msg_account, e.outbox_id = msg_id;
+  }
   e.link_code = code;
   e.data = {{"id", crypto::random_token(12)}, {"user_agent", user_agent.substr(0, 300)}};
   // Day and hour are computed by the writer (it knows the project's zone); see EventLog::record.

@@ -2,11 +2,15 @@
 // Short links (issue 9 item 3). The planner turns every link of a rendered campaign message into a
 // per-recipient link (a group post gets one per post) with shorten(); /r/{code} answers follow(),
 // which records the click (or the preview fetch) in the event log and gives the target with its UTM
-// parameters. Codes are 12 random characters (links.hpp: 71 bits), so they cannot be enumerated.
+// parameters. A link made by hand is a row with 12 random characters (links.hpp: 71 bits); a campaign
+// link is one row per (campaign, URL) and a signed per-recipient code over it (links.hpp,
+// RecipientCodes), so neither can be enumerated.
 #include "analytics/event_log.hpp"
+#include "analytics/links.hpp"
 #include "store/db.hpp"
 #include "util/clock.hpp"
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -32,12 +36,21 @@ struct ClickOutcome {
 class LinkService {
  public:
   // `public_base`: what goes before /r/{code} in a message ("https://go.example.com").
-  LinkService(store::Database& db, const Clock& clock, EventLog& log, std::string public_base);
+  // `code_key`: the install's secret key (per-recipient codes are signed with a key derived from it,
+  // so they keep working across restarts and on every node); empty: a random one (tests).
+  LinkService(store::Database& db, const Clock& clock, EventLog& log, std::string public_base,
+              const std::vector<unsigned char>& code_key = {});
 
   // The short URL for `t` (the same one again for the same message and URL). Throws
   // validation_failed (field "url") for a target that is not an absolute http(s) URL.
   std::string shorten(const LinkTarget& t);
   std::string shorten(store::Conn& c, const LinkTarget& t);  // inside the planner's transaction
+
+  // The links of one campaign's messages, for its launch (in the launch's transaction `c`, which must
+  // outlive the answer): rewrites every http(s) link of a rendered message into the recipient's short
+  // link: per contact for a direct message, per group for a post. One links row per distinct URL.
+  std::function<std::string(const std::string& text, int64_t contact_id, int64_t group_id)> campaign_links(
+      store::Conn& c, int64_t project_id, int64_t campaign_id, bool direct);
   // nullopt: no such code.
   std::optional<ClickOutcome> follow(const std::string& code, const std::string& user_agent, const std::string& method);
 
@@ -48,6 +61,7 @@ class LinkService {
   store::Database& db_;
   const Clock& clock_;
   EventLog& log_;
+  RecipientCodes codes_;
   mutable std::mutex mu_;
   std::string base_;
 };

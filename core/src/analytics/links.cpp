@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <regex>
 #include <vector>
 
@@ -29,6 +30,104 @@ std::string new_link_code() {
   code.reserve(kCodeLength);
   for (size_t i = 0; i < kCodeLength; ++i) code += kAlphabet[randombytes_uniform(62)];  // no modulo bias
   return code;
+}
+
+namespace {
+constexpr size_t kTagLength = 11;  // 62^11 > 2^64
+
+std::string base62(uint64_t v, size_t width = 0) {
+  std::string out;
+  do {
+    out += kAlphabet[v % 62];
+    v /= 62;
+  } while (v);
+  while (out.size() < width) out += kAlphabet[0];
+  return {out.rbegin(), out.rend()};
+}
+
+std::optional<uint64_t> unbase62(std::string_view s) {
+  if (s.empty() || s.size() > kTagLength) return std::nullopt;
+  unsigned __int128 v = 0;
+  for (char ch : s) {
+    const char* p = std::strchr(kAlphabet, ch);
+    if (!ch || !p) return std::nullopt;
+    v = v * 62 + static_cast<unsigned>(p - kAlphabet);
+  }
+  if (v > UINT64_MAX) return std::nullopt;
+  return static_cast<uint64_t>(v);
+}
+}  // namespace
+
+RecipientCodes::RecipientCodes(const std::vector<unsigned char>& secret) {
+  unsigned char key[32];
+  if (secret.size() >= 16) {
+    static const char label[] = "sangam link codes v1";
+    crypto_generichash(key, sizeof key, reinterpret_cast<const unsigned char*>(label), sizeof label - 1, secret.data(), secret.size());
+  } else {
+    randombytes_buf(key, sizeof key);
+  }
+  crypto_auth_hmacsha256_init(&keyed_, key, sizeof key);
+  sodium_memzero(key, sizeof key);
+}
+
+std::string RecipientCodes::tag(std::string_view body) const {
+  crypto_auth_hmacsha256_state st = keyed_;
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&st, mac);
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | mac[i];
+  return base62(v, kTagLength);
+}
+
+std::string RecipientCodes::make(const RecipientCode& r) const {
+  std::string body = r.link + r.kind + base62(static_cast<uint64_t>(r.id));
+  return body + tag(body);
+}
+
+std::optional<RecipientCode> RecipientCodes::parse(const std::string& code) const {
+  // link (12) + kind (1) + id (1..11) + tag (11)
+  if (code.size() < kCodeLength + 2 + kTagLength || code.size() > kCodeLength + 1 + 2 * kTagLength) return std::nullopt;
+  std::string_view all(code), body = all.substr(0, code.size() - kTagLength), given = all.substr(body.size());
+  char kind = body[kCodeLength];
+  if (kind != 'c' && kind != 'g') return std::nullopt;
+  std::string link(body.substr(0, kCodeLength));
+  if (!looks_like_link_code(link)) return std::nullopt;
+  auto id = unbase62(body.substr(kCodeLength + 1));
+  if (!id || *id == 0 || *id > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  std::string want = tag(body);
+  if (given.size() != want.size() || sodium_memcmp(given.data(), want.data(), want.size()) != 0) return std::nullopt;
+  return RecipientCode{std::move(link), kind, static_cast<int64_t>(*id)};
+}
+
+std::string replace_links(const std::string& text, const std::string& keep_prefix,
+                          const std::function<std::string(const std::string&)>& replace) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    size_t at = text.find("http", pos);
+    if (at == std::string::npos) break;
+    size_t scheme = text.compare(at, 8, "https://") == 0 ? 8 : text.compare(at, 7, "http://") == 0 ? 7 : 0;
+    // Part of a longer word ("xhttp://") is not a link.
+    bool starts_word = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
+    if (!scheme || !starts_word) {
+      out.append(text, pos, at + 4 - pos);
+      pos = at + 4;
+      continue;
+    }
+    size_t end = at + scheme;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '"' && text[end] != '\'' &&
+           text[end] != '<' && text[end] != '>')
+      ++end;
+    while (end > at + scheme && std::strchr(".,;:!?)]}*_~", text[end - 1])) --end;
+    out.append(text, pos, at - pos);
+    std::string url = text.substr(at, end - at);
+    if (end == at + scheme || (!keep_prefix.empty() && url.rfind(keep_prefix, 0) == 0)) out += url;
+    else out += replace(url);
+    pos = end;
+  }
+  out.append(text, pos, std::string::npos);
+  return out;
 }
 
 bool looks_like_link_code(const std::string& code) {

@@ -34,23 +34,24 @@ void CampaignService::on_engine_event(int64_t aid, const std::string& event, con
   }
 }
 
-void CampaignService::check_breaker(store::Conn& c, int64_t pid, int64_t cid, int64_t breaker_from, int64_t now) {
+std::optional<std::string> CampaignService::check_breaker(store::Conn& c, int64_t pid, int64_t cid, int64_t breaker_from, int64_t now) {
   auto fresh = c.run("campaign-account-incidents-new", {cid});
   for (size_t i = 0; i < fresh.size(); ++i) {
     std::string what = fresh[i].str("status") == "banned" ? "banned" : "critical";
     c.run("campaign-account-incident", {cid, fresh[i].i64("account_id"), what, now});
   }
   auto inc = c.run("campaign-account-incidents", {cid, breaker_from});
-  if (static_cast<int>(inc.size()) < opts_.breaker_accounts) return;
+  if (static_cast<int>(inc.size()) < opts_.breaker_accounts) return std::nullopt;
   std::string list;
   for (size_t i = 0; i < inc.size(); ++i)
     list += (list.empty() ? "" : ", ") + inc[i].str("phone") + (inc[i].str("incident") == "banned" ? " was banned" : " went critical");
   std::string reason = "Paused automatically: " + std::to_string(inc.size()) + " numbers sending it were banned or went critical (" + list +
                        "). Check the numbers and the message, then resume it.";
-  if (c.run("campaign-set-status", {pid, cid, std::string("running"), std::string("paused"), reason, now}).affected != 1) return;
+  if (c.run("campaign-set-status", {pid, cid, std::string("running"), std::string("paused"), reason, now}).affected != 1) return std::nullopt;
   audit(c, now, pid, {0, ""}, "campaign.paused", "campaign:" + std::to_string(cid), {{"status", "running"}},
         {{"status", "paused"}, {"reason", reason}});
   spdlog::warn("event=campaign.breaker project={} campaign={} accounts={}", pid, cid, inc.size());
+  return reason;
 }
 
 void CampaignService::refresh_progress(int64_t pid, int64_t cid) {
@@ -74,7 +75,9 @@ void CampaignService::tick() {
     std::string status = active[i].str("status");
     try {
       // Transitions: each a conditional update from the status read, so several nodes agree.
+      std::optional<std::string> told, told_reason;  // the transition made here, for the webhooks
       bool changed = db_.write([&](store::Conn& c) {
+        told.reset(), told_reason.reset();
         if (status == "scheduled") {
           auto starts = active[i].opt_i64("starts_at");
           if (starts && *starts <= now && c.run("campaign-set-status", {pid, cid, status, std::string("running"), nullptr, now}).affected == 1) {
@@ -84,14 +87,19 @@ void CampaignService::tick() {
           return false;
         }
         int64_t from = active[i].opt_i64("breaker_from").value_or(0);
-        check_breaker(c, pid, cid, from, now);
+        if ((told_reason = check_breaker(c, pid, cid, from, now))) {
+          told = "paused";
+          return true;
+        }
         if (status == "running" && c.run("campaign-open-rows", {cid})[0].i64("n") == 0 &&
             c.run("campaign-set-status", {pid, cid, status, std::string("completed"), nullptr, now}).affected == 1) {
           audit(c, now, pid, {0, ""}, "campaign.completed", "campaign:" + std::to_string(cid), {{"status", status}}, {{"status", "completed"}});
+          told = "completed";
           return true;
         }
         return false;
       });
+      if (told) tell_status(pid, cid, *told, told_reason ? json(*told_reason) : json(nullptr));
       // Progress: only when an outbox row of the campaign changed since the last event (one indexed
       // MAX per campaign per second), so a quiet campaign of 1M rows costs no GROUP BY.
       auto last = db_.read([&](store::Conn& c) { return c.run("campaign-last-change", {cid})[0].opt_i64("at").value_or(0); });

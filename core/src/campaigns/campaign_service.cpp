@@ -572,9 +572,11 @@ json CampaignService::launch_impl(const User* u, int64_t pid, int64_t cid) {
     };
     int64_t first = INT64_MAX;
     std::set<int64_t> used;
+    LinkRewriter track = links_ ? links_(c, pid, cid, one_to_one(s.kind)) : LinkRewriter{};
     for (const auto& m : plan.messages) {
       const Recipient& rc = res.recipients[static_cast<size_t>(m.target)];
       std::string text = render_for(t, s, p, rc, labels[m.account], mix64(static_cast<uint64_t>(cid) ^ mix64(static_cast<uint64_t>(m.target) + 1)));
+      if (track) text = track(text, rc.contact_id, rc.group_id);
       rows.push_back({pid, m.account, rc.chat, rc.contact_id ? store::Value(rc.contact_id) : store::Value(nullptr),
                       rc.group_id ? store::Value(rc.group_id) : store::Value(nullptr), kind, content_json(s, text), prio, m.at_ms,
                       std::string("queued"), key(rc), nullptr, cid, now, now});
@@ -641,6 +643,7 @@ json CampaignService::transition(const User* u, int64_t pid, int64_t cid, const 
   });
   spdlog::info("event=campaign.{} project={} campaign={} status={}", action, pid, cid, out["status"].get<std::string>());
   publish(pid, cid, out["status"], out["status_reason"], out["progress"]);
+  if (out["status"] == "paused") tell_status(pid, cid, "paused", out["status_reason"]);
   return out;
 }
 
@@ -691,6 +694,24 @@ json CampaignService::messages(int64_t pid, int64_t cid, const std::optional<std
     json next = r.size() > n ? json(std::to_string(r[n - 1].i64("id"))) : json(nullptr);
     return json{{"items", items}, {"next_cursor", next}};
   });
+}
+
+void CampaignService::tell_status(int64_t pid, int64_t cid, const std::string& status, const json& reason) {
+  if (!status_listener_) return;
+  try {
+    json data = db_.read([&](store::Conn& c) {
+      auto r = c.run("campaign-get", {pid, cid});
+      if (r.empty()) return json(nullptr);
+      json full = campaign_json(c, r[0], true), out = json::object();
+      for (auto k : {"id", "project_id", "name", "kind", "status", "progress", "launched_at", "completed_at"}) out[k] = full[k];
+      return out;
+    });
+    if (data.is_null()) return;
+    data["status_reason"] = reason;
+    status_listener_(pid, "campaign." + status, data);
+  } catch (const std::exception& e) {
+    spdlog::error("event=campaign.status_listener_failed project={} campaign={} error={}", pid, cid, log_value(e.what()));
+  }
 }
 
 void CampaignService::publish(int64_t pid, int64_t cid, const std::string& status, const json& reason, const json& progress) {

@@ -73,6 +73,16 @@ class CampaignService {
   // Stores and publishes the campaign's progress now (after rows changed outside the tick's watch).
   void refresh_progress(int64_t pid, int64_t cid);
 
+  // Issue 9 item 3: the launch passes each rendered message through the campaign's link rewriter
+  // (analytics::LinkService::campaign_links), made once per launch in its transaction, so the links
+  // of the outbox rows are tracked short links. Unset: links stay as written. Set before tick() runs.
+  using LinkRewriter = std::function<std::string(const std::string& text, int64_t contact_id, int64_t group_id)>;
+  void set_link_rewriter(std::function<LinkRewriter(store::Conn&, int64_t pid, int64_t cid, bool direct)> f) { links_ = std::move(f); }
+  // Issue 9 item 8: called after a campaign completed or was paused (by a person, or by the circuit
+  // breaker with its reason), once per transition, outside the transaction: the outgoing webhooks
+  // campaign.completed / campaign.paused. Set before tick() runs.
+  void on_status(std::function<void(int64_t pid, const std::string& event, const json& data)> f) { status_listener_ = std::move(f); }
+
  private:
   json transition(const User* u, int64_t pid, int64_t cid, const std::string& action);
   json launch_impl(const User* u, int64_t pid, int64_t cid);
@@ -80,7 +90,9 @@ class CampaignService {
   json campaign_json(store::Conn& c, const store::Row& r, bool live);
   json progress(store::Conn& c, int64_t cid);
   void publish(int64_t pid, int64_t cid, const std::string& status, const json& reason, const json& progress);
-  void check_breaker(store::Conn& c, int64_t pid, int64_t cid, int64_t breaker_from, int64_t now);
+  // The reason when the breaker paused the campaign now.
+  std::optional<std::string> check_breaker(store::Conn& c, int64_t pid, int64_t cid, int64_t breaker_from, int64_t now);
+  void tell_status(int64_t pid, int64_t cid, const std::string& status, const json& reason);
 
   store::Database& db_;
   const Clock& clock_;
@@ -89,6 +101,8 @@ class CampaignService {
   CampaignOptions opts_;
   std::mutex tick_mu_;
   std::map<int64_t, int64_t> last_change_;  // campaign → the outbox change last published
+  std::function<LinkRewriter(store::Conn&, int64_t, int64_t, bool)> links_;
+  std::function<void(int64_t, const std::string&, const json&)> status_listener_;
 };
 
 }  // namespace sangam::campaigns

@@ -15,7 +15,54 @@ json group_post(const std::string& name, const std::string& body, json schedule 
   return {{"name", name}, {"kind", "group_post"}, {"body", body}, {"targeting", {{"groups", {{"filter", {{"phase", "value"}}}}}}},
           {"schedule", schedule}};
 }
+// What the history's campaigns were about, per project (group posts, then one-to-one messages).
+struct Topics {
+  std::vector<std::pair<const char*, const char*>> posts, direct;  // name, body
+};
+const Topics& topics_of(const std::string& slug) {
+  static const Topics poultry{
+      {{"Layer feed trial results", "{Hello|Vanakkam} {{group}}: farms on our layer feed trial kept 92% laying through the heat."},
+       {"Water line cleaning guide", "{{group}}, clean drinker lines every week in summer; our 4-step guide is in the link."},
+       {"Chick placement checklist", "Placing chicks this month, {{group}}? Brooder at 33 °C, litter dry, feed on paper for 3 days."},
+       {"Egg price watch", "Namakkal egg price this week for {{group}}: tell us your farm-gate rate and we will share the summary."},
+       {"Heat stress alert", "Hot days ahead, {{group}}: add electrolytes to the water from 11 am and keep the curtains wet."}},
+      {{"Feed chart for new buyers", "Hi {{first_name}}, here is the feed chart you asked for: starter, grower and layer by week."},
+       {"Dealer visit follow-up", "{Hi|Hello} {{first_name}}, thanks for meeting our dealer; reply PRICE for this month's rates."},
+       {"Vet camp reminder", "{{first_name}}, the free vet camp is this Saturday at 10 am; reply YES to book a slot."},
+       {"Bulk order offer", "Hi {{first_name}}, order 20 bags this week and delivery is free to your farm."}}};
+  static const Topics resto{
+      {{"QR menu tips", "{{group}}: update your QR menu prices in two minutes from the phone; here is how."},
+       {"Festival footfall planning", "Festival weekend ahead, {{group}}: plan staff and stock with our checklist."},
+       {"Kitchen display launch", "New for {{group}}: the kitchen display shows every order the moment it is placed."}},
+      {{"Table card reorder", "Hi {{first_name}}, running low on QR table cards? Reply CARDS and we print a fresh set."},
+       {"Onboarding call", "{{first_name}}, your Restopi onboarding call is ready to book; reply a time that suits you."}}};
+  static const Topics textile{
+      {{"New arrivals: cotton kurtas", "{{group}}: 40 new cotton kurta designs, wholesale from 12 pieces."},
+       {"Trade fair stall", "Visiting the trade fair, {{group}}? Our stall is B-14; catalogue inside."}},
+      {{"Catalogue follow-up", "Hi {{first_name}}, did the catalogue reach you? Reply RATE for the wholesale list."},
+       {"Repeat order offer", "{{first_name}}, repeat your last order this month for 3% off."}}};
+  if (slug == "restopi") return resto;
+  if (slug == "textopi") return textile;
+  return poultry;
+}
 }  // namespace
+
+int64_t demo_history_campaign(store::Database& db, const analytics::HistoryCampaign& h) {
+  return db.write([&](store::Conn& c) {
+    auto p = c.run("project-by-id", {h.project_id});
+    const Topics& t = topics_of(p.empty() ? "" : p[0].str("slug"));
+    bool post = h.kind != "direct";
+    const auto& list = post ? t.posts : t.direct;
+    const auto& [name, body] = list[static_cast<size_t>(h.index / 2) % list.size()];
+    json targeting = post ? json{{"groups", {{"ids", {h.group_id}}}}} : json{{"contacts", {{"filter", json::object()}}}};
+    std::string title = std::string(name) + (post ? " · " : " · members of ") + h.group_name;
+    int64_t id = c.run("campaign-insert", {h.project_id, title, h.kind, nullptr, std::string(body), std::string("{}"), nullptr, nullptr,
+                                           targeting.dump(), std::string("{}"), nullptr, h.sent_at})[0]
+                     .i64("id");
+    c.run("demo-history-campaign-done", {id, h.sent_at, h.done_at});
+    return id;
+  });
+}
 
 int64_t DemoCampaigns::project(const std::string& slug) {
   auto rows = db_.read([](store::Conn& c) { return c.run("project-list-all", {}); });
@@ -62,7 +109,8 @@ bool DemoCampaigns::live(int64_t pid, int64_t now) {
   // Running: posts to every value-phase group, spread over today's windows (an hour a minute with
   // --clock-speed 60).
   launch(group_post("Vaccination calendar tips", "{Good morning|Vanakkam} {{group}}! This week's tip: Lasota booster on day 21, "
-                                                  "Gumboro on day 14. Keep the water clean and cool. {Save this message|Share with your neighbours}."));
+                                                  "Gumboro on day 14. Keep the water clean and cool. The full calendar: https://poultrycare.example/vaccination "
+                                                  "{Save this message|Share with your neighbours}."));
   // Scheduled: starts tomorrow, 2 groups a day.
   launch(group_post("Broiler price update", "{Today's|This week's} broiler farm-gate price for {{group}}: ask your dealer, and reply "
                                             "with your district's rate.", {{"start_date", campaigns::format_day(today + 1)}, {"per_day_cap", 2}}));
@@ -88,8 +136,8 @@ bool DemoCampaigns::live(int64_t pid, int64_t now) {
   if (!ids.empty())
     launch({{"name", "Thank-you follow-up"},
             {"kind", "direct"},
-            {"body", "{Hi|Hello|Vanakkam} {{first_name|friend}}, thank you for signing up at the dealer meet. Reply FEED for this month's "
-                     "feed chart."},
+            {"body", "{Hi|Hello|Vanakkam} {{first_name|friend}}, thank you for signing up at the dealer meet. This month's feed "
+                     "chart: https://poultrycare.example/feed-chart — or reply FEED and we send it here."},
             {"targeting", {{"contacts", {{"filter", {{"consent", {"opted_in"}}}}}}}}});
   spdlog::info("event=demo.campaigns project={} opted_in={}", pid, ids.size());
   return true;

@@ -4,11 +4,16 @@
 // progresses on the simulated network (faster with --clock-speed), one scheduled for tomorrow, one
 // paused, one cancelled, one direct follow-up to contacts who opted in, and last month's completed
 // campaign as history. Runs from the scheduler; gives up after `window_ms`.
+#include "analytics/demo_history.hpp"
 #include "campaigns/campaign_service.hpp"
 #include "contacts/contact_base.hpp"
 #include "store/db.hpp"
 
 namespace sangam {
+
+// The row of one campaign of the analytics history (analytics/demo_history.hpp): named, completed and
+// past, so Campaigns and Analytics list the same campaigns. Answers its id.
+int64_t demo_history_campaign(store::Database& db, const analytics::HistoryCampaign& h);
 
 class DemoCampaigns {
  public:

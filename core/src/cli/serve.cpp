@@ -17,6 +17,7 @@
 #include "analytics/demo_history.hpp"
 #include "analytics/weekly_report.hpp"
 #include "analytics/group_reach.hpp"
+#include "ops/webhook_events.hpp"
 #include "ops/webhooks.hpp"
 #include "groups/group_service.hpp"
 #include "inbox/inbox_service.hpp"
@@ -196,17 +197,33 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   analytics::GroupReach reach(*db, clock, bridge);
   ops::WebhookService webhooks(*db, clock, cfg.secret_key);
   leads.on_attributed([&webhooks](int64_t pid, const json& lead) { webhooks.publish(pid, "lead.attributed", lead); });
+  // account.banned / account.critical after the failover moved the number's queue; campaign.completed
+  // and campaign.paused (a person, or the circuit breaker with its reason).
+  ops::AccountWebhooks account_webhooks(*db, webhooks, &failover);
+  accounts.set_loss_listener(&account_webhooks);
+  campaign_service.on_status([&webhooks](int64_t pid, const std::string& event, const json& data) { webhooks.publish(pid, event, data); });
   // Every Friday from 17:00 in each project's zone, its weekly report goes to the report.weekly webhooks.
   webhooks.set_periodic([&] {
     analytics::post_weekly_reports(*db, clock.now_ms(), {},
                                    [&webhooks](int64_t pid, const json& rep) { webhooks.publish(pid, "report.weekly", rep); });
     reach.poll();
   });
+  // Short links in messages start with the public address (SANGAM_PUBLIC_URL) when one is set; a
+  // campaign's links are signed per recipient under a key derived from the install's secret key.
+  analytics::LinkService links(*db, clock, analytics_log, cfg.public_url, cfg.secret_key.bytes);
+  campaign_service.set_link_rewriter([&links](store::Conn& c, int64_t pid, int64_t cid, bool direct) {
+    return links.campaign_links(c, pid, cid, direct);
+  });
+  // The demo launches its campaigns before the server listens: a port given up front is their address.
+  if (cfg.public_url.empty() && cfg.listen_port) links.set_public_base(url_of(cfg, cfg.listen_port));
   if (opts.demo) {
     seed_demo(*db, projects, accounts, normalize_email(admin_email));
     seed_demo_personas(*db, contacts);
     // Months of history through the event pipeline, so every chart has something true to show.
-    analytics::seed_demo_history(*db, analytics_log, leads, contacts, clock.now_ms());
+    // Its campaigns are real rows (completed, past), so Campaigns and Analytics list the same ones.
+    analytics::DemoHistoryOptions history;
+    history.make_campaign = [&db](const analytics::HistoryCampaign& h) { return demo_history_campaign(*db, h); };
+    analytics::seed_demo_history(*db, analytics_log, leads, contacts, clock.now_ms(), history);
   }
 
   // The local connector gets a fresh secret each start; remote ones use SANGAM_BRIDGE_SECRET. Both are
@@ -214,8 +231,6 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   std::string local_secret = crypto::random_token(32);
   http::Services services{*db, clock, auth, projects, &accounts, &alerts, &bridge, local_secret, &groups, &contacts, &jobs,
                           [&groups](int64_t gid) { return groups.group_text(gid); }, &campaign_service};
-  // Short links in messages start with the public address (SANGAM_PUBLIC_URL) when one is set.
-  analytics::LinkService links(*db, clock, analytics_log, cfg.public_url);
   analytics::Analytics analytics{analytics_log, links, leads, {}};
   services.analytics = &analytics;
   services.webhooks = &webhooks;

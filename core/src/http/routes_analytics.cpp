@@ -229,8 +229,20 @@ void add_analytics_routes(Router& r, App& app) {
   // (so the card shows the real page) but are not counted as clicks.
   Handler follow = [&](Ctx& c) {
            auto out = an.links.follow(c.params["code"], std::string(c.req.header("user-agent").value_or("")), c.req.method);
-           if (!out) throw not_found("no such link");
            Response res;
+           if (!out) {
+             // A person tapped it in a chat: a page that says so, never a redirect anywhere. Unknown and
+             // tampered codes (a per-recipient code whose tag does not match) answer the same.
+             res.status = 404;
+             res.content_type = "text/html; charset=utf-8";
+             res.headers.emplace_back("Cache-Control", "no-store");
+             res.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                        "content=\"width=device-width, initial-scale=1\"><title>Link not found</title></head><body "
+                        "style=\"font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem\"><main>"
+                        "<h1>This link does not work</h1><p>It may have been copied incompletely. Ask whoever sent it "
+                        "for the link again.</p></main></body></html>";
+             return res;
+           }
            res.status = 302;
            res.content_type = "text/plain; charset=utf-8";
            res.headers.emplace_back("Location", out->location);

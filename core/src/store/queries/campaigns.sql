@@ -213,7 +213,13 @@ WHERE id = (SELECT id FROM outbox WHERE account_id = $1 AND claimed_at >= $4 AND
   AND replied_at IS NULL;
 
 -- name: demo-campaign-count
-SELECT COUNT(*) AS n FROM campaigns WHERE project_id = $1;
+-- The demo's own campaigns so far: the completed ones of its history (demo_history_campaign) do not count.
+SELECT COUNT(*) AS n FROM campaigns WHERE project_id = $1 AND status <> 'completed';
+
+-- name: demo-history-campaign-done
+-- A campaign of the demo's history: launched when its first message went, completed after its last.
+UPDATE campaigns SET status = 'completed', launched_at = $2, starts_at = $2, completed_at = $3, created_at = CAST($2 AS BIGINT) - 86400000,
+       updated_at = $3 WHERE id = $1;
 
 -- name: demo-contacts-for-opt-in
 -- The demo's direct follow-up: members with a phone, the first few of the project.

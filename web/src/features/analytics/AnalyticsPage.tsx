@@ -7,7 +7,7 @@ import { Badge, Card, EmptyState, ErrorBanner, PageHeader, PageLoading, TableCar
 import { formatDate, formatDateTime } from '../../components/format';
 import { useLiveEvents } from '../../live';
 import { formatPhone } from '../accounts/meta';
-import { Chart, palette } from './Chart';
+import { LazyEChart } from '../../components/charts/LazyEChart';
 import { WebhooksCard, WeeklyReportCard } from './WebhooksCard';
 import { analyticsApi, type AccountRow, type CampaignRow, type GroupRow, type Lead, type Overview } from './api';
 import './analytics.css';
@@ -98,7 +98,7 @@ export function AnalyticsPage({ project }: { project: Project }) {
           </div>
           <GroupTable items={data.groups} />
           <LeadTable items={data.leads} onJourney={setJourney} />
-          {journey && <JourneyCard lead={journey} groups={data.groups} onClose={() => setJourney(null)} />}
+          {journey && <JourneyCard lead={journey} groups={data.groups} campaigns={data.campaigns} onClose={() => setJourney(null)} />}
           <WeeklyReportCard projectId={project.id} />
           {project.role === 'owner' && <WebhooksCard projectId={project.id} />}
         </>
@@ -129,6 +129,7 @@ function Kpis({ overview }: { overview: Overview }) {
 }
 
 const axisText = { color: '#475467' };
+const palette = { sent: '#2563eb', delivered: '#0891b2', read: '#059669', replied: '#d97706', clicks: '#7c3aed', leads: '#db2777' };
 
 function DailyChart({ overview }: { overview: Overview }) {
   const option = useMemo(() => {
@@ -144,7 +145,7 @@ function DailyChart({ overview }: { overview: Overview }) {
     };
   }, [overview]);
   const total = overview.series.reduce((a, d) => ({ sent: a.sent + d.sent, read: a.read + d.read, replied: a.replied + d.replied }), { sent: 0, read: 0, replied: 0 });
-  return <Chart option={option} testId="chart-daily" label={`From ${overview.from} to ${overview.to}: ${total.sent} sent, ${total.read} read, ${total.replied} replied.`} />;
+  return <LazyEChart height={260} option={option} testId="chart-daily" label={`From ${overview.from} to ${overview.to}: ${total.sent} sent, ${total.read} read, ${total.replied} replied.`} />;
 }
 
 function HourChart({ overview }: { overview: Overview }) {
@@ -169,7 +170,7 @@ function HourChart({ overview }: { overview: Overview }) {
   const best = [...overview.hours].filter((h) => h.sent >= 5).sort((a, b) => b.read_rate - a.read_rate)[0];
   return (
     <>
-      <Chart option={option} testId="chart-hours" label={best ? `Messages sent at ${best.hour}:00 were read most often (${best.read_rate}%).` : 'Too few messages yet to tell the best hour.'} />
+      <LazyEChart height={260} option={option} testId="chart-hours" label={best ? `Messages sent at ${best.hour}:00 were read most often (${best.read_rate}%).` : 'Too few messages yet to tell the best hour.'} />
       <p className="muted chart-note" data-testid="best-hour">
         {best ? `Best hour so far: ${String(best.hour).padStart(2, '0')}:00, ${best.read_rate}% of ${fmt.format(best.sent)} messages read.` : 'Too few messages yet to tell the best hour.'}
       </p>
@@ -191,7 +192,7 @@ function HealthChart({ items }: { items: AccountRow[] }) {
     [items],
   );
   if (items.every((a) => a.history.length === 0)) return <p className="muted">No health history yet.</p>;
-  return <Chart option={option} height={220} testId="chart-health" label={items.map((a) => `${a.label || a.phone}: health ${a.health}`).join('; ')} />;
+  return <LazyEChart option={option} height={220} testId="chart-health" label={items.map((a) => `${a.label || a.phone}: health ${a.health}`).join('; ')} />;
 }
 
 const num = (n: number) => <td className="right">{fmt.format(n)}</td>;
@@ -346,8 +347,9 @@ const stepText: Record<string, string> = {
   form: 'Submitted the form',
 };
 
-function JourneyCard({ lead, groups, onClose }: { lead: Lead; groups: GroupRow[]; onClose: () => void }) {
+function JourneyCard({ lead, groups, campaigns, onClose }: { lead: Lead; groups: GroupRow[]; campaigns: CampaignRow[]; onClose: () => void }) {
   const groupName = (id: number | null) => groups.find((g) => g.group_id === id)?.name ?? (id ? `Group #${id}` : '');
+  const campaignName = (id: number) => campaigns.find((c) => c.campaign_id === id)?.name ?? `Campaign #${id}`;
   const models: { key: keyof Lead['attribution']; label: string }[] = [
     { key: 'last_touch', label: 'Last touch' },
     { key: 'first_touch', label: 'First touch' },
@@ -371,7 +373,7 @@ function JourneyCard({ lead, groups, onClose }: { lead: Lead; groups: GroupRow[]
               <span>
                 {stepText[s.kind] ?? s.kind}
                 {s.group_name || s.group_id ? ` — ${s.group_name ?? groupName(s.group_id)}` : ''}
-                {s.campaign_id ? ` — Campaign #${s.campaign_id}` : ''}
+                {s.campaign_id ? ` — ${campaignName(s.campaign_id)}` : ''}
               </span>
             </li>
           ))}
@@ -385,7 +387,7 @@ function JourneyCard({ lead, groups, onClose }: { lead: Lead; groups: GroupRow[]
               ) : (
                 lead.attribution[m.key].map((c) => (
                   <div key={c.campaign_id}>
-                    Campaign #{c.campaign_id}: {Math.round(c.credit * 100)}%
+                    {campaignName(c.campaign_id)}: {Math.round(c.credit * 100)}%
                   </div>
                 ))
               )}

@@ -5,7 +5,7 @@ import { ApiError, errorMessage } from '../../api';
 import { Badge, Card } from '../../components/ui';
 import { Field, FormError, errorFor } from '../../components/Field';
 import { formatDateTime } from '../../components/format';
-import { WEBHOOK_EVENTS, webhooksApi, type Delivery, type Webhook } from './api';
+import { WEBHOOK_EVENT_TEXT, WEBHOOK_EVENTS, webhooksApi, type Delivery, type Webhook } from './api';
 
 export function WebhooksCard({ projectId }: { projectId: number }) {
   const [items, setItems] = useState<Webhook[] | null>(null);
@@ -54,7 +54,9 @@ export function WebhooksCard({ projectId }: { projectId: number }) {
           {WEBHOOK_EVENTS.map((ev) => (
             <label key={ev} className="check">
               <input type="checkbox" checked={events.includes(ev)} onChange={(e) => setEvents((l) => (e.target.checked ? [...l, ev] : l.filter((x) => x !== ev)))} />
-              {ev}
+              <span>
+                <code>{ev}</code> <span className="muted small">{WEBHOOK_EVENT_TEXT[ev]}</span>
+              </span>
             </label>
           ))}
           {errorFor(err, 'events') && <div className="field-error" role="alert">{errorFor(err, 'events')}</div>}

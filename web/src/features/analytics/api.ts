@@ -113,6 +113,15 @@ function rangeQuery(days: number): Record<string, number> {
 }
 
 export const WEBHOOK_EVENTS = ['lead.attributed', 'account.banned', 'account.critical', 'campaign.completed', 'campaign.paused', 'report.weekly'] as const;
+// What each event means, beside its name in the form.
+export const WEBHOOK_EVENT_TEXT: Record<(typeof WEBHOOK_EVENTS)[number], string> = {
+  'lead.attributed': 'a lead came in and was credited to a campaign',
+  'account.banned': 'WhatsApp banned one of the numbers',
+  'account.critical': "a number's health fell below 70",
+  'campaign.completed': 'a campaign sent its last message',
+  'campaign.paused': 'a campaign was paused, by a person or by the circuit breaker (with the reason)',
+  'report.weekly': "the week's report, every Friday at 17:00",
+};
 export interface Webhook {
   id: number;
   url: string;
