@@ -92,6 +92,9 @@ test('group.revoke_invite: a new code; the old link answers invite_expired to an
     assert.notEqual(fresh, invite_code);
     assert.equal(await codeOf(ops.inviteInfo(other, invite_code!)), 'invite_expired');
     assert.equal((await ops.inviteInfo(other, fresh)).group_id, group_id);
+    c.simLeave(group_id);
+    assert.equal(await codeOf(ga.inviteCode(c, ME_JID, group_id)), 'not_member', 'a group we left has no link for us');
+    assert.equal(await codeOf(ga.revokeInvite(c, ME_JID, group_id)), 'not_member');
     await c.destroy();
     await other.destroy();
 });

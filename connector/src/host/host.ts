@@ -188,6 +188,13 @@ export class AccountHost {
                 this.sim(a.id).simJoinRequest(args.chat, people);
                 return {};
             }
+            case 'sim.leave': {
+                const g = ga.groupArg({ group: args.chat });
+                const a = this.get(needId());
+                if (a.status !== 'ready') throw new CommandError('not_ready', 'account is not ready');
+                this.sim(a.id).simLeave(g);
+                return {};
+            }
             case 'sim.privacy': {
                 const people = ga.peopleArg(args, 'members', 1000);
                 const eng = this.o.engines.sim as any;

@@ -404,6 +404,17 @@ export class SimClient extends EventEmitter implements WClientLike {
         return out;
     }
 
+    /** Control: our number leaves one of its groups (as if someone left it on the phone). */
+    simLeave(chat: string): void {
+        this.ensureReady();
+        const ps = this.net.phone(this.o.phone);
+        const before = this.world.groups.length + ps.extraGroups.length;
+        this.world = { ...this.world, groups: this.world.groups.filter((g) => g.id !== chat) };
+        ps.extraGroups = ps.extraGroups.filter((g) => g.id !== chat);
+        if (this.world.groups.length + ps.extraGroups.length === before) throw new Error(`group ${chat} not found`);
+        this.after(100, () => this.emit('group_leave', { id: { remote: chat }, chatId: chat, author: this.me, recipientIds: [this.me], type: 'leave', body: '' }));
+    }
+
     /** Control: people ask to join one of our groups (its link needs an admin's approval). */
     simJoinRequest(chat: string, jids: string[]): void {
         this.ensureReady();
