@@ -1,7 +1,7 @@
 // Browser test of the Community page (issue 10 items 3-5, 7) against a real `sangam serve` with the
 // simulated WhatsApp network: a team member creates a group from the dashboard with the linked
 // number, sees its growth phase and members against the target, rotates its invite link, and answers a
-// join request by hand; the page and the create dialog fit a phone, and axe finds nothing serious.
+// join request by hand, and is told which moderation pattern does not compile; the page and the create dialog fit a phone, and axe finds nothing serious.
 //
 //   npm run build && node --test e2e/community.test.mjs      (from web/; SANGAM_BIN overrides ../build/sangam)
 import { after, before, test } from 'node:test';
@@ -115,6 +115,15 @@ test('community: create a group, rotate its link, answer a join request', async 
     const { problems } = await checkPage(page, 'community page at desktop');
     assert.deepEqual(problems, []);
     await page.screenshot({ path: path.join(SHOTS, 'community-1440.png'), fullPage: true });
+  });
+
+  await t.test('a moderation pattern that does not compile is refused at the field', async () => {
+    await page.getByTestId('moderation-patterns').fill('free\\s+loan\n(unclosed');
+    await page.getByTestId('moderation-save').click();
+    await page.getByTestId('moderation-error').getByText(/patterns\[1\].*does not compile/).waitFor();
+    await page.getByTestId('moderation-patterns').fill('free\\s+loan');
+    await page.getByTestId('moderation-save').click();
+    await page.getByTestId('moderation-error').waitFor({ state: 'detached' });
   });
 
   await t.test('the page fits a phone', async () => {

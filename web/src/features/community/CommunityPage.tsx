@@ -2,14 +2,14 @@
 // against the phase's target, the project's one public link, and per group its invite link (copy,
 // rotate, revoke), invitations, join requests (by hand or by rule) and the moderation log.
 import { useCallback, useEffect, useState } from 'react';
-import { accounts as accountsApi, errorMessage, type Account, type Project } from '../../api';
+import { ApiError, accounts as accountsApi, errorMessage, type Account, type Project } from '../../api';
 import { Badge, Card, EmptyState, ErrorBanner, PageHeader, PageLoading } from '../../components/ui';
 import { formatDate, relativeTime } from '../../components/format';
 import { useToast } from '../../components/Toast';
 import { useLiveEvents } from '../../live';
 import { formatPhone } from '../accounts/meta';
 import { CreateGroupDialog, InviteDialog } from './CommunityDialogs';
-import { growthInfo, ownGroupsApi, type Invite, type JoinRequest, type ModerationEntry, type OwnGroup, type OwnSettings, type PublicLink } from './api';
+import { growthInfo, ownGroupsApi, type ModerationRules, type Invite, type JoinRequest, type ModerationEntry, type OwnGroup, type OwnSettings, type PublicLink } from './api';
 import './community.css';
 
 export function CommunityPage({ project }: { project: Project }) {
@@ -74,7 +74,7 @@ export function CommunityPage({ project }: { project: Project }) {
               Copy
             </button>
             <span className="muted small">
-              {publicLink.target ? `Leads to “${publicLink.target.name}” (${publicLink.target.members} members)` : 'No group open to join: the link answers “not found”'}
+              {publicLink.target ? `Leads to “${publicLink.target.name}” (${publicLink.target.members} member${publicLink.target.members === 1 ? '' : 's'})` : 'No group open to join: the link answers “not found”'}
             </span>
           </div>
         ) : (
@@ -337,7 +337,7 @@ function GroupPanel({ project, group, canWrite, onChanged, copy }: { project: Pr
 
       <Card title="Moderation log" subtitle="What the rules did (or, in a dry run, would have done), with the message and the rule">
         {modlog.length === 0 ? (
-          <p className="muted small">Nothing moderated. Set the rules in Groups → the group → Moderation.</p>
+          <p className="muted small">Nothing moderated yet.</p>
         ) : (
           <ul className="request-list" data-testid="moderation-log">
             {modlog.slice(0, 20).map((m) => (
@@ -354,6 +354,7 @@ function GroupPanel({ project, group, canWrite, onChanged, copy }: { project: Pr
           </ul>
         )}
       </Card>
+      {canWrite && !group.left && <ModerationCard project={project} group={group} onSaved={() => void reload()} />}
       {inviting && <InviteDialog project={project} group={group} onClose={() => setInviting(false)} onDone={(m) => { toast(m); onChanged(); void reload(); }} />}
     </section>
   );
@@ -414,6 +415,71 @@ function SettingsCard({ project }: { project: Project }) {
       {error && <div className="field-error" role="alert">{error.message}</div>}
       <button type="button" className="btn btn-primary btn-sm" onClick={() => void save()}>
         Save
+      </button>
+    </Card>
+  );
+}
+
+const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
+
+function ModerationCard({ project, group, onSaved }: { project: Project; group: OwnGroup; onSaved: () => void }) {
+  const toast = useToast();
+  const [rules, setRules] = useState<ModerationRules | null>(null);
+  const [dry, setDry] = useState(true);
+  const [words, setWords] = useState('');
+  const [patterns, setPatterns] = useState('');
+  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
+  useEffect(() => {
+    ownGroupsApi.moderation(project.id, group.group_id).then((m) => {
+      setRules(m.rules);
+      setDry(m.dry_run);
+      setWords(m.rules.banned_words.join('\n'));
+      setPatterns((m.rules.patterns ?? []).join('\n'));
+    }, () => {});
+  }, [project.id, group.group_id]);
+  if (!rules) return null;
+  const save = async () => {
+    setError(null);
+    try {
+      const m = await ownGroupsApi.putModeration(project.id, group.group_id, dry, { ...rules, banned_words: lines(words), patterns: lines(patterns) });
+      setRules(m.rules);
+      toast(m.dry_run ? 'Moderation saved: dry run, it only reports' : 'Moderation saved: it deletes, warns and removes');
+      onSaved();
+    } catch (e) {
+      setError({ field: e instanceof ApiError ? e.field : undefined, message: errorMessage(e) });
+    }
+  };
+  return (
+    <Card title="Moderation rules" subtitle="Admins and allow-listed numbers are exempt; every hit is a strike, the member is removed at the last one">
+      <div className="settings-grid">
+        <label className="field check">
+          <input type="checkbox" checked={rules.links} onChange={(e) => setRules({ ...rules, links: e.target.checked })} />
+          <span>Links from non-admins</span>
+        </label>
+        <label className="field check">
+          <input type="checkbox" checked={rules.forwarded_chains} onChange={(e) => setRules({ ...rules, forwarded_chains: e.target.checked })} />
+          <span>Chain messages forwarded many times</span>
+        </label>
+        <label className="field">
+          <span className="field-label">Strikes before removal</span>
+          <input className="input" type="number" min={1} max={20} value={rules.strikes_to_remove} onChange={(e) => setRules({ ...rules, strikes_to_remove: Number(e.target.value) })} />
+        </label>
+        <label className="field">
+          <span className="field-label">Banned words (one a line)</span>
+          <textarea className={`input ${error?.field?.startsWith('banned_words') ? 'invalid' : ''}`} rows={3} value={words} onChange={(e) => setWords(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">Spam patterns (regular expressions, one a line)</span>
+          <textarea className={`input ${error?.field?.startsWith('patterns') ? 'invalid' : ''}`} rows={3} value={patterns} onChange={(e) => setPatterns(e.target.value)} data-testid="moderation-patterns" />
+        </label>
+        <label className="field check">
+          <input type="checkbox" checked={dry} onChange={(e) => setDry(e.target.checked)} />
+          <span>Dry run: only report what it would do</span>
+        </label>
+      </div>
+      {error && <div className="field-error" role="alert" data-testid="moderation-error">{error.message}</div>}
+      <button type="button" className="btn btn-primary btn-sm" onClick={() => void save()} data-testid="moderation-save">
+        Save rules
       </button>
     </Card>
   );

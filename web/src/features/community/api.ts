@@ -66,6 +66,17 @@ export interface ModerationEntry {
   at: string;
 }
 
+export interface ModerationRules {
+  links: boolean;
+  forwarded_chains: boolean;
+  banned_words: string[];
+  patterns: string[];
+  flood_messages: number;
+  flood_minutes: number;
+  strikes_to_remove: number;
+  allow: string[];
+}
+
 const base = (pid: number) => `/projects/${pid}/own-groups`;
 
 export const ownGroupsApi = {
@@ -87,6 +98,9 @@ export const ownGroupsApi = {
   applyRule: (pid: number, gid: number) => api.post<{ decided: unknown[] }>(`${base(pid)}/${gid}/requests/apply-rule`, {}),
   settings: (pid: number) => api.get<OwnSettings>(`${base(pid)}/settings`),
   putSettings: (pid: number, s: Partial<OwnSettings>) => api.put<OwnSettings>(`${base(pid)}/settings`, s),
+  moderation: (pid: number, gid: number) => api.get<{ enabled: boolean; dry_run: boolean; rules: ModerationRules }>(`/projects/${pid}/groups/${gid}/moderation`),
+  putModeration: (pid: number, gid: number, dryRun: boolean, rules: ModerationRules) =>
+    api.put<{ enabled: boolean; dry_run: boolean; rules: ModerationRules }>(`/projects/${pid}/groups/${gid}/moderation`, { dry_run: dryRun, rules }),
   moderationLog: (pid: number, gid: number) => api.get<{ items: ModerationEntry[] }>(`/projects/${pid}/groups/${gid}/moderation/log`),
 };
 
