@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
 import { assertError, newProject } from './lib/client.mjs';
 import { connectWs } from './lib/ws.mjs';
-import { ACCOUNT_ENV, newPhone, createAccount, poll, accountPath, linkSim, sleep } from './lib/accounts.mjs';
+import { ACCOUNT_ENV, newPhone, createAccount, poll, accountPath, linkSim, sleep, waitConnector } from './lib/accounts.mjs';
 
 const ENV = { ...ACCOUNT_ENV, SANGAM_CLOCK_SPEED: '20' };
 
@@ -42,6 +42,7 @@ describeBackends('own groups', (ctx) => {
     await importCsv(ctx.admin, pid, CSV);
     const contacts = await ctx.admin.ok('GET', `/projects/${pid}/contacts?limit=50`);
     byPhone = Object.fromEntries(contacts.items.map((c) => [c.phone, c.id]));
+    await waitConnector(ctx.admin);
     ws = await connectWs(ctx.server, { cookie: ctx.admin.cookie });
     await ws.subscribe(pid);
     ({ account } = await linkSim(ctx.admin, ws, pid, await createAccount(ctx.admin, pid, { phone: newPhone(), engine: 'sim' })));
