@@ -80,7 +80,7 @@ test('community: create a group, rotate its link, answer a join request', async 
     await dialog.waitFor();
     await page.getByTestId('create-group-name').fill('Layer Farmers Pune');
     await page.getByTestId('create-group-submit').click();
-    await page.getByTestId('create-group-error').getByText(/purpose/).waitFor();
+    await page.getByTestId('create-group-error').getByText(/purpose/i).waitFor();
     await h.checkHere('create group dialog');
     await page.getByTestId('create-group-purpose').fill('Best practices for layer farms');
     await page.getByTestId('create-group-submit').click();
@@ -120,7 +120,7 @@ test('community: create a group, rotate its link, answer a join request', async 
   await t.test('a moderation pattern that does not compile is refused at the field', async () => {
     await page.getByTestId('moderation-patterns').fill('free\\s+loan\n(unclosed');
     await page.getByTestId('moderation-save').click();
-    await page.getByTestId('moderation-error').getByText(/patterns\[1\].*does not compile/).waitFor();
+    await page.getByTestId('moderation-error').getByText(/patterns\[1\].*does not compile/i).waitFor();
     await page.getByTestId('moderation-patterns').fill('free\\s+loan');
     await page.getByTestId('moderation-save').click();
     await page.getByTestId('moderation-error').waitFor({ state: 'detached' });
