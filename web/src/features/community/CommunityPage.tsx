@@ -69,7 +69,7 @@ export function CommunityPage({ project }: { project: Project }) {
       <Card title="Public join link" subtitle="One link for the website and QR codes: it always leads to the first of our groups with room (WhatsApp allows 1,024 members)">
         {publicLink ? (
           <div className="public-link" data-testid="public-link">
-            <code className="link-code">{publicLink.url}</code>
+            <code className="invite-url">{publicLink.url}</code>
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => void copy(publicLink.url, 'Public link')}>
               Copy
             </button>
@@ -202,7 +202,7 @@ function GroupPanel({ project, group, canWrite, onChanged, copy }: { project: Pr
             <p className="field-error small">Our number is no longer in this group: it has no link we can use.</p>
           ) : group.invite_link ? (
             <div className="public-link">
-              <code className="link-code" data-testid="invite-link">{group.invite_link}</code>
+              <code className="invite-url" data-testid="invite-link">{group.invite_link}</code>
               <button type="button" className="btn btn-secondary btn-sm" onClick={() => void copy(group.invite_link!, 'Invite link')}>
                 Copy
               </button>
