@@ -241,7 +241,7 @@ function GroupPanel({ project, group, canWrite, onChanged, copy }: { project: Pr
           <p className="muted small">Nobody invited yet.</p>
         ) : (
           <div className="table-scroll">
-            <table className="table" data-testid="invites-table">
+            <table className="table invites-table" data-testid="invites-table">
               <thead>
                 <tr>
                   <th>Contact</th>
@@ -255,7 +255,7 @@ function GroupPanel({ project, group, canWrite, onChanged, copy }: { project: Pr
                   <tr key={i.id}>
                     <td>
                       {i.contact.name || formatPhone(i.contact.phone)}
-                      <div className="muted small">{formatPhone(i.contact.phone)}</div>
+                      {i.contact.name && <div className="muted small">{formatPhone(i.contact.phone)}</div>}
                     </td>
                     <td>{i.method === 'add' ? 'Direct add' : 'Link, one-to-one'}</td>
                     <td>
