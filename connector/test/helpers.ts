@@ -178,7 +178,7 @@ export class FakeWAClient extends EventEmitter {
     }
     async getChats() { return []; }
     async getChannels() { return []; }
-    async getChatById(id: string) { return { id: { _serialized: id }, name: id, isGroup: false, sendStateTyping: async () => {}, sendStateRecording: async () => {}, clearState: async () => {}, sendSeen: async () => true }; }
+    async getChatById(id: string) { return { id: { _serialized: id }, name: id, isGroup: id.endsWith('@g.us'), sendStateTyping: async () => {}, sendStateRecording: async () => {}, clearState: async () => {}, sendSeen: async () => true }; }
     async getContactLidAndPhone(ids: string[]) { return ids.map((lid) => ({ lid, pn: '919812345678@c.us' })); }
     async acceptInvite() { return '120363000000000001@g.us'; }
     async createGroup(title: string) { return { title, gid: { _serialized: '120363000000000002@g.us' } }; }

@@ -2,7 +2,7 @@
 // within the window get one welcome that mentions all of them, through the outbox; a template with an
 // unknown variable is refused naming the field and changes nothing; a group where we are not admin
 // gets no welcome. Moderation (item 7) in its dry run: it reports a spam link and a repeat offender's
-// removal, and acts on nothing.
+// removal, and acts on nothing (acting with dry run off: own-groups.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
@@ -78,9 +78,9 @@ describeBackends('welcome: one message for the members who joined within the win
     const bad = await owner.put(path, { rules: { banned_words: ['ok', '!!!'] } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.field, 'banned_words[1]');
-    const enforce = await owner.put(path, { dry_run: false, rules: {} });
-    assert.equal(enforce.status, 409, 'acting is not built: said, not pretended');
-    assert.equal(enforce.body.error.field, 'dry_run');
+    const pattern = await owner.put(path, { dry_run: false, rules: { patterns: ['[a-'] } });
+    assert.equal(pattern.status, 400, 'a pattern that does not compile');
+    assert.equal(pattern.body.error.field, 'patterns[0]');
     assert.equal((await owner.ok('GET', path)).enabled, false, 'nothing changed');
     await owner.ok('PUT', path, { dry_run: true, rules: { links: true, banned_words: ['loan offer'], strikes_to_remove: 2 } });
     const say = (from, body) => owner.ok('POST', `${accountPath(project.id, account.id)}/sim/incoming`, { chat: ours.wa_id, from, body }, 202);

@@ -41,6 +41,7 @@ const TemplatesPage = page(() => import('./features/campaigns/TemplatesPage'), '
 const TemplateEditPage = page(() => import('./features/campaigns/TemplatesPage'), 'TemplateEditPage');
 const AnalyticsPage = page(() => import('./features/analytics/AnalyticsPage'), 'AnalyticsPage');
 const InboxPage = page(() => import('./features/inbox/InboxPage'), 'InboxPage');
+const CommunityPage = page(() => import('./features/community/CommunityPage'), 'CommunityPage');
 
 // The page of the address the tab opens with is fetched at once, alongside the session and project
 // requests, instead of after them (a waterfall of one more round trip before the first page shows).
@@ -54,6 +55,7 @@ function preloadFirstPage(path: string): void {
     members: MembersPage,
     audit: AuditPage,
     groups: GroupsPage,
+    community: CommunityPage,
     contacts: ContactsPage,
     campaigns: CampaignsPage,
     templates: TemplatesPage,
@@ -112,6 +114,7 @@ const routes: RouteObject[] = [
           { index: true, element: <ProjectPage render={(p) => <OverviewPage project={p} />} /> },
           { path: 'accounts', element: <ProjectPage render={(p) => <AccountsPage key={p.id} project={p} />} /> },
           { path: 'groups', element: <ProjectPage render={(p) => <GroupsPage key={p.id} project={p} />} /> },
+          { path: 'community', element: <ProjectPage render={(p) => <CommunityPage key={p.id} project={p} />} /> },
           { path: 'contacts', element: <ProjectPage render={(p) => <ContactsPage key={p.id} project={p} />} /> },
           { path: 'campaigns', element: <ProjectPage render={(p) => <CampaignsPage key={p.id} project={p} />} /> },
           { path: 'campaigns/new', element: <ProjectPage render={(p) => <CampaignBuilderPage key={p.id} project={p} campaignId={null} />} /> },
@@ -194,7 +197,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'inbox', 'campaigns', 'templates', 'analytics', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'community', 'contacts', 'inbox', 'campaigns', 'templates', 'analytics', 'alerts', 'settings', 'members', 'audit'];
 
 function SignedIn() {
   const path = usePath();

@@ -2,7 +2,9 @@
 
 export type ErrorCode = 'bad_request' | 'unknown_account' | 'not_ready' | 'unsupported' | 'failed'
     // group.invite_info / group.join: the link is unknown, was reset by an admin, or the group is full.
-    | 'invite_invalid' | 'invite_expired' | 'group_full';
+    | 'invite_invalid' | 'invite_expired' | 'group_full'
+    // group admin commands: we are no longer in the group, we are not its admin, the message is gone.
+    | 'not_member' | 'not_admin' | 'not_found';
 
 export interface CommandFrame {
     type: 'command';

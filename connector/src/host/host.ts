@@ -9,6 +9,7 @@ import { attachEventMapping } from '../wwebjs/events';
 import { BridgeStore } from '../wwebjs/store';
 import { ContentFactory, WClientLike, jidToPhone, toJid } from '../wwebjs/types';
 import * as ops from '../wwebjs/ops';
+import * as ga from '../wwebjs/group_admin';
 import { browserOf } from '../wwebjs/real';
 import { SimClient } from '../sim/client';
 
@@ -143,9 +144,63 @@ export class AccountHost {
                 return { invites: eng.network.invites() };
             }
             case 'group.create': {
-                if (typeof args.name !== 'string' || !args.name.trim()) throw new CommandError('bad_request', 'name: required');
-                const parts = Array.isArray(args.participants) ? args.participants.filter((p: unknown) => typeof p === 'string') : [];
-                return { group_id: await this.call(needId(), (a) => ops.createGroup(a.client, args.name, parts)) };
+                const a = ga.parseCreate(args);
+                return await this.call(needId(), (x) => ga.createGroup(x.client, x.me, a));
+            }
+            case 'group.add': {
+                const g = ga.groupArg(args), people = ga.peopleArg(args, 'participants');
+                return await this.call(needId(), (x) => ga.addMembers(x.client, x.me, g, people));
+            }
+            case 'group.remove': {
+                const g = ga.groupArg(args), people = ga.peopleArg(args, 'participants');
+                return await this.call(needId(), (x) => ga.removeMembers(x.client, x.me, g, people));
+            }
+            case 'group.invite_code': {
+                const g = ga.groupArg(args);
+                return await this.call(needId(), (x) => ga.inviteCode(x.client, x.me, g));
+            }
+            case 'group.revoke_invite': {
+                const g = ga.groupArg(args);
+                return await this.call(needId(), (x) => ga.revokeInvite(x.client, x.me, g));
+            }
+            case 'group.requests': {
+                const g = ga.groupArg(args);
+                return await this.call(needId(), (x) => ga.joinRequests(x.client, x.me, g));
+            }
+            case 'group.approve':
+            case 'group.reject': {
+                const g = ga.groupArg(args), people = ga.peopleArg(args, 'requesters');
+                return await this.call(needId(), (x) => ga.decideRequests(x.client, x.me, g, people, frame.command === 'group.approve'));
+            }
+            case 'group.settings': {
+                const g = ga.groupArg(args), s = ga.parseSettings(args);
+                return await this.call(needId(), (x) => ga.groupSettings(x.client, x.me, g, s));
+            }
+            case 'message.delete': {
+                if (typeof args.message_id !== 'string' || !args.message_id) throw new CommandError('bad_request', 'message_id: required');
+                return await this.call(needId(), (x) => ga.deleteMessage(x.client, args.message_id));
+            }
+            case 'sim.join_request': {
+                if (typeof args.chat !== 'string') throw new CommandError('bad_request', 'chat: required');
+                const people = ga.peopleArg(args, 'members');
+                const a = this.get(needId());
+                if (a.status !== 'ready') throw new CommandError('not_ready', 'account is not ready');
+                this.sim(a.id).simJoinRequest(args.chat, people);
+                return {};
+            }
+            case 'sim.leave': {
+                const g = ga.groupArg({ group: args.chat });
+                const a = this.get(needId());
+                if (a.status !== 'ready') throw new CommandError('not_ready', 'account is not ready');
+                this.sim(a.id).simLeave(g);
+                return {};
+            }
+            case 'sim.privacy': {
+                const people = ga.peopleArg(args, 'members', 1000);
+                const eng = this.o.engines.sim as any;
+                if (!eng?.network) throw new CommandError('unsupported', 'no simulated network here');
+                for (const p of people) eng.network.setBlocksAdds(p, args.blocks_adds !== false);
+                return {};
             }
             case 'message.send': return this.send(needId(), args);
             case 'message.find': return this.find(needId(), args);

@@ -17,6 +17,8 @@ const GROUP_LIMIT = 1024;
 /** WhatsApp rotates the linking QR every 20 s. */
 export const QR_ROTATE_MS = 20_000;
 const SESSION_MAGIC = 'sangam-sim-session/1';
+/** Members' group messages a client can still look up (message.delete): the most recent 5,000. */
+const RECEIVED_KEEP = 5000;
 
 /** The store interface RemoteAuth uses (our BridgeStore). */
 export interface SessionStore {
@@ -61,6 +63,8 @@ export class SimClient extends EventEmitter implements WClientLike {
     private sent = new Map<string, { chat: string; body: string; poll: PollContent | null; at?: number }>();
     private dms = new Map<string, number>();   // direct chats with activity: jid → last timestamp (s)
     private unread = new Map<string, number>();
+    private received = new Map<string, string>();   // members' group messages: id → group
+    private deleted = new Set<string>();
 
     constructor(private readonly o: SimClientOptions) {
         super();
@@ -229,6 +233,7 @@ export class SimClient extends EventEmitter implements WClientLike {
             _data: { notifyName: who.name },
         };
         this.unread.set(group, (this.unread.get(group) ?? 0) + 1);
+        this.remember(msg.id._serialized, group);
         this.emit('message_create', msg);
         this.emit('message', msg);
     }
@@ -324,9 +329,104 @@ export class SimClient extends EventEmitter implements WClientLike {
             groupMetadata: {
                 desc: g.description, announce: g.announce, isParentGroup: g.isCommunity,
                 parentGroup: g.parent ? { _serialized: g.parent } : null, participants, creation: g.createdAt,
+                memberAddMode: g.adminsAddOnly ? 'admin_add' : 'all_member_add',
             },
             getInviteCode: async () => { if (!g.weAdmin) throw new Error('not an admin'); return g.inviteCode; },
+            ...this.adminOps(g),
         };
+    }
+
+    /** GroupChat's admin methods on a simulated group (whatsapp-web.js 1.34 shapes and codes). */
+    private adminOps(g: SimGroup): Partial<WChat> {
+        const admin = () => { this.ensureReady(); if (!g.weAdmin) throw new Error('not an admin of this group'); };
+        const has = (jid: string) => g.members.some((m) => m.jid === jid || m.lid === jid);
+        return {
+            addParticipants: async (ids: string[]) => {
+                admin();
+                const out: Record<string, { code: number; message: string; isInviteV4Sent: boolean }> = {};
+                for (const jid of ids) out[jid] = { ...this.addOne(g, jid), isInviteV4Sent: false };
+                const added = ids.filter((j) => out[j].code === 200);
+                if (added.length) this.after(300, () => this.emit('group_join', { id: { remote: g.id }, chatId: g.id, author: this.me, recipientIds: added, type: 'add', body: '' }));
+                return out;
+            },
+            removeParticipants: async (ids: string[]) => {
+                admin();
+                const gone = ids.filter(has);
+                g.members = g.members.filter((m) => !gone.includes(m.jid) && !gone.includes(m.lid));
+                if (gone.length) this.after(300, () => this.emit('group_leave', { id: { remote: g.id }, chatId: g.id, author: this.me, recipientIds: gone, type: 'remove', body: '' }));
+                return { status: 200 };
+            },
+            revokeInvite: async () => {
+                admin();
+                this.net.revokedInvites.add(g.inviteCode);
+                g.inviteCode = this.rng.hex(4) + this.rng.hex(18).toLowerCase();
+                return g.inviteCode;
+            },
+            getGroupMembershipRequests: async () => {
+                admin();
+                return (g.requests ?? []).map((r) => ({ id: { _serialized: r.jid }, addedBy: { _serialized: r.jid }, parentGroupId: null, requestMethod: r.method, t: r.t }));
+            },
+            approveGroupMembershipRequests: async (o: { requesterIds?: string[] }) => this.decide(g, o.requesterIds ?? [], true),
+            rejectGroupMembershipRequests: async (o: { requesterIds?: string[] }) => this.decide(g, o.requesterIds ?? [], false),
+            setMessagesAdminsOnly: async (v: boolean) => { this.ensureReady(); if (!g.weAdmin) return false; g.announce = v; return true; },
+            setAddMembersAdminsOnly: async (v: boolean) => { this.ensureReady(); if (!g.weAdmin) return false; g.adminsAddOnly = v; return true; },
+            setDescription: async (d: string) => { this.ensureReady(); if (!g.weAdmin) return false; g.description = d; return true; },
+        };
+    }
+
+    /** WhatsApp's answer to adding one person: 409 already in, 419 full (1,024), 403 their privacy
+     *  allows only an invitation (the network's blocksAdds), else 200 and they are in. */
+    private addOne(g: SimGroup, jid: string): { code: number; message: string } {
+        if (g.members.some((m) => m.jid === jid || m.lid === jid)) return { code: 409, message: 'The participant is already a group member' };
+        if (g.members.length + 1 >= GROUP_LIMIT) return { code: 419, message: "The participant can't be added because the group is full" };
+        if (this.net.blocksAdds(jid)) return { code: 403, message: 'The participant can be added by sending private invitation only' };
+        g.members.push(this.world.byJid.get(jid) ?? this.stranger(jid));
+        return { code: 200, message: 'The participant was added successfully' };
+    }
+
+    private async decide(g: SimGroup, ids: string[], approve: boolean) {
+        this.ensureReady();
+        if (!g.weAdmin) throw new Error('not an admin of this group');
+        const out: Array<{ requesterId: string; error?: number; message: string }> = [];
+        const let_in: string[] = [];
+        for (const id of ids) {
+            const i = (g.requests ?? []).findIndex((r) => r.jid === id);
+            if (i < 0) { out.push({ requesterId: id, error: 404, message: 'ResourceNotFound' }); continue; }
+            g.requests!.splice(i, 1);
+            if (approve) {
+                if (g.members.length + 1 >= GROUP_LIMIT) { out.push({ requesterId: id, error: 419, message: 'the group is full' }); continue; }
+                g.members.push(this.world.byJid.get(id) ?? this.stranger(id));
+                let_in.push(id);
+            }
+            out.push({ requesterId: id, message: approve ? 'approved' : 'rejected' });
+        }
+        if (let_in.length) this.after(300, () => this.emit('group_join', { id: { remote: g.id }, chatId: g.id, author: this.me, recipientIds: let_in, type: 'invite', body: '' }));
+        return out;
+    }
+
+    /** Control: our number leaves one of its groups (as if someone left it on the phone). */
+    simLeave(chat: string): void {
+        this.ensureReady();
+        const ps = this.net.phone(this.o.phone);
+        const before = this.world.groups.length + ps.extraGroups.length;
+        this.world = { ...this.world, groups: this.world.groups.filter((g) => g.id !== chat) };
+        ps.extraGroups = ps.extraGroups.filter((g) => g.id !== chat);
+        if (this.world.groups.length + ps.extraGroups.length === before) throw new Error(`group ${chat} not found`);
+        this.after(100, () => this.emit('group_leave', { id: { remote: chat }, chatId: chat, author: this.me, recipientIds: [this.me], type: 'leave', body: '' }));
+    }
+
+    /** Control: people ask to join one of our groups (its link needs an admin's approval). */
+    simJoinRequest(chat: string, jids: string[]): void {
+        this.ensureReady();
+        const g = this.groups().find((x) => x.id === chat);
+        if (!g) throw new Error(`group ${chat} not found`);
+        g.requests ??= [];
+        const t = Math.floor(this.net.now() / 1000);
+        for (const jid of jids) {
+            if (g.requests.some((r) => r.jid === jid) || g.members.some((m) => m.jid === jid)) continue;
+            g.requests.push({ jid, t, method: 'InviteLink' });
+            this.emit('group_membership_request', { id: { remote: g.id }, chatId: g.id, author: jid, type: 'membership_approval_request', timestamp: t });
+        }
     }
 
     private chatBase(id: string, name: string, isGroup: boolean): WChat {
@@ -413,16 +513,21 @@ export class SimClient extends EventEmitter implements WClientLike {
         return g.id;
     }
 
-    async createGroup(title: string, participants: string[]): Promise<any> {
+    /** Client.createGroup: we are the only admin; each participant is added as addParticipants would
+     *  (403 for those whose privacy refuses adds: they need the invite link). */
+    async createGroup(title: string, participants: string[], options: Record<string, any> = {}): Promise<any> {
         this.ensureReady();
         const id = `120363${this.rng.digits(12)}@g.us`;
-        const members: Member[] = participants.map((p) => this.world.byJid.get(p) ?? this.stranger(p));
+        const parent = typeof options.parentGroupId === 'string' && this.groups().some((x) => x.id === options.parentGroupId && x.isCommunity) ? options.parentGroupId : null;
         const g: SimGroup = {
-            id, name: title, description: '', announce: false, isCommunity: false, parent: null, members,
+            id, name: title, description: '', announce: !!options.isAnnounce, isCommunity: false, parent, members: [],
             admins: new Set(), weAdmin: true, inviteCode: this.rng.hex(4) + this.rng.hex(18).toLowerCase(), createdAt: Math.floor(this.net.now() / 1000),
+            adminsAddOnly: !!options.memberAddMode, requests: [],
         };
+        const out: Record<string, { statusCode: number; message: string; isGroupCreator: boolean; isInviteV4Sent: boolean }> = {};
+        for (const jid of participants) { const r = this.addOne(g, jid); out[jid] = { statusCode: r.code, message: r.message, isGroupCreator: false, isInviteV4Sent: false }; }
         this.net.phone(this.o.phone).extraGroups.push(g);
-        return { title, gid: { _serialized: id, server: 'g.us', user: id.split('@')[0] }, participants: {} };
+        return { title, gid: { _serialized: id, server: 'g.us', user: id.split('@')[0] }, participants: out };
     }
 
     private stranger(jid: string): Member {
@@ -438,8 +543,9 @@ export class SimClient extends EventEmitter implements WClientLike {
      */
     async getMessageById(messageId: string): Promise<WInfoMessage | null> {
         this.ensureReady();
+        if (this.deleted.has(messageId)) return null;
         const sent = this.sent.get(messageId);
-        if (!sent) return null;
+        if (!sent) return this.receivedMessage(messageId);
         const group = sent.chat.endsWith('@g.us') ? this.groups().find((g) => g.id === sent.chat) : undefined;
         const members = group ? group.members.filter((m) => m.jid !== this.me) : [];
         const at = sent.at ?? this.net.now();
@@ -460,7 +566,35 @@ export class SimClient extends EventEmitter implements WClientLike {
                 }
                 return { delivery, deliveryRemaining: remaining, read, readRemaining: members.length - read.length, played: [], playedRemaining: 0 };
             },
+            fromMe: true,
+            delete: async () => { this.ensureReady(); this.deleted.add(messageId); },
         };
+    }
+
+    /** A member's message in one of our groups: an admin may delete it for everyone. */
+    private receivedMessage(messageId: string): WInfoMessage | null {
+        const chat = this.received.get(messageId);
+        if (!chat) return null;
+        return {
+            getInfo: async () => null,
+            fromMe: false,
+            delete: async (everyone?: boolean) => {
+                this.ensureReady();
+                const g = this.groups().find((x) => x.id === chat);
+                if (everyone && g && !g.weAdmin) throw new Error('only a group admin can delete messages of others for everyone');
+                this.deleted.add(messageId);
+                this.received.delete(messageId);
+            },
+        };
+    }
+
+    /** Messages deleted for everyone (tests read it: the admin delete happened). */
+    simDeleted(messageId: string): boolean { return this.deleted.has(messageId); }
+
+    private remember(id: string, chat: string): void {
+        this.received.set(id, chat);
+        // Bounded: WhatsApp Web keeps a few thousand recent messages loaded; older ones answer not_found.
+        if (this.received.size > RECEIVED_KEEP) this.received.delete(this.received.keys().next().value as string);
     }
 
     // ---- sending ----
@@ -626,6 +760,7 @@ export class SimClient extends EventEmitter implements WClientLike {
             _data: { ...(quotedStanza ? { quotedStanzaID: quotedStanza, quotedParticipant: this.me } : {}), ...('name' in who && who.name ? { notifyName: who.name } : {}) },
         };
         if (!isGroup) { this.dms.set(from, msg.timestamp); this.net.phone(this.o.phone).knownChats.add(from); }
+        else this.remember(msg.id._serialized, chat);
         this.unread.set(from, (this.unread.get(from) ?? 0) + 1);
         this.emit('message_create', msg);
         this.emit('message', msg);

@@ -161,7 +161,21 @@ export class SimNetwork {
     }
 
     /** A link an admin reset: WhatsApp answers 410 for it. */
-    isExpiredInvite(code: string): boolean { return this.publics.some((p) => p.state === 'expired' && p.code === code); }
+    isExpiredInvite(code: string): boolean { return this.revokedInvites.has(code) || this.publics.some((p) => p.state === 'expired' && p.code === code); }
+
+    /** Codes our numbers revoked (group.revoke_invite): they answer "reset" from then on. */
+    readonly revokedInvites = new Set<string>();
+    private privacy = new Map<string, boolean>();
+
+    /** Does this person's privacy setting ("who can add me to groups": my contacts / nobody) refuse
+     *  being added by us? About one person in six, drawn from the seed and the jid (stable), unless a
+     *  test set it (sim.privacy). */
+    blocksAdds(jid: string): boolean {
+        const set = this.privacy.get(jid);
+        if (set !== undefined) return set;
+        return new Rng(`${this.seed}|privacy|${jid}`).chance(1 / 6);
+    }
+    setBlocksAdds(idOrPhone: string, blocks: boolean): void { this.privacy.set(idOrPhone.includes('@') ? idOrPhone : `${idOrPhone.replace(/\D/g, '')}@c.us`, blocks); }
 
     // ---- group chatter (demo world): members write in the groups, every account in a group sees it ----
     private chatterTimer: NodeJS.Timeout | null = null;

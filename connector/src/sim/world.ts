@@ -27,6 +27,8 @@ export interface SimGroup {
     weAdmin: boolean;
     inviteCode: string;
     createdAt: number;     // seconds
+    adminsAddOnly?: boolean;   // only admins may add members (WhatsApp's member_add_mode)
+    requests?: Array<{ jid: string; t: number; method: string }>;   // people waiting for an admin to let them in
 }
 
 export interface SimChannel { id: string; name: string; description: string; followers: number; role: 'owner' | 'admin' | 'subscriber'; followersList: Member[] }

@@ -130,6 +130,11 @@ export function attachEventMapping(client: WClientLike, ctx: MappingContext): vo
     };
     client.on('group_join', groupMembers('group.join'));
     client.on('group_leave', groupMembers('group.leave'));
+    // Someone asked to join a group whose link needs an admin's approval (we are admin).
+    client.on('group_membership_request', (n: any) => {
+        if (!n) return;
+        ctx.emit('group.join_request', { group_id: n.chatId ?? ser(n.id?.remote), requester: ser(n.author) ?? null, at: typeof n.timestamp === 'number' ? new Date(n.timestamp * 1000).toISOString() : null });
+    });
     client.on('group_update', (n: any) => {
         if (!n) return;
         ctx.emit('group.update', { group_id: n.chatId ?? ser(n.id?.remote), what: GROUP_WHAT[n.type] ?? String(n.type), value: n.body ?? null, by: ser(n.author) ?? null });

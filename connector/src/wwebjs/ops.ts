@@ -178,14 +178,6 @@ export async function joinGroup(client: WClientLike, invite: string): Promise<st
     return id;
 }
 
-export async function createGroup(client: WClientLike, name: string, participants: string[]): Promise<string> {
-    const res = await client.createGroup(name, participants.map(toJid));
-    if (typeof res === 'string') throw new CommandError('failed', res);
-    const id = ser(res?.gid) ?? ser(res);
-    if (!id) throw new CommandError('failed', 'WhatsApp did not return a group id');
-    return id;
-}
-
 export interface SendArgs {
     key: string; to: string; kind: 'text' | 'image' | 'document' | 'video' | 'poll';
     text: string; media: { mimetype: string; filename?: string | null; data_base64: string } | null;

@@ -40,6 +40,16 @@ export interface WChat {
         [k: string]: any;
     };
     getInviteCode?(): Promise<string>;
+    // GroupChat's admin methods (whatsapp-web.js 1.34; group admin commands, wwebjs/group_admin.ts).
+    addParticipants?(ids: string[], options?: { sleep?: number | number[]; autoSendInviteV4?: boolean; comment?: string }): Promise<Record<string, { code: number; message: string; isInviteV4Sent?: boolean }> | string>;
+    removeParticipants?(ids: string[]): Promise<{ status: number } | unknown>;
+    revokeInvite?(): Promise<string>;
+    getGroupMembershipRequests?(): Promise<WMembershipRequest[]>;
+    approveGroupMembershipRequests?(o: { requesterIds?: string[]; sleep?: number | number[] | null }): Promise<WMembershipResult[]>;
+    rejectGroupMembershipRequests?(o: { requesterIds?: string[]; sleep?: number | number[] | null }): Promise<WMembershipResult[]>;
+    setMessagesAdminsOnly?(adminsOnly: boolean): Promise<boolean>;
+    setAddMembersAdminsOnly?(adminsOnly: boolean): Promise<boolean>;
+    setDescription?(description: string): Promise<boolean>;
     sendStateTyping(): Promise<void>;
     sendStateRecording(): Promise<void>;
     clearState(): Promise<void>;
@@ -47,6 +57,11 @@ export interface WChat {
     /** whatsapp-web.js Chat.fetchMessages: the last `limit` messages (loading earlier ones as needed). */
     fetchMessages?(o: { limit?: number; fromMe?: boolean }): Promise<WMessage[]>;
 }
+
+/** GroupChat.getGroupMembershipRequests(): one person waiting to be let in. */
+export interface WMembershipRequest { id: WId; addedBy?: WId | null; parentGroupId?: WId | null; requestMethod?: string; t?: number }
+/** approve/rejectGroupMembershipRequests: one answer per requester (`error` set when it failed). */
+export interface WMembershipResult { requesterId: string; error?: number; message?: string }
 
 /** What WAWebGroupQueryJob.queryGroupInvite answers (the fields we read). */
 export interface WInviteInfo {
@@ -98,6 +113,9 @@ export interface WMessageInfo {
 }
 export interface WInfoMessage {
     getInfo(): Promise<WMessageInfo | null>;
+    /** Message.delete(everyone): `true` deletes it for everyone (an admin may do so for others' messages). */
+    delete?(everyone?: boolean): Promise<void>;
+    fromMe?: boolean;
 }
 
 /** How an engine builds message contents (whatsapp-web.js checks `instanceof MessageMedia` / `Poll`). */

@@ -291,8 +291,23 @@ void AccountService::sim(const User& u, int64_t pid, int64_t aid, const std::str
       if (!m[i].is_string() || m[i].get<std::string>().size() < 3 || m[i].get<std::string>().size() > 40)
         throw validation("members[" + std::to_string(i) + "]", "must be a phone number");
     args["members"] = m;
+  } else if (action == "leave") {
+    // Our number leaves one of its groups, as if someone did it on the phone (own groups, issue 10 item 4).
+    in.only({"chat"});
+    args["chat"] = in.str("chat", 3, 100);
+  } else if (action == "join_request" || action == "privacy") {
+    // People ask to join one of our groups / their privacy refuses adds (own groups, issue 10 items 3, 5).
+    in.only({"chat", "members", "blocks_adds"});
+    if (action == "join_request") args["chat"] = in.str("chat", 3, 100);
+    if (action == "privacy") args["blocks_adds"] = !body.contains("blocks_adds") || body["blocks_adds"] != false;
+    const json& m = body.contains("members") ? body["members"] : json();
+    if (!m.is_array() || m.empty() || m.size() > 50) throw validation("members", "must be a list of 1 to 50 phone numbers");
+    for (size_t i = 0; i < m.size(); ++i)
+      if (!m[i].is_string() || m[i].get<std::string>().size() < 3 || m[i].get<std::string>().size() > 40)
+        throw validation("members[" + std::to_string(i) + "]", "must be a phone number");
+    args["members"] = m;
   } else {
-    throw not_found("unknown simulator action '" + action + "'; use scan, disconnect, ban, incoming or member_join");
+    throw not_found("unknown simulator action '" + action + "'; use scan, disconnect, ban, incoming, member_join, leave, join_request or privacy");
   }
   Account a = db_.read([&](store::Conn& c) { return require(c, u, pid, aid, kManager); });
   if (!capabilities_of(a.engine).sim_controls)

@@ -10,6 +10,7 @@
 #include "cli/demo_data.hpp"
 #include "cli/demo_personas.hpp"
 #include "cli/demo_inbox.hpp"
+#include "cli/demo_own_groups.hpp"
 #include "engines/bridge/supervisor.hpp"
 #include "groups/engine_tap.hpp"
 #include "analytics/analytics.hpp"
@@ -22,6 +23,7 @@
 #include "groups/group_service.hpp"
 #include "inbox/inbox_service.hpp"
 #include "community/moderation.hpp"
+#include "community/own_groups.hpp"
 #include "community/welcome.hpp"
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
@@ -155,7 +157,13 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // New members of our own groups wait for one batched welcome (issue 10 item 6).
   WelcomeService welcome(*db, clock);
   WelcomeTap welcome_tap(campaign_tap, welcome);
-  analytics::AnalyticsEngineTap analytics_tap(welcome_tap, analytics_log);
+  // Our own groups (issue 10 items 3-5): creation, invitations, links, join requests. Its engine waits
+  // run on the group workers, never on the bridge's I/O threads.
+  OwnGroupService own_groups(*db, clock, hub, bridge, &contacts, [&group_workers](std::function<void()> job) { group_workers.post(std::move(job)); });
+  OwnGroupTap own_tap(welcome_tap, own_groups);
+  // With dry run off, moderation deletes, warns and removes through the engine (issue 10 item 7).
+  moderation.set_actor(&bridge, [&group_workers](std::function<void()> job) { group_workers.post(std::move(job)); });
+  analytics::AnalyticsEngineTap analytics_tap(own_tap, analytics_log);
   bridge.set_listener(&analytics_tap);
   // Another node adopts an account once its lease has run out for lease_ttl_ms (60 s). A connector
   // whose core went silent (paused, hung) stops its clients after 2/3 of that (40 s), so two clients
@@ -237,6 +245,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   services.inbox = &inbox;
   services.welcome = &welcome;
   services.moderation = &moderation;
+  services.own_groups = &own_groups;
   http::App app(cfg, services, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
@@ -252,6 +261,7 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   } stop_workers{bridge_workers, group_workers};
   std::string url = url_of(cfg, server.port());
   if (cfg.public_url.empty()) links.set_public_base(url);
+  own_groups.set_public_base(cfg.public_url.empty() ? url : cfg.public_url);
 
   std::unique_ptr<ConnectorSupervisor> supervisor;
   if (cfg.connector == "auto") {
@@ -310,6 +320,11 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   if (opts.demo) demo_campaigns = std::make_unique<DemoCampaigns>(*db, campaign_service, contacts, clock.now_ms());
   std::unique_ptr<DemoInbox> demo_inbox;
   if (opts.demo) demo_inbox = std::make_unique<DemoInbox>(*db, inbox, normalize_email(admin_email), clock.now_ms());
+  std::unique_ptr<DemoOwnGroups> demo_own_groups;
+  if (opts.demo)
+    demo_own_groups = std::make_unique<DemoOwnGroups>(*db, own_groups, moderation, bridge, normalize_email(admin_email),
+                                                      [&group_workers](std::function<void()> job) { group_workers.post(std::move(job)); },
+                                                      clock.now_ms());
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {
@@ -319,9 +334,11 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         groups.tick();
         campaign_service.tick();
         welcome.tick();
+        own_groups.tick();
         if (demo_linker) demo_linker->tick(clock.now_ms());
         if (demo_campaigns) demo_campaigns->tick(clock.now_ms());
         if (demo_inbox) demo_inbox->tick(clock.now_ms());
+        if (demo_own_groups) demo_own_groups->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
           if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {

@@ -66,6 +66,21 @@ ModerationRules moderation_rules_from(const json& j) {
   r.flood_minutes = int_in(j, "flood_minutes", 0, 1440, 0, "must be a number of minutes from 0 (off) to 1440");
   if ((r.flood_messages == 0) != (r.flood_minutes == 0))
     throw validation(r.flood_messages ? "flood_minutes" : "flood_messages", "set both flood_messages and flood_minutes, or neither");
+  if (j.contains("patterns") && !j["patterns"].is_null()) {
+    if (!j["patterns"].is_array() || j["patterns"].size() > 50) throw validation("patterns", "must be a list of up to 50 patterns");
+    for (size_t i = 0; i < j["patterns"].size(); ++i) {
+      const json& p = j["patterns"][i];
+      const std::string field = "patterns[" + std::to_string(i) + "]";
+      if (!p.is_string() || p.get<std::string>().empty() || p.get<std::string>().size() > 200)
+        throw validation(field, "must be a pattern of 1 to 200 characters");
+      try {
+        std::regex re(p.get<std::string>(), std::regex::ECMAScript | std::regex::icase);
+      } catch (const std::regex_error& e) {
+        throw validation(field, "the pattern \"" + p.get<std::string>() + "\" does not compile (" + e.what() + ")");
+      }
+      r.patterns.push_back(p.get<std::string>());
+    }
+  }
   r.strikes_to_remove = int_in(j, "strikes_to_remove", 1, 20, 3, "must be a number of strikes from 1 to 20");
   if (j.contains("allow") && !j["allow"].is_null()) {
     if (!j["allow"].is_array() || j["allow"].size() > 500) throw validation("allow", "must be a list of up to 500 phone numbers");
@@ -82,7 +97,7 @@ ModerationRules moderation_rules_from(const json& j) {
 json moderation_rules_json(const ModerationRules& r) {
   return {{"links", r.links}, {"forwarded_chains", r.forwarded_chains}, {"banned_words", r.banned_words},
           {"flood_messages", r.flood_messages}, {"flood_minutes", r.flood_minutes},
-          {"strikes_to_remove", r.strikes_to_remove}, {"allow", r.allow}};
+          {"strikes_to_remove", r.strikes_to_remove}, {"allow", r.allow}, {"patterns", r.patterns}};
 }
 
 std::optional<std::string> violated_rule(const ModerationRules& r, const ModeratedMessage& m) {
@@ -94,6 +109,17 @@ std::optional<std::string> violated_rule(const ModerationRules& r, const Moderat
     auto tokens = opt_out_tokens(m.body);
     for (const auto& w : r.banned_words)
       if (contains_words(tokens, w)) return "banned_word";
+  }
+  if (!r.patterns.empty()) {
+    // The first 4,000 characters: a pattern runs on every group message, and std::regex backtracks.
+    const std::string head = m.body.substr(0, 4000);
+    for (const auto& p : r.patterns) {
+      try {
+        if (std::regex_search(head, std::regex(p, std::regex::ECMAScript | std::regex::icase))) return "pattern";
+      } catch (const std::regex_error&) {
+        // checked when saved; a pattern too complex for this message (error_complexity) does not match
+      }
+    }
   }
   if (r.flood_messages > 0 && m.recent_messages > r.flood_messages) return "flood";
   return std::nullopt;
@@ -135,12 +161,73 @@ void ModerationService::on_incoming(int64_t pid, int64_t aid, const std::string&
   if (!rule) return;
   const bool dry = ctx[0].boolean("dry_run");
   std::string action;
+  int64_t log_id = 0;
   db_.write([&](store::Conn& c) {
     int64_t strikes = c.run("moderation-strike", {gid, author})[0].i64("strikes");
     action = strikes >= rules.strikes_to_remove ? "remove" : "delete";
-    c.run("moderation-log-insert", {pid, gid, aid, author, text_of(data, "id"), m.body.substr(0, 1000), *rule, action, int64_t(dry), now});
+    log_id = c.run("moderation-log-insert-id", {pid, gid, aid, author, text_of(data, "id"), m.body.substr(0, 1000), *rule, action,
+                                                int64_t(dry), now})[0]
+                 .i64("id");
   });
   spdlog::info("event=moderation.{} project={} group={} rule={} action={}", dry ? "would_act" : "acted", pid, gid, *rule, action);
+  if (!dry && admin_) act(pid, gid, aid, log_id, chat, author, m.author_phone, text_of(data, "id"), *rule, action == "remove");
+}
+
+namespace {
+std::string rule_words(const std::string& rule) {
+  if (rule == "link") return "links are for admins only";
+  if (rule == "forwarded") return "chain messages forwarded many times are not allowed";
+  if (rule == "banned_word") return "it used a word this group does not allow";
+  if (rule == "pattern") return "it matched the group's spam rules";
+  if (rule == "flood") return "too many messages in a short time";
+  return rule;
+}
+}  // namespace
+
+void ModerationService::record(int64_t log_id, const std::string& outcome) {
+  try {
+    db_.write([&](store::Conn& c) { c.run("moderation-log-outcome", {log_id, outcome}); });
+  } catch (const std::exception& e) {
+    spdlog::error("event=moderation.record_failed log={} error={}", log_id, log_value(e.what()));
+  }
+}
+
+void ModerationService::act(int64_t pid, int64_t gid, int64_t aid, int64_t log_id, const std::string& wa, const std::string& author,
+                            const std::string& author_phone, const std::string& message_id, const std::string& rule, bool remove) {
+  auto post = [this](std::function<void()> f) {
+    if (executor_) executor_(std::move(f));
+    else f();
+  };
+  // 1. The admin delete. 2. A warning, or after K strikes the removal. Each outcome goes to the log line.
+  admin_->delete_message(aid, message_id, [this, post, pid, gid, aid, log_id, wa, author, author_phone, rule, remove](EngineOutcome<bool> out) {
+    post([this, out, pid, gid, aid, log_id, wa, author, author_phone, rule, remove] {
+      std::string deleted = std::holds_alternative<bool>(out) ? "deleted" : "delete failed (" + std::get<EngineFailure>(out).code + ")";
+      if (remove) {
+        admin_->remove(aid, wa, author, [this, deleted, log_id, pid, gid](EngineOutcome<int64_t> r) {
+          std::string removed = std::holds_alternative<int64_t>(r) ? "removed" : "remove failed (" + std::get<EngineFailure>(r).code + ": " + std::get<EngineFailure>(r).message + ")";
+          record(log_id, deleted + ", " + removed);
+          spdlog::info("event=moderation.removed project={} group={} log={} outcome=\"{}\"", pid, gid, log_id, removed);
+        });
+        return;
+      }
+      std::string warned = "warned";
+      try {
+        std::string digits;
+        for (char ch : author_phone) if (ch >= '0' && ch <= '9') digits += ch;
+        std::string text = (digits.empty() ? std::string("A message") : "@" + digits + ", your message") +
+                           " was removed: " + rule_words(rule) + ". Please keep to the group's rules.";
+        json content = {{"text", text}, {"mentions", digits.empty() ? json::array() : json::array({"+" + digits})}};
+        db_.write([&](store::Conn& c) {
+          c.run("inbox-outbox-enqueue", {pid, aid, wa, nullptr, std::string("moderation_warning"), content.dump(), int64_t(2),
+                                         clock_.now_ms(), "moderation-warn:" + std::to_string(log_id), nullptr});
+        });
+      } catch (const std::exception& e) {
+        warned = "warning not queued";
+        spdlog::error("event=moderation.warn_failed log={} error={}", log_id, log_value(e.what()));
+      }
+      record(log_id, deleted + ", " + warned);
+    });
+  });
 }
 
 json ModerationService::get(int64_t pid, int64_t gid) {
@@ -156,9 +243,8 @@ json ModerationService::get(int64_t pid, int64_t gid) {
 json ModerationService::put(const User& u, int64_t pid, int64_t gid, const json& body) {
   ModerationRules rules = moderation_rules_from(body.contains("rules") ? body["rules"] : json::object());
   bool dry = bool_in(body, "dry_run", true);
-  if (!dry)
-    throw conflict("dry_run", "this version only reports what moderation would do: deleting messages and removing members "
-                              "is not built yet. Keep dry_run on and read the moderation log.");
+  if (!dry && !admin_)
+    throw conflict("dry_run", "no WhatsApp engine is attached to this server, so moderation can only report; keep dry_run on");
   const int64_t now = clock_.now_ms();
   db_.write([&](store::Conn& c) {
     if (c.run("group-by-id", {pid, gid}).empty()) throw not_found("no such group");
@@ -178,7 +264,9 @@ json ModerationService::log(int64_t pid, int64_t gid) {
     for (size_t i = 0; i < r.size(); ++i)
       items.push_back({{"id", r[i].i64("id")}, {"author", r[i].str("author")}, {"message_id", r[i].str("message_id")},
                        {"body", r[i].str("body")}, {"rule", r[i].str("rule")}, {"action", r[i].str("action")},
-                       {"dry_run", r[i].boolean("dry_run")}, {"at", format_iso8601(r[i].i64("at"))}});
+                       {"dry_run", r[i].boolean("dry_run")},
+                       {"outcome", r[i].is_null("outcome") ? json(nullptr) : json(r[i].str("outcome"))},
+                       {"at", format_iso8601(r[i].i64("at"))}});
     return json{{"items", items}};
   });
 }

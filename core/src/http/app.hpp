@@ -20,6 +20,7 @@ class GroupService;
 class InboxService;
 class WelcomeService;
 class ModerationService;
+class OwnGroupService;
 }
 namespace sangam::campaigns {
 class CampaignService;
@@ -54,6 +55,7 @@ struct Services {
   InboxService* inbox = nullptr;       // null in tests that do not need the team inbox
   WelcomeService* welcome = nullptr;   // null in tests that do not need welcome messages
   ModerationService* moderation = nullptr;
+  OwnGroupService* own_groups = nullptr;  // our own groups (issue 10 items 3-5); null in tests without them
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -114,5 +116,6 @@ void add_analytics_routes(Router& r, App& app);
 void add_webhook_routes(Router& r, App& app);
 void add_inbox_routes(Router& r, App& app);
 void add_community_routes(Router& r, App& app);
+void add_own_group_routes(Router& r, App& app);
 
 }  // namespace sangam::http

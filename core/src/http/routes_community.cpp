@@ -1,4 +1,4 @@
-// Community automation on our own groups (issue 10): welcome messages.
+// Community automation on our own groups (issue 10): welcome messages, moderation.
 #include "http/app.hpp"
 
 #include "community/moderation.hpp"
@@ -17,13 +17,14 @@ const json kWelcomeSchema = {
 const json kModerationSchema = {
     {"type", "object"},
     {"properties",
-     {{"dry_run", {{"type", "boolean"}, {"description", "true only, in this version: report, do not act"}}},
+     {{"dry_run", {{"type", "boolean"}, {"description", "true: report only; false: delete, warn, remove after K strikes"}}},
       {"rules", {{"type", "object"},
                  {"properties",
                   {{"links", {{"type", "boolean"}}}, {"forwarded_chains", {{"type", "boolean"}}},
                    {"banned_words", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                    {"flood_messages", {{"type", "integer"}}}, {"flood_minutes", {{"type", "integer"}}},
-                   {"strikes_to_remove", {{"type", "integer"}}}, {"allow", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}}}}}};
+                   {"strikes_to_remove", {{"type", "integer"}}}, {"allow", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                   {"patterns", {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "regular expressions; one that does not compile is refused"}}}}}}}}}};
 }  // namespace
 
 void add_community_routes(Router& r, App& app) {

@@ -214,6 +214,9 @@ export function Shell({
               <NavItem to={`${base}/groups`} icon={<IconGroups />} active={projectPage && section === 'groups'} testId="nav-groups">
                 Groups
               </NavItem>
+              <NavItem to={`${base}/community`} icon={<IconUsers />} active={projectPage && section === 'community'} testId="nav-community">
+                Community
+              </NavItem>
               <NavItem
                 to={`${base}/alerts`}
                 icon={<IconBell />}

@@ -70,5 +70,5 @@ INSERT INTO moderation_log (project_id, group_id, account_id, author, message_id
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
 -- name: moderation-log-list
-SELECT id, author, message_id, body, rule, action, dry_run, at FROM moderation_log
+SELECT id, author, message_id, body, rule, action, dry_run, outcome, at FROM moderation_log
 WHERE project_id = $1 AND group_id = $2 ORDER BY id DESC LIMIT $3;
