@@ -1,9 +1,9 @@
 -- A leaner outbox for the planner's 1M-row launch (issue 8, Performance; docs/performance.md). Before
 -- this, every planned row maintained 10 B-trees besides the table (and PostgreSQL's primary key); now
 -- 3: the key's UNIQUE (the at-most-once guarantee), outbox_account_due (the dispatcher's claim) and
--- outbox_campaign (progress, the messages page). Indexes whose column is NULL, or whose status is not 'queued', on a freshly
--- planned row become partial, so the launch does not write them and the dispatcher adds a row's
--- entries only when the row reaches that state.
+-- outbox_campaign (progress, the messages page). Indexes whose column is NULL, or whose status is not
+-- 'queued', on a freshly planned row become partial, so the launch does not write them and the
+-- dispatcher adds a row's entries only when the row reaches that state.
 -- Every query over the outbox (store/queries/*.sql) was checked against what is left:
 --   outbox_claim (status, priority, planned_at): no query orders the whole outbox by priority; the
 --     dispatcher claims per account (outbox_account_due). Recovery's "status = 'claimed'" scans use
