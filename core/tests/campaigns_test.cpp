@@ -4,6 +4,7 @@
 // the circuit breaker.
 #include "campaigns/campaign_service.hpp"
 #include "campaigns/dispatcher.hpp"
+#include "campaigns/reroute.hpp"
 
 #include "projects/audit.hpp"
 #include "projects/project.hpp"
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 using namespace sangam;
@@ -322,4 +324,66 @@ TEST_P(CampaignsTest, TemplatesReportErrorsWithTheirPositionAndPreviewRendersSam
   // A campaign made from the template takes its body.
   json c = svc->create(admin, pid, {{"name", "From template"}, {"kind", "group_post"}, {"template_id", id_of(t)}});
   EXPECT_EQ(c["body"], "{Hello|Vanakkam} {{name}}, {{offer}}");
+}
+
+TEST_P(CampaignsTest, WhatsAppRefusingItsMessagesPausesTheCampaignSayingWhyUntilAPersonResumesIt) {
+  // One outcome is enough here (the default waits for 20): the rule, not the sample size, is tested.
+  CampaignOptions o;
+  o.breaker_min_outcomes = 1;
+  CampaignService s(*db, clock, bus, nullptr, o);
+  int64_t cid = id_of(s.launch(admin, pid, id_of(s.create(admin, pid, group_campaign()))));
+  AnswerSender sender;
+  Dispatcher d = dispatcher(sender);
+  clock.advance(std::chrono::seconds(1));
+  due(cid);
+  ASSERT_EQ(d.step(acc[0]), StepResult::claimed);  // g1 sent; g2 (acc2) still queued
+  std::string key = sender.keys.at(0);
+  s.tick();
+  EXPECT_EQ(s.get(pid, cid)["status"], "running");  // delivered so far: 0 refused of 1
+  // WhatsApp answers the send with an error ack instead of delivering it (the simulator does this
+  // once reports or blocks have restricted the number).
+  s.on_engine_event(acc[0], "message.ack", {{"key", key}, {"message_id", "wa-" + key}, {"ack", "error"}});
+  clock.advance(std::chrono::seconds(2));
+  s.tick();
+  json paused = s.get(pid, cid);
+  ASSERT_EQ(paused["status"], "paused");
+  std::string reason = paused["status_reason"];
+  EXPECT_NE(reason.find("refused or did not deliver 1 of its last 1 messages"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("the limit is 15 %"), std::string::npos) << reason;
+  auto actions = audit_actions();
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "campaign.paused"), actions.end());
+  clock.advance(std::chrono::seconds(2));
+  EXPECT_EQ(s.resume(admin, pid, cid)["status"], "running");
+  clock.advance(std::chrono::seconds(2));
+  s.tick();
+  EXPECT_EQ(s.get(pid, cid)["status"], "running");  // the refusal a person saw does not trip it again
+}
+
+TEST_P(CampaignsTest, TheBreakerWatchesTheNumberARowWasMovedOntoAsWellAsTheNumbersOfTheLaunch) {
+  int64_t cid = id_of(svc->launch(admin, pid, id_of(svc->create(admin, pid, group_campaign({{"targeting", {{"groups", {{"ids", {groups[0]}}}}}}})))));
+  // After the launch acc2 joins g1, so it can take g1's post when acc1 gives up on it.
+  db->write([&](store::Conn& c) {
+    c.exec_script("INSERT INTO group_accounts (group_id, account_id, project_id, is_admin, phase, phase_since, joined_at, last_seen_at) VALUES (" +
+                  std::to_string(groups[0]) + ", " + std::to_string(acc[1]) + ", " + std::to_string(pid) + ", 0, 'value', 0, 0, 0)");
+  });
+  auto r = rows(cid);
+  ASSERT_EQ(r.size(), 1u);
+  ASSERT_EQ(r[0].account, acc[0]);
+  db->write([&](store::Conn& c) {
+    int64_t id = c.run_text("SELECT id FROM outbox WHERE campaign_id = $1", {cid})[0].i64("id");
+    EXPECT_EQ(reroute_after_failures(c, id, "not sent after 3 attempts", clock.now_ms()), acc[1]);
+  });
+  svc->tick();
+  db->write([&](store::Conn& cn) { cn.exec_script("UPDATE accounts SET status = 'banned' WHERE id = " + std::to_string(acc[0])); });
+  clock.advance(std::chrono::seconds(2));
+  svc->tick();
+  EXPECT_EQ(svc->get(pid, cid)["status"], "running");
+  // The taker goes critical too: two numbers of this campaign are lost, though only one was chosen at launch.
+  db->write([&](store::Conn& cn) { cn.exec_script("UPDATE accounts SET health = 40 WHERE id = " + std::to_string(acc[1])); });
+  clock.advance(std::chrono::seconds(2));
+  svc->tick();
+  json paused = svc->get(pid, cid);
+  EXPECT_EQ(paused["status"], "paused");
+  std::string reason = paused.value("status_reason", "");
+  EXPECT_NE(reason.find("+919800000002 went critical"), std::string::npos) << reason;
 }

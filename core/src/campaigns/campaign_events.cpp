@@ -8,7 +8,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace sangam::campaigns {
+
+namespace {
+// The refusal signals are counted over the last day of outcomes (or since launch / resume if later).
+constexpr int64_t kDayMs = 86'400'000;
+}  // namespace
 
 void CampaignService::on_engine_event(int64_t aid, const std::string& event, const json& data) {
   int64_t now = clock_.now_ms();
@@ -41,16 +49,28 @@ std::optional<std::string> CampaignService::check_breaker(store::Conn& c, int64_
     c.run("campaign-account-incident", {cid, fresh[i].i64("account_id"), what, now});
   }
   auto inc = c.run("campaign-account-incidents", {cid, breaker_from});
-  if (static_cast<int>(inc.size()) < opts_.breaker_accounts) return std::nullopt;
-  std::string list;
-  for (size_t i = 0; i < inc.size(); ++i)
-    list += (list.empty() ? "" : ", ") + inc[i].str("phone") + (inc[i].str("incident") == "banned" ? " was banned" : " went critical");
-  std::string reason = "Paused automatically: " + std::to_string(inc.size()) + " numbers sending it were banned or went critical (" + list +
-                       "). Check the numbers and the message, then resume it.";
+  std::string reason, cause;
+  if (static_cast<int>(inc.size()) >= opts_.breaker_accounts) {
+    std::string list;
+    for (size_t i = 0; i < inc.size(); ++i)
+      list += (list.empty() ? "" : ", ") + inc[i].str("phone") + (inc[i].str("incident") == "banned" ? " was banned" : " went critical");
+    reason = "Paused automatically: " + std::to_string(inc.size()) + " numbers sending it were banned or went critical (" + list +
+             "). Check the numbers and the message, then resume it.";
+    cause = "accounts";
+  } else {
+    auto sig = c.run("campaign-signals", {cid, std::max(breaker_from, now - kDayMs)});
+    int64_t outcomes = sig.empty() ? 0 : sig[0].i64("outcomes"), refused = sig.empty() ? 0 : sig[0].i64("refused");
+    if (outcomes < opts_.breaker_min_outcomes || static_cast<double>(refused) < opts_.breaker_refused_share * static_cast<double>(outcomes)) return std::nullopt;
+    int share = static_cast<int>(std::lround(100.0 * static_cast<double>(refused) / static_cast<double>(outcomes)));
+    reason = "Paused automatically: WhatsApp refused or did not deliver " + std::to_string(refused) + " of its last " + std::to_string(outcomes) +
+             " messages (" + std::to_string(share) + " %; the limit is " + std::to_string(std::lround(opts_.breaker_refused_share * 100)) +
+             " %), a sign that recipients block or report it or a number is restricted. Check the message and the targeting, then resume it.";
+    cause = "refusals";
+  }
   if (c.run("campaign-set-status", {pid, cid, std::string("running"), std::string("paused"), reason, now}).affected != 1) return std::nullopt;
   audit(c, now, pid, {0, ""}, "campaign.paused", "campaign:" + std::to_string(cid), {{"status", "running"}},
         {{"status", "paused"}, {"reason", reason}});
-  spdlog::warn("event=campaign.breaker project={} campaign={} accounts={}", pid, cid, inc.size());
+  spdlog::warn("event=campaign.breaker project={} campaign={} cause={} accounts={}", pid, cid, cause, inc.size());
   return reason;
 }
 

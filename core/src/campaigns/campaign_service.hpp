@@ -28,6 +28,13 @@ struct CampaignOptions {
   // The circuit breaker (issue 8 item 16): this many of a campaign's numbers banned or critical
   // since launch (or the last resume) pause it.
   int breaker_accounts = 2;
+  // ... and so do WhatsApp's refusals of its messages (refused at send, or an error ack instead of
+  // delivery: what a sender sees when recipients block or report it, or the number is restricted):
+  // at least breaker_refused_share of its outcomes in the last day (since launch or resume), counted
+  // once breaker_min_outcomes messages have one. 15 % of 20 (3 refusals): the simulator refuses
+  // every send of a restricted number and none of a number in good standing (docs/safety.md).
+  int breaker_min_outcomes = 20;
+  double breaker_refused_share = 0.15;
   // campaign.progress at most this often per campaign.
   int64_t progress_interval_ms = 1000;
 };

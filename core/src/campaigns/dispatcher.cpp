@@ -70,8 +70,7 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
   std::optional<Claimed> claimed;
   StepResult result = db_.write([&](store::Conn& c) -> StepResult {
     int64_t now = clock_.now_ms();
-    c.run("outbox-lock-account", {account_id});
-    auto arow = c.run("account-columns", {account_id});
+    auto arow = c.run("outbox-lock-account", {account_id});  // the account's row, locked for this claim
     if (arow.empty()) return StepResult::busy;
     Account a = account_from_row(arow[0]);
     auto next = c.run("outbox-next-due", {account_id, now});

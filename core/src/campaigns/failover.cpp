@@ -96,6 +96,8 @@ FailoverReport Failover::run(int64_t pid, int64_t aid, const std::string& cause,
       taken[best->id]++;
       phones[best->id] = best->phone;
       c.run("outbox-move", {id, best->id, at, format_tried(tried), "moved from " + phone + " to " + best->phone + " (" + why + ")", now});
+      // The circuit breaker watches the taker for this row's campaign from now on.
+      c.run("campaign-account-of-moved-row", {id});
       ++rep.moved;
     }
     for (auto& [id, n] : taken) rep.takers.emplace_back(phones[id], n);

@@ -64,6 +64,8 @@ std::optional<int64_t> reroute_after_failures(store::Conn& c, int64_t outbox_id,
     const Taker& t = takers.front();
     c.run("outbox-move", {outbox_id, t.id, now, format_tried(tried),
                           "moved from " + from_phone + " to " + t.phone + " (" + why + ")", now});
+    // The circuit breaker watches the taker for this row's campaign from now on.
+    c.run("campaign-account-of-moved-row", {outbox_id});
     spdlog::info("event=outbox.rerouted id={} from={} to={}", outbox_id, from.value_or(0), t.id);
     return t.id;
   }

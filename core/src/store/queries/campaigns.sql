@@ -83,7 +83,9 @@ WHERE status IN ('scheduled', 'running', 'paused') ORDER BY id;
 SELECT COUNT(*) AS n FROM outbox WHERE campaign_id = $1 AND status IN ('queued', 'claimed');
 
 -- name: campaign-last-change
-SELECT MAX(updated_at) AS at FROM outbox WHERE campaign_id = $1;
+-- Whether a row of the campaign changed since the last tick: the newest change among the rows changed
+-- since they were planned (the partial index outbox_campaign_changed; migration 0019).
+SELECT MAX(updated_at) AS at FROM outbox WHERE campaign_id = $1 AND updated_at > created_at;
 
 -- name: campaign-progress
 SELECT status, COUNT(*) AS n, COUNT(delivered_at) AS delivered, COUNT(read_at) AS read_n,
@@ -92,6 +94,21 @@ FROM outbox WHERE campaign_id = $1 GROUP BY status;
 
 -- name: campaign-account-insert
 INSERT INTO campaign_accounts (campaign_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING;
+
+-- name: campaign-account-of-moved-row
+-- Failover and re-routing moved outbox row $1 onto another number: the circuit breaker watches that
+-- number for this campaign too (a ban of the taker counts like a ban of a number chosen at launch).
+INSERT INTO campaign_accounts (campaign_id, account_id)
+SELECT campaign_id, account_id FROM outbox WHERE id = $1 AND campaign_id IS NOT NULL AND account_id IS NOT NULL
+ON CONFLICT DO NOTHING;
+
+-- name: campaign-signals
+-- What WhatsApp told us about the campaign's messages whose outcome came since $2 (the breaker armed,
+-- at most a day back): refused at send, or an error ack instead of delivery. A range of
+-- outbox_campaign_changed: a day of a campaign is at most its numbers' daily limits (~200 each).
+SELECT COUNT(*) AS outcomes,
+       COALESCE(SUM(CASE WHEN status = 'refused' OR delivery_failed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS refused
+FROM outbox WHERE campaign_id = $1 AND updated_at >= $2 AND updated_at > created_at AND status IN ('sent', 'refused');
 
 -- name: campaign-account-incidents-new
 -- Accounts of the campaign now banned or critical (health < 70) that have no incident yet.

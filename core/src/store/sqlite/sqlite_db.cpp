@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 namespace sangam::store {
@@ -21,6 +23,9 @@ DbError::Kind classify(int extended) {
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return DbError::Kind::busy;
   return DbError::Kind::other;
 }
+
+// From this many rows a bulk write gets a transaction-sized page cache (SqliteConn::bulk).
+constexpr size_t kBigBulkRows = 20000;
 
 class SqliteConn final : public Conn {
  public:
@@ -64,14 +69,33 @@ class SqliteConn final : public Conn {
 
   int64_t bulk(std::string_view name, const std::vector<Params>& rows) override {
     sqlite3_stmt* st = statement(name);
+    // A big bulk write (the planner's 1M outbox rows) gets a page cache sized to it for its
+    // transaction: with the default 2 MiB the index pages are evicted and re-read between rows
+    // (docs/performance.md, Campaign planner). ~256 bytes of cache per row, at most 512 MiB; pages
+    // are allocated only as they are touched and given back when the size is restored.
+    std::optional<int64_t> cache_before;
+    if (rows.size() >= kBigBulkRows) {
+      auto r = run_text("PRAGMA cache_size", {});
+      cache_before = r.empty() ? int64_t(-2000) : r[0].i64("cache_size");
+      int64_t kib = std::min<int64_t>(static_cast<int64_t>(rows.size()) / 4, 512 * 1024);
+      exec_script(fmt::format("PRAGMA cache_size = -{}", kib));
+    }
+    struct RestoreCache {
+      SqliteConn* self;
+      std::optional<int64_t>& before;
+      ~RestoreCache() {
+        if (before) try { self->exec_script(fmt::format("PRAGMA cache_size = {}", *before)); } catch (...) {}
+      }
+    } restore{this, cache_before};
     // $k's bind index, looked up once for the statement instead of once per value.
     size_t width = rows.empty() ? 0 : rows[0].size();
     std::vector<int> idx(width);
     for (size_t i = 0; i < width; ++i) idx[i] = sqlite3_bind_parameter_index(st, fmt::format("${}", i + 1).c_str());
     for (const auto& row : rows) {
       sqlite3_reset(st);
+      // SQLITE_STATIC: `rows` outlives the step, so SQLite need not copy each string (the content).
       for (size_t i = 0; i < width && i < row.size(); ++i)
-        if (idx[i]) bind(st, idx[i], row[i]);
+        if (idx[i]) bind(st, idx[i], row[i], SQLITE_STATIC);
       int rc = sqlite3_step(st);
       if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         int ext = sqlite3_extended_errcode(db_);
@@ -85,15 +109,15 @@ class SqliteConn final : public Conn {
   }
 
  private:
-  static void bind(sqlite3_stmt* st, int idx, const Value& v) {
+  static void bind(sqlite3_stmt* st, int idx, const Value& v, sqlite3_destructor_type copy = SQLITE_TRANSIENT) {
     if (std::holds_alternative<std::nullptr_t>(v)) sqlite3_bind_null(st, idx);
     else if (auto p = std::get_if<int64_t>(&v)) sqlite3_bind_int64(st, idx, *p);
     else if (auto d = std::get_if<double>(&v)) sqlite3_bind_double(st, idx, *d);
     else if (auto b = std::get_if<Blob>(&v))
-      sqlite3_bind_blob64(st, idx, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
+      sqlite3_bind_blob64(st, idx, b->bytes.data(), b->bytes.size(), copy);
     else {
       const auto& s = std::get<std::string>(v);
-      sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), copy);
     }
   }
 
