@@ -22,6 +22,9 @@
 #include "inbox/inbox_service.hpp"
 #include "community/moderation.hpp"
 #include "community/welcome.hpp"
+#include "calendar/calendar_service.hpp"
+#include "cli/demo_calendar.hpp"
+#include "channels/channel_service.hpp"
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
 #include "http/server.hpp"
@@ -222,6 +225,12 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   services.inbox = &inbox;
   services.welcome = &welcome;
   services.moderation = &moderation;
+  // Recurring posts planned into the outbox a week ahead (issue 10 item 8).
+  calendar::CalendarService calendar_service(*db, clock);
+  services.calendar = &calendar_service;
+  // Channel followers once a day, media files for posts (issue 10 item 10).
+  channels::ChannelService channel_service(*db, clock);
+  services.channels = &channel_service;
   http::App app(cfg, services, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
@@ -295,6 +304,11 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   if (opts.demo) demo_campaigns = std::make_unique<DemoCampaigns>(*db, campaign_service, contacts, clock.now_ms());
   std::unique_ptr<DemoInbox> demo_inbox;
   if (opts.demo) demo_inbox = std::make_unique<DemoInbox>(*db, inbox, normalize_email(admin_email), clock.now_ms());
+  std::unique_ptr<DemoCalendar> demo_calendar;
+  if (opts.demo) {
+    demo_calendar = std::make_unique<DemoCalendar>(*db, calendar_service, clock.now_ms());
+    demo_calendar->on_seeded([&channel_service](int64_t pid) { channel_service.seed_history_for_demo(pid); });
+  }
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {
@@ -304,9 +318,12 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         groups.tick();
         campaign_service.tick();
         welcome.tick();
+        calendar_service.tick();
+        channel_service.tick();
         if (demo_linker) demo_linker->tick(clock.now_ms());
         if (demo_campaigns) demo_campaigns->tick(clock.now_ms());
         if (demo_inbox) demo_inbox->tick(clock.now_ms());
+        if (demo_calendar) demo_calendar->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
           if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {

@@ -27,6 +27,12 @@ class CampaignService;
 namespace sangam::analytics {
 struct Analytics;
 }
+namespace sangam::calendar {
+class CalendarService;
+}
+namespace sangam::channels {
+class ChannelService;
+}
 namespace sangam::ops {
 class WebhookService;
 }
@@ -54,6 +60,8 @@ struct Services {
   InboxService* inbox = nullptr;       // null in tests that do not need the team inbox
   WelcomeService* welcome = nullptr;   // null in tests that do not need welcome messages
   ModerationService* moderation = nullptr;
+  calendar::CalendarService* calendar = nullptr;  // the content calendar; null in tests without it
+  channels::ChannelService* channels = nullptr;   // channel followers and media files
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -114,5 +122,7 @@ void add_analytics_routes(Router& r, App& app);
 void add_webhook_routes(Router& r, App& app);
 void add_inbox_routes(Router& r, App& app);
 void add_community_routes(Router& r, App& app);
+void add_calendar_routes(Router& r, App& app);
+void add_channel_routes(Router& r, App& app);
 
 }  // namespace sangam::http
