@@ -177,6 +177,7 @@ test('every page at phone and desktop size: navigation, no sideways scroll, axe'
     { path: `${base}/audit`, heading: 'Audit log', ready: '[data-testid="audit-table"]' },
     { path: `${base}/campaigns`, heading: 'Campaigns' },
     { path: `${base}/templates`, heading: 'Templates' },
+    { path: `${base}/calendar`, heading: 'Calendar', ready: '[data-testid="calendar-grid"]' },
     { path: '/users', heading: 'Users', ready: '[data-testid="users-table"]' },
     { path: '/connectors', heading: 'Connectors' },
     { path: '/tokens', heading: 'API tokens' },

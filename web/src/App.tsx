@@ -41,6 +41,7 @@ const TemplatesPage = page(() => import('./features/campaigns/TemplatesPage'), '
 const TemplateEditPage = page(() => import('./features/campaigns/TemplatesPage'), 'TemplateEditPage');
 const AnalyticsPage = page(() => import('./features/analytics/AnalyticsPage'), 'AnalyticsPage');
 const InboxPage = page(() => import('./features/inbox/InboxPage'), 'InboxPage');
+const CalendarPage = page(() => import('./features/calendar/CalendarPage'), 'CalendarPage');
 
 // The page of the address the tab opens with is fetched at once, alongside the session and project
 // requests, instead of after them (a waterfall of one more round trip before the first page shows).
@@ -59,6 +60,7 @@ function preloadFirstPage(path: string): void {
     templates: TemplatesPage,
     analytics: AnalyticsPage,
     inbox: InboxPage,
+    calendar: CalendarPage,
   };
   const other: Record<string, { preload: () => Promise<unknown> }> = {
     '/projects/new': NewProjectPage,
@@ -122,6 +124,7 @@ const routes: RouteObject[] = [
           { path: 'templates/:tid', element: <ProjectPage render={(p) => <WithId name="tid" render={(id) => <TemplateEditPage key={`${p.id}-${id}`} project={p} templateId={id} />} />} /> },
           { path: 'analytics', element: <ProjectPage render={(p) => <AnalyticsPage key={p.id} project={p} />} /> },
           { path: 'inbox', element: <ProjectPage render={(p) => <InboxPage key={p.id} project={p} />} /> },
+          { path: 'calendar', element: <ProjectPage render={(p) => <CalendarPage key={p.id} project={p} />} /> },
           { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
           { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
           { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
@@ -194,7 +197,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'inbox', 'campaigns', 'templates', 'analytics', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'contacts', 'inbox', 'campaigns', 'templates', 'analytics', 'alerts', 'settings', 'members', 'audit', 'calendar'];
 
 function SignedIn() {
   const path = usePath();
