@@ -6,6 +6,7 @@
 
 #include "projects/project.hpp"
 #include "support.hpp"
+#include "util/crypto.hpp"
 #include "util/field_errors.hpp"
 
 #include <nlohmann/json.hpp>
@@ -24,11 +25,13 @@ class OkSender final : public Sender {
  public:
   void send(const SendRequest& req, SendCallback cb) override {
     texts.push_back(req.content.text);
+    if (req.content.media) media.push_back(*req.content.media);
     cb({SendStatus::sent, "wa-" + req.idempotency_key, false, ""});
   }
   void mark_seen(int64_t, const std::string&, DoneCallback cb) override { if (cb) cb(true, ""); }
   void typing(int64_t, const std::string&, bool, DoneCallback cb) override { if (cb) cb(true, ""); }
   std::vector<std::string> texts;
+  std::vector<Media> media;
 };
 
 class CalendarTest : public test::BothBackends {
@@ -214,5 +217,24 @@ TEST_P(CalendarTest, OccurrencesGoThroughTheDispatcherUnderTheWorkingHoursAndThe
   EXPECT_EQ(r[1].status, "skipped");
   EXPECT_NE(r[1].reason.find("observation phase"), std::string::npos);
   ASSERT_EQ(sender.texts.size(), 1u);
+  EXPECT_EQ(sender.texts[0], "Tip for Layer Farmers 1: clean water lines weekly.");
+}
+
+// Item 10: an uploaded file goes out with the post; the dispatcher reads its bytes at claim time.
+TEST_P(CalendarTest, AnUploadedImageIsSentWithThePostAsItsCaption) {
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(64, 'x');
+  int64_t media_id = db->write([&](store::Conn& c) {
+    return c.run("media-insert", {pid, std::string("image"), std::string("image/png"), std::string("tip.png"), int64_t(png.size()),
+                                  store::Blob{png}, clock.now_ms()})[0].i64("id");
+  });
+  svc->entry_create(user, pid, tip({{"media", {{"kind", "image"}, {"media_id", media_id}}}, {"recurrence", {{"weekdays", {2}}, {"time", "11:30"}}}}));
+  OkSender sender;
+  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, int64_t) { return campaigns::ConsentVerdict{true, ""}; });
+  clock.set(test::at("2026-11-24T06:01:00Z"));  // Tuesday 11:31
+  EXPECT_EQ(d.step(aid), campaigns::StepResult::claimed);
+  ASSERT_EQ(sender.media.size(), 1u);
+  EXPECT_EQ(sender.media[0].mimetype, "image/png");
+  EXPECT_EQ(sender.media[0].filename, "tip.png");
+  EXPECT_EQ(crypto::base64_decode(sender.media[0].data_base64).value_or(""), png);
   EXPECT_EQ(sender.texts[0], "Tip for Layer Farmers 1: clean water lines weekly.");
 }
