@@ -238,3 +238,19 @@ TEST_P(CalendarTest, AnUploadedImageIsSentWithThePostAsItsCaption) {
   EXPECT_EQ(crypto::base64_decode(sender.media[0].data_base64).value_or(""), png);
   EXPECT_EQ(sender.texts[0], "Tip for Layer Farmers 1: clean water lines weekly.");
 }
+
+// An occurrence planned while no group could take it is planned again once one can.
+TEST_P(CalendarTest, AnOccurrenceWithNothingToSendIsPlannedAgainWhenAGroupReachesItsValuePhase) {
+  db->write([&](store::Conn& c) { c.exec_script("UPDATE group_accounts SET phase = 'observation'"); });
+  svc->entry_create(user, pid, tip({{"recurrence", {{"weekdays", {3}}, {"time", "10:00"}}}}));
+  json o = svc->week(pid, "2026-11-24")["occurrences"][0];
+  EXPECT_EQ(o["status"], "nothing_to_send");
+  EXPECT_EQ(o["excluded"][0]["reason"], "not_value_phase");
+  db->write([&](store::Conn& c) { c.exec_script("UPDATE group_accounts SET phase = 'value' WHERE group_id = 100"); });
+  svc->plan_now();
+  o = svc->week(pid, "2026-11-24")["occurrences"][0];
+  EXPECT_EQ(o["status"], "planned");
+  EXPECT_EQ(o["messages"]["queued"], 1);
+  svc->plan_now();
+  EXPECT_EQ(svc->week(pid, "2026-11-24")["occurrences"][0]["messages"]["queued"], 1) << "planned once";
+}

@@ -509,6 +509,9 @@ int64_t CalendarService::plan_entry(store::Conn& c, const store::Row& row, int64
     plan_occurrence(c, p, e, ins[0].i64("id"), at, std::nullopt, now);
     ++planned;
   }
+  auto empty = c.run("calendar-occurrences-empty-future", {row.i64("id"), now});
+  for (size_t i = 0; i < empty.size(); ++i)
+    plan_occurrence(c, p, e, empty[i].i64("id"), empty[i].i64("planned_at"), empty[i].opt_str("body"), now);
   return planned;
 }
 

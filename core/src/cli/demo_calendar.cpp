@@ -30,7 +30,8 @@ void DemoCalendar::tick(int64_t now) {
     // Once per database: a restarted demo keeps what it has.
     if (db_.read([&](store::Conn& c) { return c.run("demo-calendar-count", {pid})[0].i64("n"); }) > 0) return void(done_ = true);
     // Ready when the groups and the channel where our numbers may post are synced (the world has a dozen).
-    if (db_.read([&](store::Conn& c) { return c.run("demo-calendar-ready", {pid})[0].i64("n"); }) < 4) return;
+    auto ready = db_.read([&](store::Conn& c) { return c.run("demo-calendar-ready", {pid}); });
+    if (ready[0].i64("n") < 4 || ready[0].i64("channels") < 1) return;
     User demo{0, "demo@sangam.local"};
     const json list[] = {
         entry("Monday industry insight", "channel_post",

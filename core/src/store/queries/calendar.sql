@@ -111,8 +111,12 @@ WHERE status = 'queued' AND calendar_occurrence_id IN (SELECT id FROM calendar_o
 -- ---- the demo (cli/demo_calendar.cpp) ----
 
 -- name: demo-calendar-ready
--- Groups and channels where one of our numbers may post (value phase): the demo plans once they are synced.
-SELECT COUNT(*) AS n FROM group_accounts WHERE project_id = $1 AND phase = 'value' AND left_at IS NULL;
+-- Groups and channels where one of our numbers may post (value phase): the demo plans once both are
+-- synced (the channels come after the groups in a sync).
+SELECT COALESCE(SUM(CASE WHEN g.kind = 'channel' THEN 0 ELSE 1 END), 0) AS n,
+       COALESCE(SUM(CASE WHEN g.kind = 'channel' THEN 1 ELSE 0 END), 0) AS channels
+FROM group_accounts ga JOIN groups g ON g.id = ga.group_id
+WHERE ga.project_id = $1 AND ga.phase = 'value' AND ga.left_at IS NULL;
 
 -- name: demo-calendar-count
 SELECT COUNT(*) AS n FROM calendar_entries WHERE project_id = $1;
@@ -122,3 +126,10 @@ SELECT COUNT(*) AS n FROM calendar_entries WHERE project_id = $1;
 UPDATE outbox SET status = 'sent', claimed_at = planned_at, sent_at = planned_at + 4000, delivered_at = planned_at + 60000,
        wa_message_id = 'demo-calendar-' || CAST(id AS TEXT), updated_at = $2
 WHERE calendar_occurrence_id = $1 AND status = 'queued';
+
+-- name: calendar-occurrences-empty-future
+-- Occurrences not yet due that planned no row at all (no group could take them then: none synced yet,
+-- none in its value phase): planned again each minute, so a group that became reachable gets them.
+SELECT o.id, o.planned_at, o.body FROM calendar_occurrences o
+WHERE o.entry_id = $1 AND o.status = 'planned' AND o.planned_at > $2
+  AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.calendar_occurrence_id = o.id);
