@@ -194,3 +194,45 @@ TEST_P(DispatcherTest, FourDispatchersNeverShareAClaimAndTheDailyLimitHolds) {
   EXPECT_EQ(claims.load(), 8);
   EXPECT_EQ(sender.keys.size(), 8u);
 }
+
+// Issue 10 item 9: the engagement phase gates posts at send time, not only when they are planned.
+TEST_P(DispatcherTest, AGroupMovedBackToObservationGetsItsPlannedPostSkippedWithTheReason) {
+  Dispatcher d(*db, sender, clock, consent());
+  const std::string gwa = "120363000000000077@g.us";
+  auto set_phase = [&](const std::string& phase) {
+    db->write([&](store::Conn& c) {
+      c.exec_script("UPDATE group_accounts SET phase = '" + phase + "' WHERE account_id = " + std::to_string(aid));
+    });
+  };
+  db->write([&](store::Conn& c) {
+    int64_t gid = c.run("group-upsert", {pid, gwa, std::string("group"), std::string("Layer Farmers Pune"), std::string(""), int64_t(80),
+                                          int64_t(2), int64_t(0), nullptr, int64_t(0), nullptr, std::string("[]"), nullptr,
+                                          clock.now_ms()})[0].i64("id");
+    c.run("group-account-upsert", {gid, aid, pid, int64_t(0), std::string("value"), clock.now_ms()});
+  });
+  int64_t planned = queue(gwa, 3);
+  set_phase("observation");
+  EXPECT_EQ(d.step(aid), StepResult::skipped);
+  EXPECT_EQ(row(planned)["status"], "skipped");
+  EXPECT_NE(row(planned)["reason"].get<std::string>().find("observation phase"), std::string::npos);
+  // Observation: not even a reply.
+  int64_t early_reply = queue(gwa, 1, std::nullopt, "reply");
+  EXPECT_EQ(d.step(aid), StepResult::skipped);
+  EXPECT_EQ(row(early_reply)["status"], "skipped");
+  // Contribution: replies go, posts do not.
+  set_phase("contribution");
+  int64_t post = queue(gwa, 3);
+  int64_t reply = queue(gwa, 1, std::nullopt, "reply");
+  EXPECT_EQ(d.step(aid), StepResult::claimed);
+  EXPECT_EQ(row(reply)["status"], "sent");
+  clock.advance(std::chrono::minutes(3));
+  EXPECT_EQ(d.step(aid), StepResult::skipped);
+  EXPECT_NE(row(post)["reason"].get<std::string>().find("contribution phase"), std::string::npos);
+  // Value posts: the post goes.
+  set_phase("value");
+  int64_t value_post = queue(gwa, 3);
+  clock.advance(std::chrono::minutes(3));
+  EXPECT_EQ(d.step(aid), StepResult::claimed);
+  EXPECT_EQ(row(value_post)["status"], "sent");
+  EXPECT_EQ(sender.keys.size(), 2u);
+}

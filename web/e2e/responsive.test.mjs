@@ -181,6 +181,7 @@ test('every page at phone and desktop size: navigation, no sideways scroll, axe'
     { path: `${base}/analytics`, heading: 'Analytics' },
     { path: `${base}/inbox`, heading: 'Inbox' },
     { path: `${base}/templates`, heading: 'Templates' },
+    { path: `${base}/calendar`, heading: 'Calendar', ready: '[data-testid="calendar-grid"]' },
     { path: '/users', heading: 'Users', ready: '[data-testid="users-table"]' },
     { path: '/connectors', heading: 'Connectors' },
     { path: '/tokens', heading: 'API tokens' },

@@ -42,6 +42,7 @@ const TemplateEditPage = page(() => import('./features/campaigns/TemplatesPage')
 const AnalyticsPage = page(() => import('./features/analytics/AnalyticsPage'), 'AnalyticsPage');
 const InboxPage = page(() => import('./features/inbox/InboxPage'), 'InboxPage');
 const CommunityPage = page(() => import('./features/community/CommunityPage'), 'CommunityPage');
+const CalendarPage = page(() => import('./features/calendar/CalendarPage'), 'CalendarPage');
 
 // The page of the address the tab opens with is fetched at once, alongside the session and project
 // requests, instead of after them (a waterfall of one more round trip before the first page shows).
@@ -61,6 +62,7 @@ function preloadFirstPage(path: string): void {
     templates: TemplatesPage,
     analytics: AnalyticsPage,
     inbox: InboxPage,
+    calendar: CalendarPage,
   };
   const other: Record<string, { preload: () => Promise<unknown> }> = {
     '/projects/new': NewProjectPage,
@@ -125,6 +127,7 @@ const routes: RouteObject[] = [
           { path: 'templates/:tid', element: <ProjectPage render={(p) => <WithId name="tid" render={(id) => <TemplateEditPage key={`${p.id}-${id}`} project={p} templateId={id} />} />} /> },
           { path: 'analytics', element: <ProjectPage render={(p) => <AnalyticsPage key={p.id} project={p} />} /> },
           { path: 'inbox', element: <ProjectPage render={(p) => <InboxPage key={p.id} project={p} />} /> },
+          { path: 'calendar', element: <ProjectPage render={(p) => <CalendarPage key={p.id} project={p} />} /> },
           { path: 'alerts', element: <ProjectPage render={(p) => <AlertsPage key={p.id} project={p} />} /> },
           { path: 'settings', element: <ProjectPage render={(p) => <SettingsPage project={p} />} /> },
           { path: 'members', element: <ProjectPage render={(p) => <MembersPage project={p} />} /> },
@@ -197,7 +200,7 @@ function Root() {
   );
 }
 
-const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'community', 'contacts', 'inbox', 'campaigns', 'templates', 'analytics', 'alerts', 'settings', 'members', 'audit'];
+const PROJECT_SECTIONS = ['', 'accounts', 'groups', 'community', 'contacts', 'inbox', 'campaigns', 'templates', 'calendar', 'analytics', 'alerts', 'settings', 'members', 'audit'];
 
 function SignedIn() {
   const path = usePath();

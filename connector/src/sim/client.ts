@@ -11,6 +11,7 @@ import { Member, SimGroup, World, participantId } from './world';
 import { Verdict } from './banmodel';
 import { CHATTER, GENERIC_REPLIES, PROJECTS, REACTIONS, STOP_TEXTS } from './names';
 import { Rng } from './prng';
+import { followersAt } from './channels';
 
 /** WhatsApp's group size limit (members). */
 const GROUP_LIMIT = 1024;
@@ -461,7 +462,7 @@ export class SimClient extends EventEmitter implements WClientLike {
 
     async getChannels(): Promise<WChannel[]> {
         this.ensureReady();
-        return this.world.channels.map((c) => ({ id: { _serialized: c.id }, name: c.name, description: c.description, channelMetadata: { membershipType: c.role, subscribersCount: c.followers } }));
+        return this.world.channels.map((c) => ({ id: { _serialized: c.id }, name: c.name, description: c.description, channelMetadata: { membershipType: c.role, subscribersCount: followersAt(c, Date.now()) } }));
     }
 
     async getChatById(chatId: string): Promise<WChat> {

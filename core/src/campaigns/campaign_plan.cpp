@@ -135,12 +135,15 @@ void check_schedule(Errors& e, const json& s) {
 
 void check_media(Errors& e, const json& m) {
   if (m.is_null()) return;
-  if (!m.is_object()) return e.add("media", "must be an object {kind, url, caption}");
-  check_keys(e, m, "media", {"kind", "url", "caption"});
+  if (!m.is_object()) return e.add("media", "must be an object {kind, media_id or url, caption}");
+  check_keys(e, m, "media", {"kind", "url", "media_id", "caption"});
   if (!m.contains("kind") || !m["kind"].is_string() || !std::set<std::string>{"image", "document", "video"}.count(m["kind"].get<std::string>()))
     e.add("media.kind", "must be image, document or video");
-  if (!m.contains("url") || !m["url"].is_string() || m["url"].get<std::string>().rfind("http", 0) != 0)
-    e.add("media.url", "must be a link starting with http:// or https://");
+  // An uploaded file (POST /projects/{id}/media) goes out with the post; a link goes as its caption only.
+  if (m.contains("media_id") && !m["media_id"].is_null()) {
+    if (!m["media_id"].is_number_integer() || m["media_id"].get<int64_t>() <= 0) e.add("media.media_id", "must be the id of an uploaded file");
+  } else if (!m.contains("url") || !m["url"].is_string() || m["url"].get<std::string>().rfind("http", 0) != 0)
+    e.add("media.url", "must be a link starting with http:// or https://, or give media_id (an uploaded file)");
   if (m.contains("caption") && !m["caption"].is_null() && !m["caption"].is_string()) e.add("media.caption", "must be text");
 }
 
@@ -467,6 +470,20 @@ Resolution resolve(store::Conn& c, const Project& p, const Spec& s, int64_t now,
   return r;
 }
 
+// The template's body and variables fill a campaign that names one and has no body of its own.
+void fill_from_template(store::Conn& c, int64_t pid, Spec& s) {
+  if (!s.template_id) return;
+  auto t = c.run("template-get", {pid, *s.template_id});
+  if (t.empty()) throw FieldErrors(std::vector<FieldError>{{"template_id", "no such template in this project"}});
+  if (trim(s.body).empty()) s.body = t[0].str("body");
+  json vars = json::parse(t[0].str("variables"), nullptr, false);
+  if (vars.is_object())
+    for (auto it = vars.begin(); it != vars.end(); ++it)
+      if (it.value().is_string() && !s.variables.count(it.key())) s.variables[it.key()] = it.value().get<std::string>();
+  if (s.media.is_null() && !t[0].is_null("media")) s.media = json::parse(t[0].str("media"), nullptr, false);
+  if (s.poll.is_null() && !t[0].is_null("poll")) s.poll = json::parse(t[0].str("poll"), nullptr, false);
+}
+
 Plan schedule_plan(const Project& p, const Spec& s, const Resolution& r, int64_t now, uint64_t seed) {
   PlanInput in;
   in.targets.reserve(r.recipients.size());
@@ -516,7 +533,8 @@ std::string content_json(const Spec& s, const std::string& text) {
   } else if (s.media.is_object()) {
     // Media by link: the connector fetches it (docs/api.md, Campaigns); text is the caption.
     c["kind"] = s.media.value("kind", "image");
-    c["media_url"] = s.media.value("url", "");
+    if (s.media.contains("media_id") && s.media["media_id"].is_number_integer()) c["media_id"] = s.media["media_id"];
+    else c["media_url"] = s.media.value("url", "");
   } else {
     c["kind"] = "text";
   }

@@ -62,6 +62,10 @@ struct Resolution {
   std::vector<std::string> account_errors;  // schedule.account_ids naming a number that cannot send
 };
 
+// The template's body, variables, media and poll fill a spec that names one and has none of its own
+// (campaigns and calendar entries). Throws FieldErrors (template_id) when it is not the project's.
+void fill_from_template(store::Conn& c, int64_t pid, Spec& s);
+
 // Who the campaign reaches now. `phone_hash` may be null (no suppression list to consult).
 Resolution resolve(store::Conn& c, const Project& p, const Spec& s, int64_t now_ms,
                    const std::function<std::string(const std::string&)>& phone_hash);

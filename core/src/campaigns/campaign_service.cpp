@@ -326,20 +326,6 @@ json CampaignService::get(int64_t pid, int64_t cid) {
 }
 
 namespace {
-// The template's body and variables fill a campaign that names one and has no body of its own.
-void fill_from_template(store::Conn& c, int64_t pid, Spec& s) {
-  if (!s.template_id) return;
-  auto t = c.run("template-get", {pid, *s.template_id});
-  if (t.empty()) throw FieldErrors(std::vector<FieldError>{{"template_id", "no such template in this project"}});
-  if (trim(s.body).empty()) s.body = t[0].str("body");
-  json vars = json::parse(t[0].str("variables"), nullptr, false);
-  if (vars.is_object())
-    for (auto it = vars.begin(); it != vars.end(); ++it)
-      if (it.value().is_string() && !s.variables.count(it.key())) s.variables[it.key()] = it.value().get<std::string>();
-  if (s.media.is_null() && !t[0].is_null("media")) s.media = json::parse(t[0].str("media"), nullptr, false);
-  if (s.poll.is_null() && !t[0].is_null("poll")) s.poll = json::parse(t[0].str("poll"), nullptr, false);
-}
-
 store::Params spec_params(const Spec& s) {
   return {s.name, s.kind, s.template_id ? store::Value(*s.template_id) : store::Value(nullptr), s.body, json(s.variables).dump(),
           json_or_null(s.media), json_or_null(s.poll), s.targeting.dump(), s.schedule.dump()};

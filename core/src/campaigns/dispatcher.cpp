@@ -4,6 +4,7 @@
 #include "campaigns/reroute.hpp"
 #include "projects/project.hpp"
 #include "safety/local_time.hpp"
+#include "util/crypto.hpp"
 #include "util/log_text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,20 @@ safety::Action action_of(const std::string& target) {
 }
 
 }  // namespace
+
+std::optional<int64_t> media_id_of(const std::string& stored) {
+  json j = json::parse(stored, nullptr, false);
+  if (!j.is_object() || !j.contains("media_id") || !j["media_id"].is_number_integer()) return std::nullopt;
+  return j["media_id"].get<int64_t>();
+}
+
+std::optional<std::string> phase_refusal(const std::string& phase, const std::string& kind) {
+  if (phase == "observation")
+    return std::string("the group is in its observation phase: our number only watches there, it posts nothing");
+  if (phase == "contribution" && kind != "reply")
+    return std::string("the group is in its contribution phase: our number only replies there (through the inbox)");
+  return std::nullopt;
+}
 
 Content stored_content(const std::string& stored) {
   Content c;
@@ -95,6 +110,18 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
       }
     }
 
+    // The engagement phase, at send time (issue 10 item 9): observation → nothing at all; contribution →
+    // replies only (the inbox's answers); value posts → everything. A row planned while the group was in
+    // its value phase is skipped for good, with the reason, once the group moves back.
+    if (action_of(target) == safety::Action::group_post) {
+      auto ph = c.run("outbox-group-phase", {a.project_id, target, account_id});
+      if (auto why = ph.empty() ? std::nullopt : phase_refusal(ph[0].str("phase"), kind)) {
+        c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms});
+        c.run("outbox-finish", {id, opts_.node_id, std::string("skipped"), nullptr, *why, nullptr, now});
+        return StepResult::skipped;
+      }
+    }
+
     safety::LocalTime local = safety::local_time(p.time_zone, now);
     auto usage = c.run("outbox-usage-today", {account_id, local.midnight_utc_ms, now});
     safety::AccountView view;
@@ -138,6 +165,18 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     req.account_id = account_id;
     req.to = target;
     req.content = stored_content(row.str("content"));
+    // An uploaded file goes with the post (issue 10 item 10): its bytes are read here, at claim time,
+    // so the outbox row stays small. A file deleted since planning skips the row, with the reason.
+    if (auto mid = media_id_of(row.str("content"))) {
+      auto m = c.run("media-for-send", {a.project_id, *mid});
+      if (m.empty()) {
+        c.run("outbox-finish", {id, opts_.node_id, std::string("skipped"), nullptr, std::string("the post's media file is no longer stored"), nullptr, now});
+        return StepResult::skipped;
+      }
+      std::string kind = json::parse(row.str("content")).value("kind", "image");
+      req.content.kind = kind == "video" ? ContentKind::video : kind == "document" ? ContentKind::document : ContentKind::image;
+      req.content.media = Media{m[0].str("mimetype"), m[0].str("filename"), crypto::base64_encode(m[0].str("data"))};
+    }
     req.idempotency_key = row.str("idempotency_key");
     claimed = Claimed{id, row.i64("attempts") + 1, std::move(req), d.mark_seen};
     return StepResult::claimed;

@@ -35,6 +35,13 @@ struct DispatchOptions {
   int max_reconcile_checks = 8;       // unsettled checks of an unknown row before it is left for review
 };
 
+// Why a row of `kind` may not go to a group whose sending number is in `phase` (issue 10 item 9), or
+// nullopt: observation → nothing; contribution → only kind "reply"; value → anything.
+std::optional<std::string> phase_refusal(const std::string& phase, const std::string& kind);
+
+// The uploaded media file an outbox row's content names (media_id), if any.
+std::optional<int64_t> media_id_of(const std::string& stored);
+
 // The stored JSON content of an outbox row, typed.
 Content stored_content(const std::string& stored);
 

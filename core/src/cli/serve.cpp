@@ -25,6 +25,9 @@
 #include "community/moderation.hpp"
 #include "community/own_groups.hpp"
 #include "community/welcome.hpp"
+#include "calendar/calendar_service.hpp"
+#include "cli/demo_calendar.hpp"
+#include "channels/channel_service.hpp"
 #include "cli/runtime.hpp"
 #include "http/app.hpp"
 #include "http/server.hpp"
@@ -246,6 +249,12 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   services.welcome = &welcome;
   services.moderation = &moderation;
   services.own_groups = &own_groups;
+  // Recurring posts planned into the outbox a week ahead (issue 10 item 8).
+  calendar::CalendarService calendar_service(*db, clock);
+  services.calendar = &calendar_service;
+  // Channel followers once a day, media files for posts (issue 10 item 10).
+  channels::ChannelService channel_service(*db, clock);
+  services.channels = &channel_service;
   http::App app(cfg, services, hub);
   if (!cfg.bridge_secret.empty()) app.add_bridge_secret(cfg.bridge_secret);
   http::Server server(app, cfg.listen_host, cfg.listen_port, threads, cfg.max_body_bytes);
@@ -325,6 +334,11 @@ int run_serve(Config cfg, const ServeOptions& opts) {
     demo_own_groups = std::make_unique<DemoOwnGroups>(*db, own_groups, moderation, bridge, normalize_email(admin_email),
                                                       [&group_workers](std::function<void()> job) { group_workers.post(std::move(job)); },
                                                       clock.now_ms());
+  std::unique_ptr<DemoCalendar> demo_calendar;
+  if (opts.demo) {
+    demo_calendar = std::make_unique<DemoCalendar>(*db, calendar_service, clock.now_ms());
+    demo_calendar->on_seeded([&channel_service](int64_t pid) { channel_service.seed_history_for_demo(pid); });
+  }
   std::thread scheduler([&] {
     int64_t last_sweep = 0;
     while (running) {
@@ -339,6 +353,9 @@ int run_serve(Config cfg, const ServeOptions& opts) {
         if (demo_campaigns) demo_campaigns->tick(clock.now_ms());
         if (demo_inbox) demo_inbox->tick(clock.now_ms());
         if (demo_own_groups) demo_own_groups->tick(clock.now_ms());
+        calendar_service.tick();
+        channel_service.tick();
+        if (demo_calendar) demo_calendar->tick(clock.now_ms());
         if (int64_t now = system_clock.now_ms(); now - last_sweep >= kSocketSweepMs) {
           last_sweep = now;
           if (size_t n = hub.sweep([&](int64_t user, const http::Hub::Credential& c) {

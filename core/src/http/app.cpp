@@ -66,6 +66,8 @@ App::App(const Config& cfg, Services s, Hub& hub) : cfg_(cfg), s_(s), hub_(hub),
   if (s_.inbox) add_inbox_routes(router_, *this);
   if (s_.welcome) add_community_routes(router_, *this);
   if (s_.own_groups) add_own_group_routes(router_, *this);
+  if (s_.calendar) add_calendar_routes(router_, *this);
+  if (s_.channels) add_channel_routes(router_, *this);
   if (static_.empty()) spdlog::warn("event=web.missing hint=\"run make build to build the dashboard (web/dist)\"");
 }
 

@@ -28,6 +28,12 @@ class CampaignService;
 namespace sangam::analytics {
 struct Analytics;
 }
+namespace sangam::calendar {
+class CalendarService;
+}
+namespace sangam::channels {
+class ChannelService;
+}
 namespace sangam::ops {
 class WebhookService;
 }
@@ -56,6 +62,8 @@ struct Services {
   WelcomeService* welcome = nullptr;   // null in tests that do not need welcome messages
   ModerationService* moderation = nullptr;
   OwnGroupService* own_groups = nullptr;  // our own groups (issue 10 items 3-5); null in tests without them
+  calendar::CalendarService* calendar = nullptr;  // the content calendar; null in tests without it
+  channels::ChannelService* channels = nullptr;   // channel followers and media files
 };
 
 // A WebSocket endpoint, independent of the socket library: the dashboard hub or the connector bridge.
@@ -117,5 +125,7 @@ void add_webhook_routes(Router& r, App& app);
 void add_inbox_routes(Router& r, App& app);
 void add_community_routes(Router& r, App& app);
 void add_own_group_routes(Router& r, App& app);
+void add_calendar_routes(Router& r, App& app);
+void add_channel_routes(Router& r, App& app);
 
 }  // namespace sangam::http

@@ -5,7 +5,7 @@ import { useSession } from '../features/auth/session';
 import { ProjectSwitcher } from '../features/projects/ProjectSwitcher';
 import { useLiveState } from '../live';
 import { Link } from '../router';
-import { IconActivity, IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconMegaphone, IconSettings, IconTemplate, IconUserCog, IconUsers, IconX, Logo, IconInbox } from './Icons';
+import { IconActivity, IconBell, IconContacts, IconGroups, IconChevronDown, IconHome, IconPhone, IconKey, IconPlug, IconList, IconLogout, IconMenu, IconMegaphone, IconSettings, IconTemplate, IconUserCog, IconUsers, IconX, Logo, IconInbox, IconCalendarClock } from './Icons';
 import { Avatar } from './ui';
 import { useFocusTrap, useMediaQuery } from './useFocusTrap';
 
@@ -237,6 +237,9 @@ export function Shell({
               </NavItem>
               <NavItem to={`${base}/templates`} icon={<IconTemplate />} active={projectPage && section === 'templates'} testId="nav-templates">
                 Templates
+              </NavItem>
+              <NavItem to={`${base}/calendar`} icon={<IconCalendarClock />} active={projectPage && section === 'calendar'} testId="nav-calendar">
+                Calendar
               </NavItem>
               <NavItem to={`${base}/analytics`} icon={<IconActivity />} active={projectPage && section === 'analytics'} testId="nav-analytics">
                 Analytics

@@ -57,3 +57,10 @@ INSERT INTO outbox (project_id, account_id, target, contact_id, kind, content, p
                     idempotency_key, campaign_id, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
 RETURNING id;
+
+-- name: outbox-group-phase
+-- The engagement phase of the sending number in the group a post goes to (issue 10 item 9), asked at
+-- send time: a group moved back to observation after planning must not get the planned post. No row:
+-- a group we do not track (never synced) — the planner's own checks stand.
+SELECT ga.phase FROM groups g JOIN group_accounts ga ON ga.group_id = g.id
+WHERE g.project_id = $1 AND g.wa_id = $2 AND ga.account_id = $3 AND ga.left_at IS NULL;

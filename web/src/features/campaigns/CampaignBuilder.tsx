@@ -48,11 +48,13 @@ function today(timeZone?: string): string {
 }
 
 function blank(timeZone: string): CampaignInput {
+  // A builder opened prefilled (?name=&body=): the calendar's "Promote in groups" for a channel.
+  const q = new URLSearchParams(location.search);
   return {
-    name: '',
+    name: (q.get('name') ?? '').slice(0, 120),
     kind: 'group_post',
     template_id: null,
-    body: '',
+    body: q.get('body') ?? '',
     variables: {},
     targeting: { groups: { filter: { phase: 'value' } } },
     schedule: { start_date: today(timeZone), end_date: null, per_day_cap: null, account_ids: null },
