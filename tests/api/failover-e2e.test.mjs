@@ -15,7 +15,7 @@ import path from 'node:path';
 import { describeBackends } from './lib/harness.mjs';
 import { newProject } from './lib/client.mjs';
 import { connectWs } from './lib/ws.mjs';
-import { ACCOUNT_ENV, createAccount, waitConnector, waitAccount, poll, linkSim, accountPath, listAlerts } from './lib/accounts.mjs';
+import { ACCOUNT_ENV, createAccount, waitConnector, waitAccount, poll, linkSim, accountPath, listAlerts, sleep } from './lib/accounts.mjs';
 import { REPO_ROOT } from './lib/server.mjs';
 import { carried } from './lib/outbox.mjs';
 
@@ -126,6 +126,7 @@ describeBackends('failover end to end: 3 numbers, 30 shared groups, bans midway'
     assert.ok(by(p1) >= 1 && by(p1) < GROUPS / 2, `the banned number sent only before its ban (${by(p1)})`);
     assert.ok(msgs.filter((m) => m.account_id === p1.id).every((m) => m.sent_at), 'nothing left queued on the banned number');
     assert.ok(by(p2) + by(backup) > GROUPS / 2, 'the others took its share');
+    assert.ok(by(backup) > 0, 'the activated backup posted some of the moved posts');
 
     // What WhatsApp carried: each shared group got exactly one post from our numbers, none from p1 after its ban.
     const net = carried(path.join(ctx.server.dataDir, LEDGER)).filter((m) => accounts.some((a) => a.phone === m.phone) && m.accepted);
@@ -135,7 +136,14 @@ describeBackends('failover end to end: 3 numbers, 30 shared groups, bans midway'
     assert.deepEqual([...perChat.values()].filter((n) => n !== 1), [], 'no group posted twice');
 
     const alerts = await listAlerts(owner, pid, 'all');
-    assert.ok(alerts.some((a) => JSON.stringify(a).includes(p1.phone)), `an alert names the banned number: ${JSON.stringify(alerts)}`);
+    const lost = alerts.find((a) => a.kind === 'failover' && a.account_id === p1.id);
+    assert.ok(lost, `a failover alert for the banned number: ${JSON.stringify(alerts)}`);
+    assert.equal(lost.severity, 'critical');
+    assert.ok(lost.message.startsWith(`${p1.phone} was banned by WhatsApp.`), lost.message);
+    assert.match(lost.message, /queued messages? (is|are) moving to/, `the alert says where its queue went: ${lost.message}`);
+    assert.ok(lost.message.includes(`Backup ${backup.phone} is now active.`), lost.message);
+    assert.ok(alerts.some((a) => a.kind === 'account_banned' && a.account_id === p1.id), `an account_banned alert: ${JSON.stringify(alerts)}`);
+    t.diagnostic(`alert: ${JSON.stringify(lost)}`);
     t.diagnostic(`${ctx.backend}: ${Date.now() - t0} ms`);
   });
 
@@ -154,6 +162,15 @@ describeBackends('failover end to end: 3 numbers, 30 shared groups, bans midway'
     assert.equal(paused.status, 'paused', JSON.stringify({ status: paused.status, reason: paused.status_reason, progress: paused.progress }));
     assert.ok(paused.progress.queued > 0, `paused with posts still queued: ${JSON.stringify(paused.progress)}`);
     for (const a of [p1, p2]) assert.ok((paused.status_reason ?? '').includes(a.phone), `the reason names ${a.phone}: ${paused.status_reason}`);
+    const sentAtPause = paused.progress.sent;
+    const kinds = (await listAlerts(owner, pid, 'all')).map((a) => `${a.kind}:${a.account_id}`);
+    for (const a of [p1, p2]) assert.ok(kinds.includes(`account_banned:${a.id}`), `an account_banned alert for ${a.phone}: ${kinds}`);
+    // Paused means paused: the rest of the day's window (00:00-00:30 of the core's clock, 0.4 s) passes
+    // and nothing more goes out.
+    await sleep(1000);
+    const later = await owner.ok('GET', `/projects/${pid}/campaigns/${c.id}`);
+    assert.equal(later.status, 'paused');
+    assert.equal(later.progress.sent, sentAtPause, 'nothing sent while paused');
     t.diagnostic(`${ctx.backend}: ${Date.now() - t0} ms; reason: ${paused.status_reason}`);
   });
 }, { env: ENV });
