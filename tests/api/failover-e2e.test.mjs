@@ -101,9 +101,10 @@ describeBackends('failover end to end: 3 numbers, 30 shared groups, bans midway'
     const [p1, p2, backup] = accounts;
     assert.equal(backup.status, 'standby');
     const c = await launch(owner, pid, groups, 'Failover offer');
-    // Midway: a few posts out, most still queued.
-    const mid = await poll(() => owner.ok('GET', `/projects/${pid}/campaigns/${c.id}`), (x) => x.progress.sent >= 3,
-      { timeout: 20_000, interval: 50, what: 'a few posts sent' });
+    // Midway: a few posts out (one at least by the number about to be banned), most still queued.
+    await poll(() => messages(owner, pid, c.id), (ms) => ms.filter((m) => m.sent_at).length >= 3 && ms.some((m) => m.sent_at && m.account_id === p1.id),
+      { timeout: 20_000, interval: 50, what: `a few posts sent, one by ${p1.phone}` });
+    const mid = await owner.ok('GET', `/projects/${pid}/campaigns/${c.id}`);
     t.diagnostic(`at the ban: ${JSON.stringify(mid.progress)}`);
     assert.ok(mid.progress.queued > 0, `still queued when the ban lands: ${JSON.stringify(mid.progress)}`);
     await ban(owner, pid, p1);
