@@ -14,6 +14,7 @@ export interface Config {
     supervised: boolean;        // SANGAM_SUPERVISED=1 (set by the core that spawned us): stop when stdin closes
     simLedger: string | null;   // SANGAM_SIM_LEDGER: file where the simulated network keeps every message it carried (null = memory only)
     simSendMs: number;          // SANGAM_SIM_SEND_MS: simulated ms a send takes (carried half-way; default 0)
+    simSharedGroups: number;    // SANGAM_SIM_SHARED_GROUPS: test world only, every number is in these many shared groups (default 0)
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         supervised: env.SANGAM_SUPERVISED === '1',
         simLedger: env.SANGAM_SIM_LEDGER || null,
         simSendMs: Math.max(0, Number(env.SANGAM_SIM_SEND_MS || 0)) || 0,
+        simSharedGroups: Math.min(1000, Math.max(0, Math.trunc(Number(env.SANGAM_SIM_SHARED_GROUPS || 0)))) || 0,
     };
 }
 

@@ -57,7 +57,7 @@ export async function run(): Promise<void> {
     const dataDir = cfg.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-connector-'));
     fs.mkdirSync(dataDir, { recursive: true });
     const ownDataDir = cfg.dataDir === null;
-    const network = new SimNetwork({ seed: cfg.simSeed, world: cfg.simWorld, speed: cfg.simSpeed, behaviour: behaviourFromEnv(), clickHost: clickHostOf(cfg.coreUrl), ledgerPath: cfg.simLedger, sendMs: cfg.simSendMs });
+    const network = new SimNetwork({ seed: cfg.simSeed, world: cfg.simWorld, speed: cfg.simSpeed, behaviour: behaviourFromEnv(), clickHost: clickHostOf(cfg.coreUrl), ledgerPath: cfg.simLedger, sendMs: cfg.simSendMs, sharedGroups: cfg.simSharedGroups });
 
     let bridge: BridgeClient;
     const host = new AccountHost({

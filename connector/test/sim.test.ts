@@ -10,6 +10,7 @@ import { BanModel, BURST_MAX, RESTRICT_MS } from '../src/sim/banmodel';
 import { SimNetwork } from '../src/sim/network';
 import { SimClient, simContent } from '../src/sim/client';
 import { DEMO_NUMBERS } from '../src/sim/names';
+import { loadConfig } from '../src/config';
 
 function strip(w: ReturnType<typeof buildWorld>) {
     return JSON.stringify({ ...w, byJid: undefined, groups: w.groups.map((g) => ({ ...g, admins: [...g.admins] })) });
@@ -132,4 +133,26 @@ test('ban model through the sim client: a burst ends in account.disconnected TOS
     assert.ok(events.includes('state:TOS_BLOCK'));
     assert.ok(errors.length >= 3, 'sends during the restriction failed');
     fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('SANGAM_SIM_SHARED_GROUPS: every test-world number is in the same N groups, same ids and members; none by default', () => {
+    const phones = ['+919876500001', '+919876500002', '+919876500003'];
+    const shared = (w: ReturnType<typeof buildWorld>) => w.groups.filter((g) => g.name.startsWith('Shared group '));
+    for (const p of phones) assert.equal(shared(buildWorld('test', 7, p)).length, 0, 'no shared groups unless asked');
+    const worlds = phones.map((p) => buildWorld('test', 7, p, 30));
+    const ids = worlds.map((w) => shared(w).map((g) => `${g.id}|${g.name}|${g.members.map((m) => m.jid).join(',')}`));
+    assert.equal(ids[0].length, 30);
+    assert.equal(new Set(shared(worlds[0]).map((g) => g.id)).size, 30, '30 distinct groups');
+    assert.deepEqual(ids[1], ids[0]);
+    assert.deepEqual(ids[2], ids[0]);
+    assert.deepEqual(shared(worlds[0]).map((g) => g.name).slice(0, 2), ['Shared group 1', 'Shared group 2']);
+    assert.ok(shared(worlds[0]).every((g) => !g.announce && g.members.length >= 8), 'anyone may post; real members');
+    // each number keeps its own groups too, and the demo world is untouched
+    assert.equal(worlds[0].groups.length, 30 + buildWorld('test', 7, phones[0]).groups.length);
+    assert.equal(strip(buildWorld('demo', 1, '+919800000001', 30)), strip(buildWorld('demo', 1, '+919800000001')));
+    // the network passes the option on, and config reads the env
+    const net = new SimNetwork({ seed: 7, world: 'test', speed: 1, sharedGroups: 4 });
+    assert.equal(shared(net.world(phones[0])).length, 4);
+    assert.equal(loadConfig({ SANGAM_SIM_SHARED_GROUPS: '30' }).simSharedGroups, 30);
+    assert.equal(loadConfig({}).simSharedGroups, 0);
 });

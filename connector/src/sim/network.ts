@@ -52,6 +52,8 @@ export interface NetworkOptions {
     ledgerPath?: string | null;
     /** Simulated ms a send takes; the network carries it half-way (0: at once). */
     sendMs?: number;
+    /** Test world only: every number is also in these many shared groups (SANGAM_SIM_SHARED_GROUPS). */
+    sharedGroups?: number;
 }
 
 /** One message the simulated WhatsApp servers carried from one of our numbers. */
@@ -77,6 +79,7 @@ export class SimNetwork {
     /** Simulated clock origin; simulated time runs `speed` times faster than real time. */
     private readonly sim0 = Date.now();
     readonly sendMs: number;
+    readonly sharedGroups: number;
     private readonly ledgerPath: string | null;
     private carriedByChat = new Map<string, Carried[]>();
     private carriedCount = 0;
@@ -88,6 +91,7 @@ export class SimNetwork {
         this.behaviour = { ...DEFAULT_BEHAVIOUR, ...(o.behaviour ?? {}) };
         this.clickHost = o.clickHost ?? null;
         this.sendMs = Math.max(0, o.sendMs ?? 0);
+        this.sharedGroups = Math.max(0, Math.trunc(o.sharedGroups ?? 0));
         this.ledgerPath = o.ledgerPath ?? null;
         if (this.ledgerPath) this.loadLedger(this.ledgerPath);
     }
@@ -131,7 +135,7 @@ export class SimNetwork {
 
     world(phone: string): World {
         let w = this.worlds.get(phone);
-        if (!w) { w = buildWorld(this.kind, this.seed, phone); this.worlds.set(phone, w); }
+        if (!w) { w = buildWorld(this.kind, this.seed, phone, this.sharedGroups); this.worlds.set(phone, w); }
         return w;
     }
 

@@ -159,8 +159,29 @@ function smallWorld(seed: number, phone: string): World {
     });
 }
 
-export function buildWorld(kind: WorldKind, seed: number, phone: string): World {
-    return (kind === 'demo' ? demoWorld(seed, phone) : null) ?? smallWorld(seed, phone);
+/** Name of the i-th (1-based) group every test-world number shares under SANGAM_SIM_SHARED_GROUPS. */
+export const sharedGroupName = (i: number) => `Shared group ${i}`;
+
+/** N groups with the same ids and members for every number (test-only: several numbers of one
+ *  project in the same groups, for failover tests). Open to all (not announce-only), we are a plain
+ *  member; 8-20 members from one seed-wide pool of 40. */
+function sharedGroups(seed: number, n: number): SimGroup[] {
+    const project = Object.keys(PROJECTS)[0];
+    const members = pool(seed, `shared|${project}`, 40);
+    return Array.from({ length: n }, (_, i) => {
+        const g = makeGroup(seed, sharedGroupName(i + 1), members, 8, 20, project, null);
+        g.announce = false;
+        return g;
+    });
+}
+
+/** The world phone sees; in the test world `shared` (SANGAM_SIM_SHARED_GROUPS) adds the shared groups. */
+export function buildWorld(kind: WorldKind, seed: number, phone: string, shared = 0): World {
+    const demo = kind === 'demo' ? demoWorld(seed, phone) : null;
+    if (demo) return demo;
+    const w = smallWorld(seed, phone);
+    if (kind !== 'test' || shared <= 0) return w;
+    return indexWorld({ ...w, groups: [...w.groups, ...sharedGroups(seed, shared)] });
 }
 
 /** Groups no demo number is in, reachable by invite link (joining tests and the demo's "join by link"):
