@@ -204,7 +204,7 @@ function OccurrenceCard({ o, manage, onEdit, onSkip }: { o: Occurrence; manage: 
         <ul className="calendar-excluded">
           {o.excluded.map((x) => (
             <li key={x.reason}>
-              {x.count} {x.message}
+              {x.count} left out: {x.message}
             </li>
           ))}
         </ul>
