@@ -34,31 +34,9 @@ after(async () => {
 });
 
 /** JSON API call made by the page itself (same cookie, same Origin). */
-function api(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(`/api/v1${u}`, {
-        method: m,
-        headers: b === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, url, body],
-  );
-}
+const api = (method, url, body) => h.api(method, url, body);
 
-async function waitApi(get, pred, what, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await get();
-    if (pred(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}\n${h.serverLog.slice(-3000)}`);
-    await sleep(200);
-  }
-}
+const waitApi = (get, pred, what, timeout = 15_000) => h.waitApi(get, pred, what, timeout);
 
 test('accounts: add a simulated number, link it through the QR dialog, alerts', async (t) => {
   let projectId = 0;

@@ -21,16 +21,7 @@ after(async () => {
   await h.stop();
 });
 
-function api(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(`/api/v1${u}`, { method: m, headers: b === undefined ? {} : { 'Content-Type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, url, body],
-  );
-}
+const api = (method, url, body) => h.api(method, url, body);
 
 test('analytics page on the demo history: cards, charts, tables, a journey, live leads', { timeout: 120_000 }, async () => {
   await h.login();

@@ -7,7 +7,7 @@
 //   npm run build && node --test e2e/calendar.test.mjs      (from web/; SANGAM_BIN overrides ../build/sangam)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Harness, checkPage, settle, sleep } from './harness.mjs';
+import { Harness, checkPage, settle } from './harness.mjs';
 
 const SIM_ENV = { SANGAM_CONNECTOR: 'auto', SANGAM_SIM_SPEED: '20', SANGAM_SIM_SEED: '7' };
 
@@ -23,27 +23,9 @@ after(async () => {
   await h.stop();
 });
 
-function api(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(`/api/v1${u}`, { method: m, headers: b === undefined ? {} : { 'Content-Type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, url, body],
-  );
-}
+const api = (method, url, body) => h.api(method, url, body);
 
-async function waitApi(get, pred, what, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await get();
-    if (pred(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}\n${h.serverLog.slice(-3000)}`);
-    await sleep(250);
-  }
-}
+const waitApi = (get, pred, what, timeout = 30_000) => h.waitApi(get, pred, what, timeout);
 
 const ymd = (ms) => new Date(ms).toISOString().slice(0, 10);
 
@@ -53,17 +35,7 @@ test('calendar: a week of recurring posts; one is moved, one skipped', async (t)
   await t.test('a project with a simulated number, its groups synced, and a recurring post', async () => {
     await h.login();
     await page.getByRole('heading', { name: 'New project' }).waitFor();
-    const p = await api('POST', '/projects', { name: 'PoultryCare', slug: 'poultrycare-calendar', time_zone: 'Etc/UTC' });
-    assert.equal(p.status, 201, JSON.stringify(p.body));
-    pid = p.body.id;
-    const a = await api('POST', `/projects/${pid}/accounts`, { phone: '+919800000078', engine: 'sim', label: 'Posts' });
-    assert.equal(a.status, 201);
-    const aid = a.body.id;
-    await waitApi(() => api('POST', `/projects/${pid}/accounts/${aid}/link`, {}), (r) => r.status === 202, 'link accepted');
-    await waitApi(async () => {
-      await api('POST', `/projects/${pid}/accounts/${aid}/sim/scan`, {});
-      return api('GET', `/projects/${pid}/accounts/${aid}`);
-    }, (r) => r.body?.status === 'active', 'the number active');
+    ({ pid } = await h.projectWithSimNumber({ name: 'PoultryCare', slug: 'poultrycare-calendar', time_zone: 'Etc/UTC' }, { phone: '+919800000078', label: 'Posts' }, 30_000));
     await waitApi(() => api('GET', `/projects/${pid}/groups?kind=group`), (r) => r.body?.items?.some((g) => g.accounts.some((x) => x.is_admin)), 'groups synced', 45_000);
     const e = await api('POST', `/projects/${pid}/calendar/entries`, {
       name: 'Wednesday product tip', kind: 'group_post', body: 'Tip for {{group}}: clean the water lines every week.',

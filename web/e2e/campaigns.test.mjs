@@ -27,27 +27,9 @@ after(async () => {
   await h.stop();
 });
 
-function api(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(`/api/v1${u}`, { method: m, headers: b === undefined ? {} : { 'Content-Type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, url, body],
-  );
-}
+const api = (method, url, body) => h.api(method, url, body);
 
-async function waitApi(get, pred, what, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await get();
-    if (pred(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 2000)}\n${h.serverLog.slice(-3000)}`);
-    await sleep(250);
-  }
-}
+const waitApi = (get, pred, what, timeout = 30_000) => h.waitApi(get, pred, what, timeout);
 
 // Zones on whole and half hours; lateZone picks the one whose local time (at the core's clock) is the
 // latest before 23:30, so the day's plan spans at most ~1.5 h of the core's clock (45 s at 120x) with
@@ -78,17 +60,7 @@ test('campaigns: write a template, build, preview and launch a campaign, watch i
     await h.login();
     await page.getByTestId('sidebar').waitFor();
     // Sending all day, every day: the test must not depend on the hour it runs at.
-    const p = await api('POST', '/projects', { name: 'Broiler Feeds', slug: 'broiler-e2e', working_hours: [{ start: '00:00', end: '23:59' }], weekend_factor: 1 });
-    assert.equal(p.status, 201, JSON.stringify(p.body));
-    pid = p.body.id;
-    const a = await api('POST', `/projects/${pid}/accounts`, { phone: '+919800000066', engine: 'sim', label: 'Feeds 1', role: 'production' });
-    assert.equal(a.status, 201, JSON.stringify(a.body));
-    aid = a.body.id;
-    await waitApi(() => api('POST', `/projects/${pid}/accounts/${aid}/link`, {}), (r) => r.status === 202, 'link accepted');
-    await waitApi(async () => {
-      await api('POST', `/projects/${pid}/accounts/${aid}/sim/scan`, {});
-      return api('GET', `/projects/${pid}/accounts/${aid}`);
-    }, (r) => r.body?.status === 'active', 'the number active');
+    ({ pid, aid } = await h.projectWithSimNumber({ name: 'Broiler Feeds', slug: 'broiler-e2e', working_hours: [{ start: '00:00', end: '23:59' }], weekend_factor: 1 }, { phone: '+919800000066', label: 'Feeds 1', role: 'production' }, 30_000));
     const groups = await waitApi(() => api('GET', `/projects/${pid}/groups?kind=group`), (r) => r.body?.items?.length >= 2, 'synced groups');
     groupIds = groups.body.items.filter((g) => !g.announce_only).slice(0, 3).map((g) => g.id);
     assert.ok(groupIds.length >= 2, 'at least two groups to post in');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Harness, sleep } from './harness.mjs';
+import { Harness } from './harness.mjs';
 
 const SIM_ENV = { SANGAM_CONNECTOR: 'auto', SANGAM_SIM_SPEED: '20', SANGAM_SIM_SEED: '7' };
 const require = createRequire(import.meta.url);
@@ -29,27 +29,9 @@ after(async () => {
   await h.stop();
 });
 
-function api(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(`/api/v1${u}`, { method: m, headers: b === undefined ? {} : { 'Content-Type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, url, body],
-  );
-}
+const api = (method, url, body) => h.api(method, url, body);
 
-async function waitApi(get, pred, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await get();
-    if (pred(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}\n${h.serverLog.slice(-3000)}`);
-    await sleep(250);
-  }
-}
+const waitApi = (get, pred, what, timeout = 20_000) => h.waitApi(get, pred, what, timeout);
 
 test('groups: a linked number\'s groups, a group\'s activity, joining by link', async (t) => {
   let pid = 0;
@@ -57,17 +39,7 @@ test('groups: a linked number\'s groups, a group\'s activity, joining by link', 
   await t.test('a project with a simulated number, linked by a simulated scan', async () => {
     await h.login();
     await page.getByRole('heading', { name: 'New project' }).waitFor();
-    const p = await api('POST', '/projects', { name: 'PoultryCare', slug: 'poultrycare-e2e' });
-    assert.equal(p.status, 201, JSON.stringify(p.body));
-    pid = p.body.id;
-    const a = await api('POST', `/projects/${pid}/accounts`, { phone: '+919800000088', engine: 'sim', label: 'Main' });
-    assert.equal(a.status, 201);
-    aid = a.body.id;
-    await waitApi(() => api('POST', `/projects/${pid}/accounts/${aid}/link`, {}), (r) => r.status === 202, 'link accepted');
-    await waitApi(async () => {
-      await api('POST', `/projects/${pid}/accounts/${aid}/sim/scan`, {});
-      return api('GET', `/projects/${pid}/accounts/${aid}`);
-    }, (r) => r.body?.status === 'active', 'the number active');
+    ({ pid, aid } = await h.projectWithSimNumber({ name: 'PoultryCare', slug: 'poultrycare-e2e' }, { phone: '+919800000088', label: 'Main' }, 20_000));
   });
 
   await t.test('the Groups page lists the synced groups with phase, members and sync progress', async () => {

@@ -320,6 +320,51 @@ export class Harness {
     return file;
   }
 
+  /** An API call from the page, with its session cookie: {status, body}. */
+  api(method, url, body) {
+    return this.page.evaluate(
+      async ([m, u, b]) => {
+        const res = await fetch(`/api/v1${u}`, {
+          method: m,
+          headers: b === undefined ? {} : { 'Content-Type': 'application/json' },
+          body: b === undefined ? undefined : JSON.stringify(b),
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : null };
+      },
+      [method, url, body],
+    );
+  }
+
+  /** Calls `get` every 250 ms until `pred` holds; on time-out the error has the last answer and the server's log tail. */
+  async waitApi(get, pred, what, timeout = 20_000) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      last = await get();
+      if (pred(last)) return last;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 2000)}\n${this.serverLog.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** Creates a project and a simulated number in it, links it with a simulated scan and waits until it
+   *  is active (the first step of most browser tests): {pid, aid}. */
+  async projectWithSimNumber(project, account, timeout = 20_000) {
+    const p = await this.api('POST', '/projects', project);
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    const pid = p.body.id;
+    const a = await this.api('POST', `/projects/${pid}/accounts`, { engine: 'sim', ...account });
+    assert.equal(a.status, 201, JSON.stringify(a.body));
+    const aid = a.body.id;
+    await this.waitApi(() => this.api('POST', `/projects/${pid}/accounts/${aid}/link`, {}), (r) => r.status === 202, 'link accepted', timeout);
+    await this.waitApi(async () => {
+      await this.api('POST', `/projects/${pid}/accounts/${aid}/sim/scan`, {});
+      return this.api('GET', `/projects/${pid}/accounts/${aid}`);
+    }, (r) => r.body?.status === 'active', 'the number active', timeout);
+    return { pid, aid };
+  }
+
   /** Signs in through the login form. */
   async login() {
     const page = this.page;

@@ -6,7 +6,7 @@
 //   npm run build && node --test e2e/inbox.test.mjs      (from web/; SANGAM_BIN overrides ../build/sangam)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Harness, checkPage, settle, sleep } from './harness.mjs';
+import { Harness, checkPage, settle } from './harness.mjs';
 
 const SIM_ENV = { SANGAM_CONNECTOR: 'auto', SANGAM_SIM_SPEED: '20', SANGAM_SIM_SEED: '7' };
 
@@ -22,27 +22,9 @@ after(async () => {
   await h.stop();
 });
 
-function api(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(`/api/v1${u}`, { method: m, headers: b === undefined ? {} : { 'Content-Type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, url, body],
-  );
-}
+const api = (method, url, body) => h.api(method, url, body);
 
-async function waitApi(get, pred, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await get();
-    if (pred(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}\n${h.serverLog.slice(-3000)}`);
-    await sleep(250);
-  }
-}
+const waitApi = (get, pred, what, timeout = 20_000) => h.waitApi(get, pred, what, timeout);
 
 test('inbox: a contact writes in, the team answers from the dashboard', async (t) => {
   let pid = 0;
@@ -50,17 +32,7 @@ test('inbox: a contact writes in, the team answers from the dashboard', async (t
   await t.test('a project with a simulated number and a saved reply', async () => {
     await h.login();
     await page.getByRole('heading', { name: 'New project' }).waitFor();
-    const p = await api('POST', '/projects', { name: 'PoultryCare', slug: 'poultrycare-inbox' });
-    assert.equal(p.status, 201, JSON.stringify(p.body));
-    pid = p.body.id;
-    const a = await api('POST', `/projects/${pid}/accounts`, { phone: '+919800000077', engine: 'sim', label: 'Support' });
-    assert.equal(a.status, 201);
-    aid = a.body.id;
-    await waitApi(() => api('POST', `/projects/${pid}/accounts/${aid}/link`, {}), (r) => r.status === 202, 'link accepted');
-    await waitApi(async () => {
-      await api('POST', `/projects/${pid}/accounts/${aid}/sim/scan`, {});
-      return api('GET', `/projects/${pid}/accounts/${aid}`);
-    }, (r) => r.body?.status === 'active', 'the number active');
+    ({ pid, aid } = await h.projectWithSimNumber({ name: 'PoultryCare', slug: 'poultrycare-inbox' }, { phone: '+919800000077', label: 'Support' }, 20_000));
     const s = await api('POST', `/projects/${pid}/inbox/saved-replies`, { name: 'Price list', body: 'Namaste {{first_name|ji}}, the starter feed is ₹1,450 a bag.', keywords: ['price'] });
     assert.equal(s.status, 201, JSON.stringify(s.body));
   });

@@ -35,20 +35,7 @@ after(async () => {
   await h.stop();
 });
 
-function api(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(`/api/v1${u}`, {
-        method: m,
-        headers: b === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    [method, url, body],
-  );
-}
+const api = (method, url, body) => h.api(method, url, body);
 
 async function waitFor(get, pred, what, timeout = 20_000) {
   const deadline = Date.now() + timeout;
