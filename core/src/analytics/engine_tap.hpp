@@ -3,15 +3,15 @@
 // then queues a copy for the analytics log. Queueing is a push under a mutex (no database on the
 // bridge's thread), so analytics never slows the accounts module down.
 #include "analytics/event_log.hpp"
-#include "engines/engine.hpp"
+#include "engines/forwarding_listener.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace sangam::analytics {
 
-class AnalyticsEngineTap final : public EngineListener {
+class AnalyticsEngineTap final : public ForwardingListener {
  public:
-  AnalyticsEngineTap(EngineListener& inner, EventLog& log) : inner_(inner), log_(log) {}
+  AnalyticsEngineTap(EngineListener& inner, EventLog& log) : ForwardingListener(inner), log_(log) {}
 
   void on_engine_event(int64_t aid, const std::string& event, const json& data) override {
     inner_.on_engine_event(aid, event, data);
@@ -21,17 +21,8 @@ class AnalyticsEngineTap final : public EngineListener {
       spdlog::error("event=analytics.tap_failed account={} error=\"{}\"", aid, e.what());
     }
   }
-  json on_engine_request(int64_t aid, const std::string& request, const json& args) override {
-    return inner_.on_engine_request(aid, request, args);
-  }
-  void on_connector_up(const std::string& id) override { inner_.on_connector_up(id); }
-  void on_connector_down(const std::string& id, const std::string& reason) override { inner_.on_connector_down(id, reason); }
-  void on_connector_refused(const std::string& id, int64_t aid, const std::string& what) override {
-    inner_.on_connector_refused(id, aid, what);
-  }
 
  private:
-  EngineListener& inner_;
   EventLog& log_;
 };
 

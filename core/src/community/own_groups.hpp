@@ -11,6 +11,7 @@
 // (routes mark them cpu_heavy); tick() runs direct adds from the scheduler thread, one per number.
 #include "auth/user.hpp"
 #include "community/own_group_rules.hpp"
+#include "engines/forwarding_listener.hpp"
 #include "engines/group_admin.hpp"
 #include "store/db.hpp"
 #include "util/clock.hpp"
@@ -101,21 +102,12 @@ class OwnGroupService {
 
 namespace sangam {
 // Engine events on their way to the rest of the core; join requests also go to our own groups.
-class OwnGroupTap final : public EngineListener {
+class OwnGroupTap final : public ForwardingListener {
  public:
-  OwnGroupTap(EngineListener& inner, OwnGroupService& own) : inner_(inner), own_(own) {}
+  OwnGroupTap(EngineListener& inner, OwnGroupService& own) : ForwardingListener(inner), own_(own) {}
   void on_engine_event(int64_t aid, const std::string& event, const json& data) override;
-  json on_engine_request(int64_t aid, const std::string& request, const json& args) override {
-    return inner_.on_engine_request(aid, request, args);
-  }
-  void on_connector_up(const std::string& id) override { inner_.on_connector_up(id); }
-  void on_connector_down(const std::string& id, const std::string& reason) override { inner_.on_connector_down(id, reason); }
-  void on_connector_refused(const std::string& id, int64_t aid, const std::string& what) override {
-    inner_.on_connector_refused(id, aid, what);
-  }
 
  private:
-  EngineListener& inner_;
   OwnGroupService& own_;
 };
 }  // namespace sangam

@@ -4,7 +4,7 @@
 // join reads as spam), queued in the outbox (P2) like every other message. Only in groups where our
 // number is admin: our own groups. Knows nothing of HTTP.
 #include "auth/user.hpp"
-#include "engines/engine.hpp"
+#include "engines/forwarding_listener.hpp"
 #include "store/db.hpp"
 #include "util/clock.hpp"
 
@@ -31,21 +31,12 @@ class WelcomeService {
 };
 
 // Passes every engine event on, and hands group joins to the welcome service.
-class WelcomeTap final : public EngineListener {
+class WelcomeTap final : public ForwardingListener {
  public:
-  WelcomeTap(EngineListener& inner, WelcomeService& welcome) : inner_(inner), welcome_(welcome) {}
+  WelcomeTap(EngineListener& inner, WelcomeService& welcome) : ForwardingListener(inner), welcome_(welcome) {}
   void on_engine_event(int64_t aid, const std::string& event, const json& data) override;
-  json on_engine_request(int64_t aid, const std::string& request, const json& args) override {
-    return inner_.on_engine_request(aid, request, args);
-  }
-  void on_connector_up(const std::string& id) override { inner_.on_connector_up(id); }
-  void on_connector_down(const std::string& id, const std::string& reason) override { inner_.on_connector_down(id, reason); }
-  void on_connector_refused(const std::string& id, int64_t aid, const std::string& what) override {
-    inner_.on_connector_refused(id, aid, what);
-  }
 
  private:
-  EngineListener& inner_;
   WelcomeService& welcome_;
 };
 
