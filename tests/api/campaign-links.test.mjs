@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describeBackends } from './lib/harness.mjs';
 import { newProject } from './lib/client.mjs';
 import { connectWs } from './lib/ws.mjs';
-import { ACCOUNT_ENV, createAccount, poll, linkSim } from './lib/accounts.mjs';
+import { ACCOUNT_ENV, createAccount, poll, linkSim, waitConnector } from './lib/accounts.mjs';
 import { carried, sql } from './lib/outbox.mjs';
 
 const LEDGER = 'sim-network.jsonl';  // relative: the connector runs in the server's data dir
@@ -57,6 +57,8 @@ describeBackends('campaign links and webhooks', (ctx) => {
     await poll(() => ctx.admin.ok('GET', `/projects/${pid}/jobs/${imp.body.id}`), (j) => j.status === 'succeeded', { timeout: 20_000, what: 'the import' });
     const ws = await connectWs(ctx.server, { cookie: ctx.admin.cookie });
     await ws.subscribe(pid);
+    // The spawned connector may still be starting on a loaded machine: linking before it is up is a 409.
+    await waitConnector(ctx.admin);
     await linkSim(ctx.admin, ws, pid, await createAccount(ctx.admin, pid, { engine: 'sim' }));
     await ctx.admin.ok('PATCH', `/projects/${pid}`, { working_hours: [{ start: '00:00', end: '23:59' }], weekend_factor: 1 });
     rx = await receiver();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
 import { addMember, assertError, newProject, newUser } from './lib/client.mjs';
 import { connectWs, isEvent } from './lib/ws.mjs';
-import { ACCOUNT_ENV, createAccount, poll, linkSim } from './lib/accounts.mjs';
+import { ACCOUNT_ENV, createAccount, poll, linkSim, waitConnector } from './lib/accounts.mjs';
 
 const SPEED = 120;
 const ENV = { ...ACCOUNT_ENV, SANGAM_CLOCK_SPEED: String(SPEED), SANGAM_SIM_SPEED: '0.5', SANGAM_KEEPALIVE_MS: '600000' };
@@ -114,6 +114,8 @@ describeBackends('campaigns', (ctx) => {
   test('a direct campaign sends on the simulator to the opted-in contacts only, shows progress and completes', { timeout: 90_000 }, async () => {
     const ws = await connectWs(ctx.server, { cookie: ctx.admin.cookie });
     await ws.subscribe(pid);
+    // The spawned connector may still be starting on a loaded machine: linking before it is up is a 409.
+    await waitConnector(ctx.admin);
     ({ account } = await linkSim(ctx.admin, ws, pid, await createAccount(ctx.admin, pid, { engine: 'sim' })));
     // The estimate: 2 selected, the unknown and the opted-out contact excluded with their reasons.
     const est = await ctx.admin.ok('POST', `/projects/${pid}/campaigns/estimate`, direct());
