@@ -188,9 +188,11 @@ describeBackends('inbox: conversations, answers through the outbox as P1', (ctx)
     assert.deepEqual(audit.items.map((i) => i.action).sort(), ['outbox.marked_sent', 'outbox.sent_again']);
   });
 
-  test('group talk stays out; a group message that mentions our number comes in, and the observation phase holds the answer', { timeout: 30_000 }, async () => {
-    const groups = await poll(() => ctx.admin.ok('GET', `/projects/${project.id}/groups?kind=group`), (l) => l.items?.length >= 2,
-      { timeout: 20_000, what: 'the groups synced' });
+  test('group talk stays out; a group message that mentions our number comes in, and the observation phase holds the answer', { timeout: 90_000 }, async () => {
+    // Until the observed group is stored: a sync under load may not have reached it yet.
+    const observing = (g) => g.accounts.some((a) => a.account_id === account.id && a.phase === 'observation');
+    const groups = await poll(() => ctx.admin.ok('GET', `/projects/${project.id}/groups?kind=group`), (l) => l.items?.some(observing),
+      { timeout: 60_000, what: 'a group where our number observes, synced' });
     const watching = groups.items.find((g) => g.accounts.some((a) => a.account_id === account.id && a.phase === 'observation'));
     assert.ok(watching, 'a group where our number only observes');
     const before = (await ctx.admin.ok('GET', `/projects/${project.id}/inbox?status=all`)).items.length;
