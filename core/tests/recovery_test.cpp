@@ -273,6 +273,29 @@ TEST_P(FailoverTest, ABannedNumbersQueueMovesToHealthyNumbersAndTheBackupWithAnA
   EXPECT_EQ(d.step(a1), StepResult::idle);
 }
 
+// Before the fix the activated backup kept role 'backup': new campaigns left it out and its next
+// reconnect sent it back to standby, so a failover quietly undid itself.
+TEST_P(FailoverTest, TheActivatedBackupBecomesAProductionNumberThatStaysActiveAcrossAReconnect) {
+  int64_t backup = account("+919800000009", "backup", "standby");
+  Failover f(*db, clock, *accounts, *alerts);
+  accounts->set_loss_listener(&f);
+  accounts->on_engine_event(a1, "account.disconnected", {{"reason", "TOS_BLOCK"}});
+  auto columns = [&] { return db->read([&](store::Conn& c) { auto r = c.run("account-columns", {backup}); return json{{"role", r[0].str("role")}, {"status", r[0].str("status")}}; }); };
+  EXPECT_EQ(columns(), (json{{"role", "production"}, {"status", "active"}}));
+  auto eligible = db->read([&](store::Conn& c) { return c.run("campaign-accounts-eligible", {pid}); });
+  bool found = false;
+  for (size_t i = 0; i < eligible.size(); ++i) found = found || eligible[i].i64("id") == backup;
+  EXPECT_TRUE(found) << "new campaigns may plan on the activated backup";
+  // Its session is lost and given up (seed 1.2: retries at 30, 60, 120 s, given up after 240 s), then linked again.
+  accounts->on_engine_event(backup, "account.disconnected", {{"reason", "NAVIGATION"}});
+  for (int wait : {30, 60, 120, 240, 480}) {
+    clock.advance(std::chrono::seconds(wait));
+    accounts->tick();
+  }
+  accounts->on_engine_event(backup, "account.ready", {{"phone", "+919800000009"}});
+  EXPECT_EQ(columns(), (json{{"role", "production"}, {"status", "active"}}));
+}
+
 TEST(FailoverMessage, SaysWhatHappenedInWords) {
   FailoverReport r;
   r.moved = 42;

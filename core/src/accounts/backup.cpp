@@ -27,10 +27,15 @@ std::optional<ActivatedBackup> AccountService::activate_backup(int64_t pid, cons
       if (r.empty()) return std::nullopt;
       Account a = load(c, r[0].i64("id"));
       std::string reason = "activated to replace " + replaced_phone + " (" + why + ")";
+      // The backup becomes a production number, not a backup that happens to be active: a backup role
+      // would keep it out of new campaigns (campaign-accounts-eligible takes production and warm-up
+      // numbers) and send it back to standby on its next reconnect (status_for_role), undoing the
+      // failover without a word.
+      c.run("account-update-settings", {a.id, a.label, std::string(account_role_name(AccountRole::production)), a.daily_limit, now});
       set_status(c, a, AccountStatus::active, reason);
       audit(c, now, pid, {0, ""}, "account.status_changed", "account:" + std::to_string(a.id),
-            {{"status", status_name(a.status)}, {"phone", a.phone}},
-            {{"status", "active"}, {"phone", a.phone}, {"reason", reason}});
+            {{"status", status_name(a.status)}, {"role", "backup"}, {"phone", a.phone}},
+            {{"status", "active"}, {"role", "production"}, {"phone", a.phone}, {"reason", reason}});
       return ActivatedBackup{a.id, a.phone};
   });
   if (out) {
