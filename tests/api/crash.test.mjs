@@ -5,8 +5,8 @@
 // made unknown reconciled (found in the chat → sent; surely absent → sent again once) or left for
 // review. Sends take 400 ms (SANGAM_SIM_SEND_MS at 50x), carried half-way, so a kill lands before the
 // network has the message or after it, both cases recovered.
-// The rows are inserted into the outbox directly (lib/outbox.mjs); once the campaigns API exists
-// this test should launch a campaign instead.
+// The messages are a direct campaign to 30 opted-in contacts over the two numbers, launched through the
+// API and planned within the next minute (lib/campaign.mjs), so the kills land mid-campaign.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -15,10 +15,13 @@ import { newProject, login } from './lib/client.mjs';
 import { connectWs } from './lib/ws.mjs';
 import { ACCOUNT_ENV, createAccount, waitConnector, poll, linkSim, sleep } from './lib/accounts.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './lib/server.mjs';
-import { enqueue, outboxRows, carried, sql } from './lib/outbox.mjs';
+import { outboxRows, carried, sql } from './lib/outbox.mjs';
+import { importOptedIn, launchWithinAMinute } from './lib/campaign.mjs';
 
 const ROUNDS = 5;
-const PER_ACCOUNT = 15;
+// 24 messages in all: the ban model allows 30 to non-contacts a day and 20 identical bodies an hour (the
+// body names each farmer, so none is identical); SANGAM_SIM_SPEED 50 makes its hour 72 s here.
+const PER_ACCOUNT = 12;
 const LEDGER = 'sim-network.jsonl';  // relative: the connector runs in the server's data dir
 
 describeBackends('crash: kill -9 of sangam and of the connector mid-sending', (ctx) => {
@@ -34,12 +37,13 @@ describeBackends('crash: kill -9 of sangam and of the connector mid-sending', (c
       accounts.push(account);
     }
     ws.close();
-    for (const [n, a] of accounts.entries()) {
-      const rows = Array.from({ length: PER_ACCOUNT }, (_, i) => ({
-        target: `91970${n}${String(100000 + i).slice(1)}@c.us`, text: `Crash round message ${n}-${i}: winter feed tips`,
-      }));
-      await enqueue(ctx.server, { projectId: project.id, accountId: a.id, rows, tag: 'crash' });
-    }
+    await importOptedIn(owner, project.id, Array.from({ length: 2 * PER_ACCOUNT }, (_, i) => ({
+      phone: `+9197010${String(100000 + i).slice(1)}`, name: `Farmer ${i + 1}`,
+    })));
+    const campaign = await launchWithinAMinute(owner, project.id, {
+      accountIds: accounts.map((a) => a.id), body: 'Vanakkam {{name}}, winter feed tips for your layers are ready at the depot.',
+    });
+    assert.equal(campaign.progress.planned, 2 * PER_ACCOUNT);
 
     const kills = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -85,5 +89,9 @@ describeBackends('crash: kill -9 of sangam and of the connector mid-sending', (c
     const reconciled = rows.filter((r) => /after an unknown outcome/.test(r.reason ?? '')).length;
     t.diagnostic(`${rows.length} rows, ${net.length} carried, ${reconciled} reconciled after a crash`);
     assert.equal(rows.length, 2 * PER_ACCOUNT);
+    // The campaign saw it the same way: every message sent (the simulator answers every reconcile).
+    const finished = await poll(() => owner.ok('GET', `/projects/${project.id}/campaigns/${campaign.id}`), (c) => c.status === 'completed',
+      { timeout: 30_000, interval: 300, what: 'the campaign completed' });
+    assert.equal(finished.progress.sent, rows.filter((r) => r.status === 'sent').length, JSON.stringify(finished.progress));
   });
 }, { env: { ...ACCOUNT_ENV, SANGAM_TEST_RELAXED_POLICY: '1', SANGAM_SIM_LEDGER: LEDGER, SANGAM_SIM_SEND_MS: '20000' } });

@@ -1,6 +1,6 @@
-// Direct access to a test server's outbox (issue 8 crash and ban-model tests), through the sqlite3 /
-// psql command-line clients: rows are enqueued as the planner will enqueue them, until the campaigns
-// API exists (then the tests should launch campaigns instead), and read back for the assertions.
+// Direct reads of a test server's outbox (issue 8 crash and ban-model tests), through the sqlite3 /
+// psql command-line clients: the rows a campaign planned, with the columns the API does not show
+// (reconcile attempts, the claim), read back for the assertions.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
@@ -18,22 +18,6 @@ export async function sql(server, query) {
   const db = path.join(server.dataDir, 'sangam.db');
   const { stdout } = await execFileP('sqlite3', ['-json', '-cmd', '.timeout 10000', db, query], { timeout: 30_000 });
   return stdout.trim() ? JSON.parse(stdout) : [];
-}
-
-const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
-
-/**
- * Inserts outbox rows for an account: rows = [{target, text, priority?, kind?}], due now. Returns
- * their idempotency keys in order.
- */
-export async function enqueue(server, { projectId, accountId, rows, tag }) {
-  const now = Date.now();
-  const keys = rows.map((_, i) => `${tag}-${accountId}-${i}-${now}`);
-  const values = rows.map((r, i) => `(${projectId}, ${accountId}, ${q(r.target)}, NULL, ${q(r.kind ?? 'reply')}, ${q(JSON.stringify({ text: r.text }))}, ` +
-    `${r.priority ?? 1}, ${now}, ${q(keys[i])}, NULL, ${now}, ${now})`).join(', ');
-  await sql(server, `INSERT INTO outbox (project_id, account_id, target, contact_id, kind, content, priority, planned_at, ` +
-    `idempotency_key, campaign_id, created_at, updated_at) VALUES ${values}`);
-  return keys;
 }
 
 /** Every outbox row of a project: id, account_id, target, status, reason, wa_message_id, text. */
