@@ -134,6 +134,25 @@ int64_t id_of(const json& j) { return j["id"].get<int64_t>(); }
 
 }  // namespace
 
+// A channel has no engagement phase: before the fix a channel our number administers was left out
+// as "not in its value-posts phase", in words about groups.
+TEST_P(CampaignsTest, ChannelPostsGoToChannelsOurNumberAdministersWhateverThePhase) {
+  db->write([&](store::Conn& c) {
+    const std::string p = std::to_string(pid);
+    c.exec_script("INSERT INTO groups (id, project_id, wa_id, kind, name, created_at) VALUES (200, " + p +
+                  ", '120363000000000200@newsletter', 'channel', 'PoultryCare Tips', 0), (201, " + p +
+                  ", '120363000000000201@newsletter', 'channel', 'Feed Prices', 0)");
+    c.exec_script("INSERT INTO group_accounts (group_id, account_id, project_id, is_admin, phase, phase_since, joined_at, last_seen_at) VALUES "
+                  "(200, " + std::to_string(acc[0]) + ", " + p + ", 1, 'observation', 0, 0, 0), (201, " + std::to_string(acc[1]) + ", " + p +
+                  ", 0, 'observation', 0, 0, 0)");
+  });
+  json p = svc->estimate(pid, group_campaign({{"kind", "channel_post"}}));
+  EXPECT_EQ(p["targets"]["selected"], 1) << p.dump();
+  auto ex = excluded(p);
+  EXPECT_EQ(ex.count("not_value_phase"), 0u) << p.dump();
+  EXPECT_EQ(ex["admin_only"], 1) << "the channel we only follow";
+}
+
 TEST_P(CampaignsTest, DirectTargetingReachesOnlyOptedInOrEngagedContactsAndCountsTheRestByReason) {
   json p = svc->estimate(pid, direct_campaign());
   EXPECT_EQ(p["targets"]["selected"], 3);

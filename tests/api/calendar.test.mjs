@@ -76,6 +76,9 @@ describeBackends('calendar', (ctx) => {
     const first = occ[0];
     assert.equal(first.status, 'planned');
     assert.equal(first.messages.queued, 2, JSON.stringify(first));
+    // The card shows the post as a group gets it: a variant picked and the group's name filled in.
+    assert.ok(first.sample && [ours.name, theirs.name].includes(first.sample.group), JSON.stringify(first.sample));
+    assert.match(first.sample.text, new RegExp(`^Tip for ${first.sample.group.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (clean|rinse) the water lines every week\\.$`));
     assert.ok(occ.some((o) => o.excluded.some((x) => x.reason === 'weekly_cap')), 'the cap left some out');
 
     // Move it (the keyboard way: a date and a time) and edit its text.
@@ -88,6 +91,7 @@ describeBackends('calendar', (ctx) => {
     const edited = await ctx.admin.ok('PATCH', `/projects/${pid}/calendar/occurrences/${first.id}`, { body: 'Vaccination day in {{group}}' });
     assert.equal(edited.body, 'Vaccination day in {{group}}');
     assert.equal(edited.edited, true);
+    assert.equal(edited.sample.text, `Vaccination day in ${edited.sample.group}`);
     // Bad moves change nothing.
     assertError(await ctx.admin.patch(`/projects/${pid}/calendar/occurrences/${first.id}`, { date: '2020-01-01' }), 400, 'validation_failed', 'date');
     assertError(await ctx.admin.patch(`/projects/${pid}/calendar/occurrences/${first.id}`, { time: '25:00' }), 400, 'validation_failed', 'time');

@@ -261,6 +261,16 @@ std::string shown_status(const store::Row& r) {
   return "nothing_to_send";
 }
 
+// The post as its first group gets it (the card would otherwise show the raw {a|b} and {{group}}).
+json sample_json(const store::Row& r) {
+  json content = parse_or(r.opt_str("sample_content"), json(nullptr));
+  if (!content.is_object()) return nullptr;
+  std::string text = content.value("text", "");
+  if (text.empty() && content.contains("poll")) text = content["poll"].value("question", "");
+  if (text.empty()) return nullptr;
+  return {{"text", text}, {"group", r.is_null("sample_group") ? json(nullptr) : json(r.str("sample_group"))}};
+}
+
 json row_json(const store::Row& r, const std::string& tz) {
   safety::LocalTime lt = safety::local_time(tz, r.i64("planned_at"));
   return {{"id", r.i64("id")},
@@ -274,6 +284,7 @@ json row_json(const store::Row& r, const std::string& tz) {
           {"status", shown_status(r)},
           {"body", r.is_null("body") ? r.str("entry_body") : r.str("body")},
           {"edited", !r.is_null("body")},
+          {"sample", sample_json(r)},
           {"messages", {{"queued", r.i64("queued")}, {"sent", r.i64("sent")}, {"skipped", r.i64("skipped")}, {"failed", r.i64("failed")}}},
           {"excluded", parse_or(r.opt_str("excluded"), json::array())}};
 }

@@ -454,9 +454,12 @@ Resolution resolve(store::Conn& c, const Project& p, const Spec& s, int64_t now,
     rec.group_id = gid;
     rec.chat = row.str("wa_id");
     rec.name = row.str("name");
+    // A channel is ours to broadcast on: it has no conversation to earn a place in, so no engagement
+    // phase (the dispatcher's send-time phase gate is for group chats only); only its admins post.
+    const bool channel = s.kind == "channel_post";
     bool any_value = false, any_admin = false;
     for (auto& [aid, phase, admin] : mine) {
-      if (phase != "value") continue;
+      if (!channel && phase != "value") continue;
       any_value = true;
       if (admin_needed && !admin) continue;
       any_admin = true;

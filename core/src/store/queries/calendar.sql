@@ -50,7 +50,12 @@ SELECT o.id, o.entry_id, o.slot_day, o.planned_at, o.status, o.body, o.excluded,
        (SELECT COUNT(*) FROM outbox x WHERE x.calendar_occurrence_id = o.id AND x.status = 'queued') AS queued,
        (SELECT COUNT(*) FROM outbox x WHERE x.calendar_occurrence_id = o.id AND x.status IN ('claimed', 'sent')) AS sent,
        (SELECT COUNT(*) FROM outbox x WHERE x.calendar_occurrence_id = o.id AND x.status IN ('skipped', 'cancelled')) AS skipped,
-       (SELECT COUNT(*) FROM outbox x WHERE x.calendar_occurrence_id = o.id AND x.status IN ('failed', 'refused', 'unknown')) AS failed
+       (SELECT COUNT(*) FROM outbox x WHERE x.calendar_occurrence_id = o.id AND x.status IN ('failed', 'refused', 'unknown')) AS failed,
+       -- The text as one group gets it (spintax picked, variables filled): what the card shows.
+       (SELECT x.content FROM outbox x WHERE x.calendar_occurrence_id = o.id AND x.status NOT IN ('skipped', 'cancelled')
+        ORDER BY x.id LIMIT 1) AS sample_content,
+       (SELECT g.name FROM outbox x JOIN groups g ON g.id = x.group_id
+        WHERE x.calendar_occurrence_id = o.id AND x.status NOT IN ('skipped', 'cancelled') ORDER BY x.id LIMIT 1) AS sample_group
 FROM calendar_occurrences o JOIN calendar_entries e ON e.id = o.entry_id
 WHERE o.project_id = $1 AND o.planned_at >= $2 AND o.planned_at < $3
 ORDER BY o.planned_at, o.id;

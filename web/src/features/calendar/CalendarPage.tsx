@@ -199,7 +199,13 @@ function OccurrenceCard({ o, manage, onEdit, onSkip }: { o: Occurrence; manage: 
         {o.messages.skipped > 0 && ` · ${o.messages.skipped} left out`}
         {o.edited && ' · edited'}
       </div>
-      <p className="calendar-post-body">{o.body}</p>
+      {o.sample ? (
+        <p className="calendar-post-body" title={`${o.sample.group ? `As ${o.sample.group} gets it. ` : ''}Written as: ${o.body}`}>
+          {o.sample.text}
+        </p>
+      ) : (
+        <p className="calendar-post-body">{o.body}</p>
+      )}
       {o.excluded.length > 0 && (
         <ul className="calendar-excluded">
           {o.excluded.map((x) => (

@@ -29,6 +29,8 @@ export interface Occurrence {
   status: 'planned' | 'sent' | 'skipped' | 'failed' | 'nothing_to_send';
   body: string;
   edited: boolean;
+  /** The post as its first group gets it (spintax picked, variables filled); null before it is planned. */
+  sample: { text: string; group: string | null } | null;
   messages: { queued: number; sent: number; skipped: number; failed: number };
   excluded: { reason: string; count: number; message: string }[];
 }
