@@ -242,6 +242,34 @@ TEST_P(ContactsTest, ErasureKeepsOnlyTheHashAndTheNumberComesBackUnmessageable) 
   EXPECT_FALSE(base->messageable_one_to_one(pid, back["id"]).allowed);
 }
 
+// Before the fix a queued campaign message to an erased contact stayed queued with contact_id NULL:
+// the send-time consent gate asks about the contact, so it would have gone out to a suppressed number.
+TEST_P(ContactsTest, ErasureCancelsWhatWaitsForThemAndKeepsNoTextWrittenForThem) {
+  base->import_members(pid, 100, 1, {by_phone("919800000072", "Meena")}, clock.now_ms());
+  json c = contact_by_phone("+919800000072");
+  base->record_consent(pid, c["id"], "opted_in", {{"form", "web"}}, "user:1");
+  int64_t now = clock.now_ms();
+  db->write([&](store::Conn& cn) {
+    for (std::string k : {"erase-queued", "erase-sent"})
+      cn.run("outbox-insert", {pid, nullptr, std::string("919800000072@c.us"), c["id"].get<int64_t>(), std::string("campaign"),
+                               json{{"text", "Vanakkam Meena, the feed offer is on"}}.dump(), int64_t(2), now, k});
+    cn.exec_script("UPDATE outbox SET status = 'sent' WHERE idempotency_key = 'erase-sent'");
+  });
+  base->erase(pid, c["id"], "user:1");
+  auto rows = db->read([&](store::Conn& cn) {
+    return cn.run_text("SELECT idempotency_key, status, reason, content, contact_id FROM outbox ORDER BY idempotency_key");
+  });
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].str("idempotency_key"), "erase-queued");
+  EXPECT_EQ(rows[0].str("status"), "cancelled");
+  EXPECT_EQ(rows[0].opt_str("reason").value_or(""), "the contact was erased");
+  EXPECT_EQ(rows[1].str("status"), "sent");  // what happened stays known (at most once), without the words
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].str("content").find("Meena"), std::string::npos);
+    EXPECT_TRUE(rows[i].is_null("contact_id"));
+  }
+}
+
 TEST_P(ContactsTest, OptOutWordsAreConfigurablePerProject) {
   EXPECT_EQ(test::code_of([&] { base->set_opt_out_settings(pid, {{"keywords", {"basta", "!!!"}}}); }), ErrorCode::validation_failed);
   base->set_opt_out_settings(pid, {{"keywords", {"basta"}}, {"confirmation", "Ciao"}});

@@ -136,6 +136,15 @@ DELETE FROM conversations WHERE project_id = $1 AND contact_id = $2 AND kind = '
 DELETE FROM conversation_messages
 WHERE project_id = $1 AND direction = 'in' AND (author = $2 OR author = $3);
 
+-- name: contact-erase-outbox
+-- Erasure reaches the queue: what waits for them is cancelled (after the contact row goes, contact_id
+-- is NULL and the send-time consent gate, which asks about the contact, would have nothing to ask), and
+-- no row keeps the text written for them (their name). A row in flight (claimed) gets its outcome.
+UPDATE outbox SET status = CASE WHEN status IN ('queued', 'unknown') THEN 'cancelled' ELSE status END,
+       reason = CASE WHEN status IN ('queued', 'unknown') THEN 'the contact was erased' ELSE reason END,
+       content = '{}', updated_at = $3
+WHERE project_id = $1 AND contact_id = $2 AND status <> 'claimed';
+
 -- name: contact-delete
 DELETE FROM contacts WHERE project_id = $1 AND id = $2;
 
