@@ -60,7 +60,11 @@ class CampaignLinksTest : public test::BothBackends {
     log = std::make_unique<analytics::EventLog>(*db, clock, bus, o);
     links = std::make_unique<analytics::LinkService>(*db, clock, *log, "https://go.example.com", std::vector<unsigned char>(32, 3));
     svc = std::make_unique<CampaignService>(*db, clock, bus, nullptr);
-    svc->set_link_rewriter([this](store::Conn& c, int64_t p, int64_t cid, bool direct) { return links->campaign_links(c, p, cid, direct); });
+    svc->set_link_rewriter([this](store::Conn& c, int64_t p, int64_t cid, bool direct) {
+      auto l = links->launch_links(c, p, cid, direct);
+      return campaigns::CampaignService::LinkRewriter{[l](const std::string& t, int64_t k, int64_t g) { return l->rewrite(t, k, g); },
+                                                      [l](store::Conn& conn) { l->save(conn); }};
+    });
     admin.id = 1;
     admin.email = "owner@example.com";
   }
