@@ -187,3 +187,37 @@ TEST_P(CampaignLinksTest, AGroupPostHasOneLinkPerPostAndItsClicksCountForThatGro
   EXPECT_EQ(rollup_clicks("group", 101), 1);
   EXPECT_EQ(rollup_clicks("campaign", cid), 4);
 }
+
+namespace {
+
+// The launch makes its links without the Conn while the rows stream (LinkService::launch_links):
+// the row it saves afterwards is the one shorten() makes for (campaign, URL), its codes are the
+// recipient codes of that row, and a later launch_links of the campaign reuses the row.
+TEST_P(CampaignLinksTest, LaunchLinksSaveTheRowShortenWouldMakeAndReuseIt) {
+  int64_t cid = svc->create(admin, pid, {{"name", "Offer"}, {"kind", "direct"}, {"body", "x"}})["id"].get<int64_t>();
+  const std::string url = "https://poultrycare.example/offer?x=1";
+  std::string text;
+  db->write([&](store::Conn& c) {
+    auto l = links->launch_links(c, pid, cid, true);
+    text = l->rewrite("Offer: " + url + ". Again " + url + " and go.example.com/r/keep", 500, 0);
+    l->save(c);
+  });
+  ASSERT_EQ(link_rows(), 1);
+  std::string again = links->shorten({pid, cid, std::nullopt, std::nullopt, std::nullopt, "campaign:" + std::to_string(cid), url, {{"utm_medium", "direct"}}});
+  EXPECT_EQ(link_rows(), 1);  // shorten() found the launch's row
+  std::string row_code = again.substr(again.rfind('/') + 1);
+  std::string mine = "https://go.example.com/r/" + analytics::RecipientCodes(std::vector<unsigned char>(32, 3)).make({row_code, 'c', 500});
+  EXPECT_EQ(text, "Offer: " + mine + ". Again " + mine + " and go.example.com/r/keep");
+  auto out = links->follow(code_in(text), kChrome, "GET");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->location.rfind(url + "&utm_", 0), 0u) << out->location;
+
+  db->write([&](store::Conn& c) {
+    auto l = links->launch_links(c, pid, cid, true);
+    EXPECT_EQ(l->rewrite(url, 501, 0).find(row_code), 25u);  // https://go.example.com/r/ + the same row's code
+    l->save(c);
+  });
+  EXPECT_EQ(link_rows(), 1);
+}
+
+}  // namespace
