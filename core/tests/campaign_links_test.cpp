@@ -4,6 +4,7 @@
 // group), campaign and account; a preview fetch is not a click; a tampered code finds nothing.
 #include "analytics/event_log.hpp"
 #include "analytics/link_service.hpp"
+#include "campaigns/campaign_plan.hpp"
 #include "campaigns/campaign_service.hpp"
 #include "campaigns/dispatcher.hpp"
 #include "projects/project.hpp"
@@ -218,6 +219,44 @@ TEST_P(CampaignLinksTest, LaunchLinksSaveTheRowShortenWouldMakeAndReuseIt) {
     l->save(c);
   });
   EXPECT_EQ(link_rows(), 1);
+}
+
+}  // namespace
+
+namespace {
+
+// A launch bigger than one chunk (LaunchRowSource::kChunkRows) renders on the second thread while its
+// rows stream: every contact still gets one row with its own signed link, in one transaction.
+TEST_P(CampaignLinksTest, ALaunchOfManyChunksGivesEveryContactItsOwnRowAndLink) {
+  const int n = 2 * static_cast<int>(LaunchRowSource::kChunkRows) + 100;
+  db->write([&](store::Conn& c) {
+    std::string series = GetParam() == store::Backend::postgres
+                             ? "SELECT g AS i FROM generate_series(1, $2::bigint) g"
+                             : "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $2) SELECT i FROM s";
+    c.run_text("INSERT INTO contacts (id, project_id, phone, name, consent, source, created_at, updated_at) SELECT 1000 + i, $1, "
+               "'+9197' || (10000000 + i), 'Asha ' || i, 'opted_in', 'api', 0, 0 FROM (" + series + ") q",
+               {pid, int64_t(n)});
+  });
+  int64_t cid = svc->create(admin, pid, {{"name", "Big"}, {"kind", "direct"},
+                                         {"body", "{Hi|Hello} {{first_name}}, the offer: https://poultrycare.example/offer"},
+                                         {"targeting", {{"contacts", {{"filter", json::object()}}}}},
+                                         {"schedule", {{"start_date", "2026-11-24"}}}})["id"].get<int64_t>();
+  svc->launch(admin, pid, cid);
+  auto rows = db->read([&](store::Conn& c) {
+    return c.run_text("SELECT contact_id, content, idempotency_key, status FROM outbox WHERE campaign_id = $1 ORDER BY contact_id", {cid});
+  });
+  ASSERT_EQ(rows.size(), size_t(n + 2));  // the fixture's two contacts and the n new ones
+  EXPECT_EQ(link_rows(), 1);
+  analytics::RecipientCodes codes(std::vector<unsigned char>(32, 3));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    int64_t contact = rows[i].i64("contact_id");
+    ASSERT_EQ(rows[i].str("idempotency_key"), "campaign:" + std::to_string(cid) + ":c" + std::to_string(contact));
+    ASSERT_EQ(rows[i].str("status"), "queued");
+    std::string text = json::parse(rows[i].str("content"))["text"].get<std::string>();
+    auto who = codes.parse(code_in(text));
+    ASSERT_TRUE(who) << text;
+    ASSERT_EQ(who->id, contact) << text;
+  }
 }
 
 }  // namespace
