@@ -4,6 +4,7 @@
 // group), campaign and account; a preview fetch is not a click; a tampered code finds nothing.
 #include "analytics/event_log.hpp"
 #include "analytics/link_service.hpp"
+#include "campaigns/campaign_plan.hpp"
 #include "campaigns/campaign_service.hpp"
 #include "campaigns/dispatcher.hpp"
 #include "projects/project.hpp"
@@ -60,7 +61,11 @@ class CampaignLinksTest : public test::BothBackends {
     log = std::make_unique<analytics::EventLog>(*db, clock, bus, o);
     links = std::make_unique<analytics::LinkService>(*db, clock, *log, "https://go.example.com", std::vector<unsigned char>(32, 3));
     svc = std::make_unique<CampaignService>(*db, clock, bus, nullptr);
-    svc->set_link_rewriter([this](store::Conn& c, int64_t p, int64_t cid, bool direct) { return links->campaign_links(c, p, cid, direct); });
+    svc->set_link_rewriter([this](store::Conn& c, int64_t p, int64_t cid, bool direct) {
+      auto l = links->launch_links(c, p, cid, direct);
+      return campaigns::CampaignService::LinkRewriter{[l](const std::string& t, int64_t k, int64_t g) { return l->rewrite(t, k, g); },
+                                                      [l](store::Conn& conn) { l->save(conn); }};
+    });
     admin.id = 1;
     admin.email = "owner@example.com";
   }
@@ -183,3 +188,75 @@ TEST_P(CampaignLinksTest, AGroupPostHasOneLinkPerPostAndItsClicksCountForThatGro
   EXPECT_EQ(rollup_clicks("group", 101), 1);
   EXPECT_EQ(rollup_clicks("campaign", cid), 4);
 }
+
+namespace {
+
+// The launch makes its links without the Conn while the rows stream (LinkService::launch_links):
+// the row it saves afterwards is the one shorten() makes for (campaign, URL), its codes are the
+// recipient codes of that row, and a later launch_links of the campaign reuses the row.
+TEST_P(CampaignLinksTest, LaunchLinksSaveTheRowShortenWouldMakeAndReuseIt) {
+  int64_t cid = svc->create(admin, pid, {{"name", "Offer"}, {"kind", "direct"}, {"body", "x"}})["id"].get<int64_t>();
+  const std::string url = "https://poultrycare.example/offer?x=1";
+  std::string text;
+  db->write([&](store::Conn& c) {
+    auto l = links->launch_links(c, pid, cid, true);
+    text = l->rewrite("Offer: " + url + ". Again " + url + " and go.example.com/r/keep", 500, 0);
+    l->save(c);
+  });
+  ASSERT_EQ(link_rows(), 1);
+  std::string again = links->shorten({pid, cid, std::nullopt, std::nullopt, std::nullopt, "campaign:" + std::to_string(cid), url, {{"utm_medium", "direct"}}});
+  EXPECT_EQ(link_rows(), 1);  // shorten() found the launch's row
+  std::string row_code = again.substr(again.rfind('/') + 1);
+  std::string mine = "https://go.example.com/r/" + analytics::RecipientCodes(std::vector<unsigned char>(32, 3)).make({row_code, 'c', 500});
+  EXPECT_EQ(text, "Offer: " + mine + ". Again " + mine + " and go.example.com/r/keep");
+  auto out = links->follow(code_in(text), kChrome, "GET");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->location.rfind(url + "&utm_", 0), 0u) << out->location;
+
+  db->write([&](store::Conn& c) {
+    auto l = links->launch_links(c, pid, cid, true);
+    EXPECT_EQ(l->rewrite(url, 501, 0).find(row_code), 25u);  // https://go.example.com/r/ + the same row's code
+    l->save(c);
+  });
+  EXPECT_EQ(link_rows(), 1);
+}
+
+}  // namespace
+
+namespace {
+
+// A launch bigger than one chunk (LaunchRowSource::kChunkRows) renders on the second thread while its
+// rows stream: every contact still gets one row with its own signed link, in one transaction.
+TEST_P(CampaignLinksTest, ALaunchOfManyChunksGivesEveryContactItsOwnRowAndLink) {
+  const int n = 2 * static_cast<int>(LaunchRowSource::kChunkRows) + 100;
+  db->write([&](store::Conn& c) {
+    std::string series = GetParam() == store::Backend::postgres
+                             ? "SELECT g AS i FROM generate_series(1, $2::bigint) g"
+                             : "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $2) SELECT i FROM s";
+    c.run_text("INSERT INTO contacts (id, project_id, phone, name, consent, source, created_at, updated_at) SELECT 1000 + i, $1, "
+               "'+9197' || (10000000 + i), 'Asha ' || i, 'opted_in', 'api', 0, 0 FROM (" + series + ") q",
+               {pid, int64_t(n)});
+  });
+  int64_t cid = svc->create(admin, pid, {{"name", "Big"}, {"kind", "direct"},
+                                         {"body", "{Hi|Hello} {{first_name}}, the offer: https://poultrycare.example/offer"},
+                                         {"targeting", {{"contacts", {{"filter", json::object()}}}}},
+                                         {"schedule", {{"start_date", "2026-11-24"}}}})["id"].get<int64_t>();
+  svc->launch(admin, pid, cid);
+  auto rows = db->read([&](store::Conn& c) {
+    return c.run_text("SELECT contact_id, content, idempotency_key, status FROM outbox WHERE campaign_id = $1 ORDER BY contact_id", {cid});
+  });
+  ASSERT_EQ(rows.size(), size_t(n + 2));  // the fixture's two contacts and the n new ones
+  EXPECT_EQ(link_rows(), 1);
+  analytics::RecipientCodes codes(std::vector<unsigned char>(32, 3));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    int64_t contact = rows[i].i64("contact_id");
+    ASSERT_EQ(rows[i].str("idempotency_key"), "campaign:" + std::to_string(cid) + ":c" + std::to_string(contact));
+    ASSERT_EQ(rows[i].str("status"), "queued");
+    std::string text = json::parse(rows[i].str("content"))["text"].get<std::string>();
+    auto who = codes.parse(code_in(text));
+    ASSERT_TRUE(who) << text;
+    ASSERT_EQ(who->id, contact) << text;
+  }
+}
+
+}  // namespace

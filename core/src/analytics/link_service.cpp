@@ -88,6 +88,51 @@ std::function<std::string(const std::string&, int64_t, int64_t)> LinkService::ca
   };
 }
 
+std::shared_ptr<LinkService::LaunchLinks> LinkService::launch_links(store::Conn& c, int64_t project_id, int64_t campaign_id,
+                                                                      bool direct) {
+  auto l = std::make_shared<LaunchLinks>();
+  l->codes_ = &codes_;
+  l->project_id_ = project_id, l->campaign_id_ = campaign_id, l->direct_ = direct;
+  l->now_ms_ = clock_.now_ms();
+  l->ours_ = public_base() + "/r/";
+  l->key_ = "campaign:" + std::to_string(campaign_id);  // the campaign's rows, one per URL
+  for (const auto& row : c.run("link-find-by-key", {l->key_}).rows)
+    l->existing_.emplace(std::get<std::string>(row[0]), std::get<std::string>(row[1]));
+  return l;
+}
+
+std::string LinkService::LaunchLinks::rewrite(const std::string& text, int64_t contact_id, int64_t group_id) {
+  if (text.find("http") == std::string::npos) return text;
+  return replace_links(text, ours_, [&](const std::string& url) {
+    auto it = urls_.find(url);
+    if (it == urls_.end()) {
+      // What shorten() would make for (campaign key, url): the URL with its UTM parameters.
+      std::map<std::string, std::string> utm = {{"utm_source", "whatsapp"},
+                                                {"utm_medium", direct_ ? "direct" : "group"},
+                                                {"utm_campaign", "campaign-" + std::to_string(campaign_id_)}};
+      Url u;
+      if (auto tracked = with_utm(url, utm)) {
+        if (auto e = existing_.find(*tracked); e != existing_.end()) u.code = e->second;
+        else u.code = new_link_code(), new_rows_.push_back({u.code, *tracked});
+      }
+      it = urls_.emplace(url, std::move(u)).first;
+    }
+    int64_t id = direct_ ? contact_id : group_id;
+    if (it->second.code.empty() || id <= 0) return url;
+    std::string out;
+    out.reserve(ours_.size() + 40);
+    out += ours_;
+    codes_->append(out, it->second.code, direct_ ? 'c' : 'g', id);
+    return out;
+  });
+}
+
+void LinkService::LaunchLinks::save(store::Conn& c) {
+  for (const auto& r : new_rows_)
+    c.run("link-insert", {r.code, project_id_, r.url, campaign_id_, nullptr, nullptr, nullptr, key_, now_ms_});
+  new_rows_.clear();
+}
+
 std::optional<ClickOutcome> LinkService::follow(const std::string& code, const std::string& user_agent,
                                                 const std::string& method) {
   std::optional<RecipientCode> who;

@@ -12,9 +12,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace sangam::analytics {
 
@@ -51,6 +54,38 @@ class LinkService {
   // link: per contact for a direct message, per group for a post. One links row per distinct URL.
   std::function<std::string(const std::string& text, int64_t contact_id, int64_t group_id)> campaign_links(
       store::Conn& c, int64_t project_id, int64_t campaign_id, bool direct);
+  // The links of one campaign's launch when its messages render on a second thread while the launch's
+  // connection streams the outbox rows (campaign_service.cpp launch_impl): rewrite() touches no Conn
+  // (a PostgreSQL connection in a COPY can run nothing else). The campaign's links rows are read up
+  // front; a URL first seen gets its row's code at once (12 random characters, as shorten() makes
+  // them) and save() inserts those rows in the launch's transaction after the outbox rows. Codes,
+  // URLs and rows are the ones campaign_links() makes; only when the row is written moves.
+  class LaunchLinks {
+   public:
+    // Every http(s) link of `text` rewritten into the recipient's short link (one thread at a time).
+    std::string rewrite(const std::string& text, int64_t contact_id, int64_t group_id);
+    // Throws store::DbError (unique_violation) on a code collision (~1 in 10^15 a row): the launch
+    // rolls back, and launching again draws new codes.
+    void save(store::Conn& c);
+
+   private:
+    friend class LinkService;
+    struct Url {
+      std::string code;  // empty: not a link we redirect (left as written)
+    };
+    struct NewRow {
+      std::string code, url;
+    };
+    const RecipientCodes* codes_ = nullptr;
+    int64_t project_id_ = 0, campaign_id_ = 0, now_ms_ = 0;
+    bool direct_ = true;
+    std::string ours_, key_;
+    std::map<std::string, std::string> existing_;  // URL with its UTM → code, read at the start
+    std::unordered_map<std::string, Url> urls_;    // written URL → its row's code
+    std::vector<NewRow> new_rows_;
+  };
+  std::shared_ptr<LaunchLinks> launch_links(store::Conn& c, int64_t project_id, int64_t campaign_id, bool direct);
+
   // nullopt: no such code.
   std::optional<ClickOutcome> follow(const std::string& code, const std::string& user_agent, const std::string& method);
 

@@ -70,14 +70,52 @@ RecipientCodes::RecipientCodes(const std::vector<unsigned char>& secret) {
   sodium_memzero(key, sizeof key);
 }
 
-std::string RecipientCodes::tag(std::string_view body) const {
+uint64_t RecipientCodes::tag_value(std::string_view body) const {
   crypto_auth_hmacsha256_state st = keyed_;
   crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_final(&st, mac);
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = v << 8 | mac[i];
-  return base62(v, kTagLength);
+  return v;
+}
+
+std::string RecipientCodes::tag(std::string_view body) const { return base62(tag_value(body), kTagLength); }
+
+namespace {
+// base62 of v into the end of buf (most significant digit first), at least `width` digits; returns
+// where it starts.
+char* base62_into(char* end, uint64_t v, size_t width) {
+  char* p = end;
+  do {
+    *--p = kAlphabet[v % 62];
+    v /= 62;
+  } while (v);
+  while (static_cast<size_t>(end - p) < width) *--p = kAlphabet[0];
+  return p;
+}
+}  // namespace
+
+void RecipientCodes::append(std::string& out, std::string_view link, char kind, int64_t id) const {
+  // link + kind + base62(id) + base62(tag) on the stack: ≤ 12 + 1 + 11 + 11 bytes (a longer link,
+  // never made by new_link_code, takes the general path).
+  if (link.size() > kCodeLength) {
+    out += make(RecipientCode{std::string(link), kind, id});
+    return;
+  }
+  char body[64];
+  std::memcpy(body, link.data(), link.size());
+  size_t n = link.size();
+  body[n++] = kind;
+  char digits[16];
+  char* d = base62_into(digits + sizeof digits, static_cast<uint64_t>(id), 0);
+  size_t dn = static_cast<size_t>(digits + sizeof digits - d);
+  std::memcpy(body + n, d, dn);
+  n += dn;
+  char tag_digits[16];
+  char* t = base62_into(tag_digits + sizeof tag_digits, tag_value(std::string_view(body, n)), kTagLength);
+  out.append(body, n);
+  out.append(t, static_cast<size_t>(tag_digits + sizeof tag_digits - t));
 }
 
 std::string RecipientCodes::make(const RecipientCode& r) const {

@@ -544,4 +544,121 @@ std::string content_json(const Spec& s, const std::string& text) {
   return c.dump();
 }
 
+namespace {
+// nlohmann's strict UTF-8 rules (Hoehrmann's decoder): no overlong forms, no surrogates, nothing past
+// U+10FFFF.
+bool valid_utf8(std::string_view s) {
+  size_t i = 0, n = s.size();
+  auto cont = [&](size_t k) { return k < n && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80; };
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    unsigned char d = i + 1 < n ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      if (!cont(i + 1)) return false;
+      i += 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      if (!cont(i + 1) || !cont(i + 2)) return false;
+      if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d > 0x9F)) return false;
+      i += 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      if (!cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return false;
+      if ((c == 0xF0 && d < 0x90) || (c == 0xF4 && d > 0x8F)) return false;
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+ContentFrame::ContentFrame(const Spec& s) : spec_(&s), prefix_(content_json(s, "")) {
+  prefix_.resize(prefix_.size() - 2);  // drop the empty text's closing `"}`
+}
+
+void ContentFrame::append(std::string& out, std::string_view text) const {
+  bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii && !valid_utf8(text)) {
+    out += content_json(*spec_, std::string(text));  // throws as it always did
+    return;
+  }
+  static const char* hex = "0123456789abcdef";
+  out += prefix_;
+  size_t from = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text, from, i - from);
+    from = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: out += "\\u00", out += hex[c >> 4], out += hex[c & 15];
+    }
+  }
+  out.append(text, from, std::string_view::npos);
+  out += "\"}";
+}
+
+uint64_t launch_seed(int64_t campaign_id, int64_t target) {
+  return mix64(static_cast<uint64_t>(campaign_id) ^ mix64(static_cast<uint64_t>(target) + 1));
+}
+
+LaunchRowSource::LaunchRowSource(const LaunchRows& rows)
+    : rows_(rows), frame_(rows.s), priority_(priority_of_kind(rows.s.kind)) {}
+
+bool LaunchRowSource::operator()(store::BulkChunk& out) {
+  const auto& msgs = rows_.plan.messages;
+  const auto& skipped = rows_.plan.skipped;
+  size_t end = std::min(next_ + kChunkRows, total());
+  if (next_ >= end) return false;
+  const std::string none;
+  auto key = [&](const Recipient& rc) -> std::string_view {
+    key_.assign("campaign:");
+    key_ += std::to_string(rows_.campaign_id);
+    key_ += rc.contact_id ? ":c" : ":g";
+    key_ += std::to_string(rc.contact_id ? rc.contact_id : rc.group_id);
+    return key_;
+  };
+  for (; next_ < end; ++next_) {
+    bool planned = next_ < msgs.size();
+    int64_t target = planned ? msgs[next_].target : skipped[next_ - msgs.size()].target;
+    const Recipient& rc = rows_.res.recipients[static_cast<size_t>(target)];
+    out.i64(rows_.project_id);
+    if (planned) out.i64(msgs[next_].account);
+    else out.null();
+    out.text(rc.chat);
+    out.opt_i64(rc.contact_id);
+    out.opt_i64(rc.group_id);
+    out.text("campaign");
+    if (planned) {
+      const auto& m = msgs[next_];
+      auto label = rows_.labels.find(m.account);
+      text_ = render_for(rows_.t, rows_.s, rows_.p, rc, label == rows_.labels.end() ? none : label->second, launch_seed(rows_.campaign_id, m.target));
+      if (rows_.rewrite) text_ = rows_.rewrite(text_, rc.contact_id, rc.group_id);
+      size_t at = out.arena().size();
+      frame_.append(out.arena(), text_);
+      out.text_since(at);
+    } else {
+      out.text("{}");
+    }
+    out.i64(priority_);
+    out.i64(planned ? msgs[next_].at_ms : rows_.now_ms);
+    out.text(planned ? "queued" : "skipped");
+    out.text(key(rc));
+    if (planned) out.null();
+    else out.text(excluded_message(skipped[next_ - msgs.size()].reason));
+    out.i64(rows_.campaign_id);
+    out.i64(rows_.now_ms);
+    out.i64(rows_.now_ms);
+  }
+  return true;
+}
+
 }  // namespace sangam::campaigns

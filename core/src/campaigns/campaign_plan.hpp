@@ -6,6 +6,7 @@
 #include "campaigns/schedule.hpp"
 #include "campaigns/template.hpp"
 #include "projects/project.hpp"
+#include "store/bulk_stream.hpp"
 #include "store/db.hpp"
 
 #include <nlohmann/json.hpp>
@@ -85,6 +86,56 @@ std::string render_for(const Template& t, const Spec& s, const Project& p, const
                        uint64_t seed);
 // The outbox's content JSON for a rendered text.
 std::string content_json(const Spec& s, const std::string& text);
+
+// content_json(s, text) without a JSON object per row: nlohmann writes keys in order and "text" sorts
+// after kind, media_id, media_url and poll, so every row's content is one per-launch prefix, the text
+// escaped as nlohmann escapes it, and `"}`. append() gives the same bytes as content_json (tested);
+// a text that is not valid UTF-8 goes through content_json, which refuses it the same way.
+class ContentFrame {
+ public:
+  explicit ContentFrame(const Spec& s);
+  void append(std::string& out, std::string_view text) const;
+
+ private:
+  const Spec* spec_;
+  std::string prefix_;  // {"kind":"text","text":"
+};
+
+// The outbox rows of a launch (outbox-plan-row's 15 columns), chunk by chunk for store::bulk_stream:
+// one 'queued' row per planned message, rendered (spintax + variables, then `rewrite` for the links
+// when set), then one 'skipped' row per target the plan could not place, with its reason. Pure: it
+// touches no Conn, so it may run on the render thread (store::PipelinedChunks).
+struct LaunchRows {
+  const Template& t;
+  const Spec& s;
+  const Project& p;
+  const Resolution& res;
+  const Plan& plan;
+  int64_t project_id = 0, campaign_id = 0, now_ms = 0;
+  std::map<int64_t, std::string> labels;  // account id → what {{account}} says
+  std::function<std::string(const std::string& text, int64_t contact_id, int64_t group_id)> rewrite;  // may be empty
+};
+class LaunchRowSource {
+ public:
+  static constexpr size_t kWidth = 15;
+  // 2,048 rows (~0.5 MB of cells and text) per chunk: big enough that the hand-over between the
+  // threads is rare, small enough that 3 chunks in flight are a few MB rather than the 1.3 GB of a
+  // 1M-row vector of Params.
+  static constexpr size_t kChunkRows = 2048;
+  explicit LaunchRowSource(const LaunchRows& rows);
+  bool operator()(store::BulkChunk& out);
+  size_t total() const { return rows_.plan.messages.size() + rows_.plan.skipped.size(); }
+
+ private:
+  const LaunchRows& rows_;
+  ContentFrame frame_;
+  int64_t priority_;
+  size_t next_ = 0;
+  std::string text_, key_;
+};
+
+// The seed of a launch's spintax for a target: the same variant for the same campaign and target.
+uint64_t launch_seed(int64_t campaign_id, int64_t target);
 
 // Local calendar day ("YYYY-MM-DD" ↔ days since 1970-01-01); nullopt when malformed.
 std::optional<int64_t> parse_day(const std::string& ymd);

@@ -81,9 +81,14 @@ class CampaignService {
   void refresh_progress(int64_t pid, int64_t cid);
 
   // Issue 9 item 3: the launch passes each rendered message through the campaign's link rewriter
-  // (analytics::LinkService::campaign_links), made once per launch in its transaction, so the links
+  // (analytics::LinkService::launch_links), made once per launch in its transaction, so the links
   // of the outbox rows are tracked short links. Unset: links stay as written. Set before tick() runs.
-  using LinkRewriter = std::function<std::string(const std::string& text, int64_t contact_id, int64_t group_id)>;
+  // `rewrite` runs on the launch's render thread while the rows stream, so it must not touch a Conn;
+  // `save` writes what it made (the links rows) in the launch's transaction after the rows.
+  struct LinkRewriter {
+    std::function<std::string(const std::string& text, int64_t contact_id, int64_t group_id)> rewrite;
+    std::function<void(store::Conn&)> save;
+  };
   void set_link_rewriter(std::function<LinkRewriter(store::Conn&, int64_t pid, int64_t cid, bool direct)> f) { links_ = std::move(f); }
   // Issue 9 item 8: called after a campaign completed or was paused (by a person, or by the circuit
   // breaker with its reason), once per transition, outside the transaction: the outgoing webhooks

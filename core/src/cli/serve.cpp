@@ -223,7 +223,9 @@ int run_serve(Config cfg, const ServeOptions& opts) {
   // campaign's links are signed per recipient under a key derived from the install's secret key.
   analytics::LinkService links(*db, clock, analytics_log, cfg.public_url, cfg.secret_key.bytes);
   campaign_service.set_link_rewriter([&links](store::Conn& c, int64_t pid, int64_t cid, bool direct) {
-    return links.campaign_links(c, pid, cid, direct);
+    auto l = links.launch_links(c, pid, cid, direct);
+    return campaigns::CampaignService::LinkRewriter{[l](const std::string& t, int64_t k, int64_t g) { return l->rewrite(t, k, g); },
+                                                    [l](store::Conn& conn) { l->save(conn); }};
   });
   // The demo launches its campaigns before the server listens: a port given up front is their address.
   if (cfg.public_url.empty() && cfg.listen_port) links.set_public_base(url_of(cfg, cfg.listen_port));

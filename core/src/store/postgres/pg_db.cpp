@@ -1,4 +1,5 @@
 // PostgreSQL backend over libpq: text-format parameters, statements prepared once per connection.
+#include "store/bulk_stream.hpp"
 #include "store/db.hpp"
 #include "store/postgres/pg_listen.hpp"
 
@@ -6,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstring>
 #include <optional>
 #include <unordered_set>
@@ -26,7 +28,7 @@ DbError::Kind classify(const char* sqlstate) {
   return DbError::Kind::other;
 }
 
-class PgConn final : public Conn {
+class PgConn final : public Conn, public BulkStreaming {
  public:
   explicit PgConn(const std::string& url) : pg_(PQconnectdb(url.c_str())) {
     if (PQstatus(pg_) != CONNECTION_OK) {
@@ -78,7 +80,7 @@ class PgConn final : public Conn {
                    "text");
   }
 
-  int64_t bulk(std::string_view name, const std::vector<Params>& rows) override {
+  void start_copy(std::string_view name) {
     const std::string& sql = queries_for(Backend::postgres).get(name);
     PGresult* res = PQexec(pg_, sql.c_str());
     if (PQresultStatus(res) != PGRES_COPY_IN) {
@@ -87,6 +89,91 @@ class PgConn final : public Conn {
       throw DbError(DbError::Kind::other, fmt::format("bulk {}: not a COPY FROM STDIN", name));
     }
     PQclear(res);
+  }
+
+  // The COPY's own result, then the terminating null: the rows written, or the server's error.
+  int64_t finish_copy(std::string_view name) {
+    PGresult* done = PQgetResult(pg_);
+    int64_t n = 0;
+    std::optional<DbError> err;
+    if (PQresultStatus(done) == PGRES_COMMAND_OK) {
+      const char* t = PQcmdTuples(done);
+      n = (t && *t) ? std::strtoll(t, nullptr, 10) : 0;
+    } else {
+      const char* state = PQresultErrorField(done, PG_DIAG_SQLSTATE);
+      std::string msg = PQresultErrorMessage(done);
+      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      err.emplace(classify(state), fmt::format("bulk {}: {}", name, msg));
+    }
+    PQclear(done);
+    while (PGresult* extra = PQgetResult(pg_)) PQclear(extra);
+    if (err) throw *err;
+    return n;
+  }
+
+  static void append_copy_text(std::string& buf, std::string_view s) {
+    size_t from = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      char ch = s[i];
+      const char* esc = ch == '\\' ? "\\\\" : ch == '\t' ? "\\t" : ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : nullptr;
+      if (!esc) continue;
+      buf.append(s, from, i - from);
+      buf.append(esc, 2);
+      from = i + 1;
+    }
+    buf.append(s, from, std::string_view::npos);
+  }
+
+  // BulkStreaming: one COPY for the whole stream, each chunk encoded into one reused buffer and sent
+  // at ~256 KiB. A producer's exception aborts the COPY (PQputCopyEnd with a reason: the server
+  // discards every row of it) before it propagates; the caller's transaction then rolls back.
+  int64_t bulk_stream(std::string_view name, size_t width, const ChunkSource& next, size_t) override {
+    start_copy(name);
+    std::string buf;
+    buf.reserve(1 << 18);
+    bool failed = false;
+    auto flush = [&] {
+      if (!failed && !buf.empty() && PQputCopyData(pg_, buf.data(), static_cast<int>(buf.size())) != 1) failed = true;
+      buf.clear();
+    };
+    BulkChunk chunk(width);
+    try {
+      for (;;) {
+        chunk.clear();
+        if (!next(chunk)) break;
+        if (!chunk.complete()) throw std::logic_error("bulk_stream: a chunk ended inside a row");
+        for (size_t r = 0, rows = chunk.rows(); r < rows; ++r) {
+          for (size_t i = 0; i < width; ++i) {
+            if (i) buf.push_back('\t');
+            const BulkChunk::Cell& c = chunk.cell(r, i);
+            if (c.kind == BulkChunk::Kind::i64) {
+              char num[24];
+              auto end = std::to_chars(num, num + sizeof num, c.i).ptr;
+              buf.append(num, end);
+            } else if (c.kind == BulkChunk::Kind::text) {
+              append_copy_text(buf, chunk.str(c));
+            } else {
+              buf += "\\N";
+            }
+          }
+          buf.push_back('\n');
+          if (buf.size() >= (1 << 18) - 4096) flush();
+        }
+        if (failed) break;
+      }
+    } catch (...) {
+      PQputCopyEnd(pg_, "the rows' producer failed");
+      while (PGresult* r = PQgetResult(pg_)) PQclear(r);
+      throw;
+    }
+    flush();
+    if (failed || PQputCopyEnd(pg_, nullptr) != 1)
+      throw DbError(DbError::Kind::other, fmt::format("bulk {}: {}", name, PQerrorMessage(pg_)));
+    return finish_copy(name);
+  }
+
+  int64_t bulk(std::string_view name, const std::vector<Params>& rows) override {
+    start_copy(name);
     // COPY text format: tab-separated, \N for NULL, backslash escapes. Sent in ~256 KiB chunks: one
     // PQputCopyData per row costs a function call and a buffer check each, per chunk it is a write.
     std::string buf;
@@ -107,23 +194,7 @@ class PgConn final : public Conn {
     flush();
     if (failed || PQputCopyEnd(pg_, nullptr) != 1)
       throw DbError(DbError::Kind::other, fmt::format("bulk {}: {}", name, PQerrorMessage(pg_)));
-    // The COPY's own result, then the terminating null.
-    PGresult* done = PQgetResult(pg_);
-    int64_t n = 0;
-    std::optional<DbError> err;
-    if (PQresultStatus(done) == PGRES_COMMAND_OK) {
-      const char* t = PQcmdTuples(done);
-      n = (t && *t) ? std::strtoll(t, nullptr, 10) : 0;
-    } else {
-      const char* state = PQresultErrorField(done, PG_DIAG_SQLSTATE);
-      std::string msg = PQresultErrorMessage(done);
-      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-      err.emplace(classify(state), fmt::format("bulk {}: {}", name, msg));
-    }
-    PQclear(done);
-    while (PGresult* extra = PQgetResult(pg_)) PQclear(extra);
-    if (err) throw *err;
-    return n;
+    return finish_copy(name);
   }
 
  private:

@@ -88,6 +88,10 @@ SELECT code, project_id, url, campaign_id, contact_id, group_id, account_id, out
 -- The link already made for this message and URL: shortening is idempotent per (outbox key, url).
 SELECT code FROM links WHERE outbox_key = $1 AND url = $2;
 
+-- name: link-find-by-key
+-- A campaign launch's links rows (one per URL) read before its messages render (LinkService::launch_links).
+SELECT url, code FROM links WHERE outbox_key = $1 ORDER BY code;
+
 -- name: lead-secret-get
 SELECT lead_secret, window_days FROM analytics_settings WHERE project_id = $1;
 

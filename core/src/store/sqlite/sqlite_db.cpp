@@ -1,4 +1,5 @@
 // SQLite backend: one connection per pool slot, WAL journal, prepared statements cached per query name.
+#include "store/bulk_stream.hpp"
 #include "store/db.hpp"
 
 #include <sqlite3.h>
@@ -27,7 +28,7 @@ DbError::Kind classify(int extended) {
 // From this many rows a bulk write gets a transaction-sized page cache (SqliteConn::bulk).
 constexpr size_t kBigBulkRows = 20000;
 
-class SqliteConn final : public Conn {
+class SqliteConn final : public Conn, public BulkStreaming {
  public:
   explicit SqliteConn(const std::string& path) {
     int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -67,30 +68,77 @@ class SqliteConn final : public Conn {
     return step(it->second, "text", params);
   }
 
-  int64_t bulk(std::string_view name, const std::vector<Params>& rows) override {
-    sqlite3_stmt* st = statement(name);
-    // A big bulk write (the planner's 1M outbox rows) gets a page cache sized to it for its
-    // transaction: with the default 2 MiB the index pages are evicted and re-read between rows
-    // (docs/performance.md, Campaign planner). ~256 bytes of cache per row, at most 512 MiB; pages
-    // are allocated only as they are touched and given back when the size is restored.
-    std::optional<int64_t> cache_before;
-    if (rows.size() >= kBigBulkRows) {
-      auto r = run_text("PRAGMA cache_size", {});
-      cache_before = r.empty() ? int64_t(-2000) : r[0].i64("cache_size");
-      int64_t kib = std::min<int64_t>(static_cast<int64_t>(rows.size()) / 4, 512 * 1024);
-      exec_script(fmt::format("PRAGMA cache_size = -{}", kib));
+  // A big bulk write (the planner's 1M outbox rows) gets a page cache sized to it for its
+  // transaction: with the default 2 MiB the index pages are evicted and re-read between rows
+  // (docs/performance.md, Campaign planner). ~256 bytes of cache per row, at most 512 MiB; pages
+  // are allocated only as they are touched and given back when the size is restored.
+  struct BigCache {
+    SqliteConn* self;
+    std::optional<int64_t> before;
+    BigCache(SqliteConn* s, size_t rows) : self(s) {
+      if (rows < kBigBulkRows) return;
+      auto r = self->run_text("PRAGMA cache_size", {});
+      before = r.empty() ? int64_t(-2000) : r[0].i64("cache_size");
+      int64_t kib = std::min<int64_t>(static_cast<int64_t>(rows) / 4, 512 * 1024);
+      self->exec_script(fmt::format("PRAGMA cache_size = -{}", kib));
     }
-    struct RestoreCache {
-      SqliteConn* self;
-      std::optional<int64_t>& before;
-      ~RestoreCache() {
-        if (before) try { self->exec_script(fmt::format("PRAGMA cache_size = {}", *before)); } catch (...) {}
-      }
-    } restore{this, cache_before};
-    // $k's bind index, looked up once for the statement instead of once per value.
-    size_t width = rows.empty() ? 0 : rows[0].size();
+    ~BigCache() {
+      if (before) try { self->exec_script(fmt::format("PRAGMA cache_size = {}", *before)); } catch (...) {}
+    }
+  };
+
+  std::vector<int> bind_indexes(sqlite3_stmt* st, size_t width) {
     std::vector<int> idx(width);
     for (size_t i = 0; i < width; ++i) idx[i] = sqlite3_bind_parameter_index(st, fmt::format("${}", i + 1).c_str());
+    return idx;
+  }
+
+  [[noreturn]] void bulk_failed(sqlite3_stmt* st, std::string_view name) {
+    int ext = sqlite3_extended_errcode(db_);
+    std::string msg = sqlite3_errmsg(db_);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    throw DbError(classify(ext), fmt::format("bulk {}: {}", name, msg));
+  }
+
+  // BulkStreaming: each chunk's cells bound straight from its arena (SQLITE_STATIC: the chunk is not
+  // touched until its rows are stepped), no Value or std::string per cell.
+  int64_t bulk_stream(std::string_view name, size_t width, const ChunkSource& next, size_t rows_hint) override {
+    sqlite3_stmt* st = statement(name);
+    BigCache cache(this, rows_hint);
+    std::vector<int> idx = bind_indexes(st, width);
+    BulkChunk chunk(width);
+    int64_t n = 0;
+    for (;;) {
+      chunk.clear();
+      if (!next(chunk)) break;
+      if (!chunk.complete()) throw std::logic_error("bulk_stream: a chunk ended inside a row");
+      const char* arena = chunk.arena().data();
+      for (size_t r = 0, rows = chunk.rows(); r < rows; ++r) {
+        sqlite3_reset(st);
+        for (size_t i = 0; i < width; ++i) {
+          if (!idx[i]) continue;
+          const BulkChunk::Cell& c = chunk.cell(r, i);
+          if (c.kind == BulkChunk::Kind::i64) sqlite3_bind_int64(st, idx[i], c.i);
+          else if (c.kind == BulkChunk::Kind::text) sqlite3_bind_text(st, idx[i], arena + c.off, static_cast<int>(c.len), SQLITE_STATIC);
+          else sqlite3_bind_null(st, idx[i]);
+        }
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) bulk_failed(st, name);
+      }
+      n += static_cast<int64_t>(chunk.rows());
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);  // the bound text pointed into the chunk
+    return n;
+  }
+
+  int64_t bulk(std::string_view name, const std::vector<Params>& rows) override {
+    sqlite3_stmt* st = statement(name);
+    BigCache cache(this, rows.size());
+    // $k's bind index, looked up once for the statement instead of once per value.
+    size_t width = rows.empty() ? 0 : rows[0].size();
+    std::vector<int> idx = bind_indexes(st, width);
     for (const auto& row : rows) {
       sqlite3_reset(st);
       // SQLITE_STATIC: `rows` outlives the step, so SQLite need not copy each string (the content).
@@ -221,6 +269,11 @@ class SqliteDatabase final : public Database {
 }  // namespace
 
 std::unique_ptr<Database> open_sqlite(const std::string& path, size_t max_conns) {
+  // No memory statistics: with them every sqlite3_malloc/free takes and releases a process-wide
+  // mutex, 6 % of the planner's 1M-row insert (perf, pthread_mutex_lock + unlock). Nothing here reads
+  // sqlite3_memory_used. Must come before SQLite initialises; later calls fail harmlessly (MISUSE).
+  static const int memstatus_off = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }();
+  (void)memstatus_off;
   return std::make_unique<SqliteDatabase>(path, max_conns);
 }
 
