@@ -4,6 +4,7 @@
 #include "campaigns/dispatcher.hpp"
 
 #include "projects/project.hpp"
+#include "safety/local_time.hpp"
 #include "support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -235,4 +236,150 @@ TEST_P(DispatcherTest, AGroupMovedBackToObservationGetsItsPlannedPostSkippedWith
   EXPECT_EQ(d.step(aid), StepResult::claimed);
   EXPECT_EQ(row(value_post)["status"], "sent");
   EXPECT_EQ(sender.keys.size(), 2u);
+}
+
+// Migration 0021: the day's usage is a counter row the claim's trigger keeps, read by its key instead
+// of a count over the day's claims. It must equal that count after anything that writes the outbox.
+namespace {
+struct Usage {
+  int64_t counted = -1, counter = -1;
+  std::optional<int64_t> last_claimed_at;
+};
+Usage usage_of(store::Database& db, int64_t account, int64_t now_ms) {
+  int64_t midnight = safety::local_time("Asia/Kolkata", now_ms).midnight_utc_ms;
+  return db.read([&](store::Conn& c) {
+    Usage u;
+    u.counted = c.run("outbox-usage-today", {account, midnight})[0].i64("messages");
+    auto row = c.run("outbox-usage-day", {account, midnight});
+    if (!row.empty()) {
+      u.counter = row[0].i64("usage_messages");
+      u.last_claimed_at = row[0].opt_i64("usage_last_claimed_at");
+    }
+    return u;
+  });
+}
+}  // namespace
+
+TEST_P(DispatcherTest, TheDaysUsageCounterEqualsTheCountUnderFourDispatchersAndSendsThatNeverLeft) {
+  // Replies (8–20 s apart) to 40 chats; the account's daily limit is 10. Every third send surely was
+  // not sent: it goes back to the queue and must leave the count with it.
+  for (int i = 0; i < 40; ++i) queue("9198000" + std::to_string(10000 + i) + "@c.us", 1, std::nullopt, "reply");
+  std::atomic<int> sends{0};
+  class Flaky final : public Sender {
+   public:
+    explicit Flaky(std::atomic<int>& n) : n_(n) {}
+    void send(const SendRequest& req, SendCallback cb) override {
+      bool lost = ++n_ % 3 == 0;
+      cb(SendOutcome{lost ? SendStatus::not_sent : SendStatus::sent, lost ? "" : "wa-" + req.idempotency_key, false, "fake"});
+    }
+    void mark_seen(int64_t, const std::string&, DoneCallback cb) override { if (cb) cb(true, ""); }
+    void typing(int64_t, const std::string&, bool, DoneCallback cb) override { if (cb) cb(true, ""); }
+
+   private:
+    std::atomic<int>& n_;
+  } flaky(sends);
+  std::vector<std::unique_ptr<Dispatcher>> ds;
+  for (int i = 0; i < 4; ++i) {
+    DispatchOptions o;
+    o.node_id = "node-" + std::to_string(i);
+    ds.push_back(std::make_unique<Dispatcher>(*db, flaky, clock, consent(), o));
+  }
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::thread> ts;
+    for (auto& d : ds)
+      ts.emplace_back([&] {
+        for (int tries = 0; tries < 20; ++tries) {
+          try {
+            d->step(aid);
+            break;
+          } catch (const store::DbError& e) {
+            if (e.kind() != store::DbError::Kind::busy) throw;
+          }
+        }
+      });
+    for (auto& t : ts) t.join();
+    Usage u = usage_of(*db, aid, clock.now_ms());
+    ASSERT_EQ(u.counter, u.counted) << "round " << round;
+    ASSERT_LE(u.counted, 10) << "round " << round;
+    clock.advance(std::chrono::seconds(25));
+  }
+  Usage u = usage_of(*db, aid, clock.now_ms());
+  EXPECT_EQ(u.counted, 10);  // the daily limit, reached and held
+  EXPECT_EQ(u.counter, 10);
+  int64_t sent = db->read([&](store::Conn& c) {
+    return c.run_text("SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent'")[0].i64("n");
+  });
+  EXPECT_EQ(sent, 10);
+  EXPECT_GT(sends.load(), 10);  // some sends never left and were tried again
+}
+
+TEST_P(DispatcherTest, TheDaysUsageCounterFollowsRowsLeftByOtherWritersAndGivesThePacingBack) {
+  Dispatcher d(*db, sender, clock, consent());
+  // A reply goes; the next surely was not sent (queued again for 5 minutes later): the pacing gap
+  // starts again from the first.
+  int64_t first_claim = clock.now_ms();
+  queue("919800000011@c.us", 1, std::nullopt, "reply");
+  ASSERT_EQ(d.step(aid), StepResult::claimed);
+  clock.advance(std::chrono::seconds(30));
+  sender.answer = SendStatus::not_sent;
+  int64_t lost = queue("919800000012@c.us", 1, std::nullopt, "reply");
+  ASSERT_EQ(d.step(aid), StepResult::claimed);
+  EXPECT_EQ(row(lost)["status"], "queued");
+  Usage u = usage_of(*db, aid, clock.now_ms());
+  EXPECT_EQ(u.counter, 1);
+  EXPECT_EQ(u.counted, 1);
+  EXPECT_EQ(u.last_claimed_at, first_claim);
+  // An unknown outcome counts (it may have been sent); the inbox's "sent again" cancels it, and a
+  // crashed claim recovered as unknown still counts.
+  sender.answer = SendStatus::unknown;
+  clock.advance(std::chrono::minutes(6));
+  ASSERT_EQ(d.step(aid), StepResult::claimed);
+  EXPECT_EQ(row(lost)["status"], "unknown");
+  EXPECT_EQ(usage_of(*db, aid, clock.now_ms()).counter, 2);
+  db->write([&](store::Conn& c) { c.run("inbox-outbox-mark-resent", {pid, lost, std::string("sent again"), clock.now_ms()}); });
+  u = usage_of(*db, aid, clock.now_ms());
+  EXPECT_EQ(u.counter, 1);
+  EXPECT_EQ(u.counted, 1);
+  sender.hold = true;
+  int64_t held = queue("919800000013@c.us", 1, std::nullopt, "reply");
+  clock.advance(std::chrono::seconds(30));
+  ASSERT_EQ(d.step(aid), StepResult::claimed);
+  clock.advance(std::chrono::minutes(6));
+  EXPECT_EQ(d.recover_stale(), 1);
+  EXPECT_EQ(row(held)["status"], "unknown");
+  EXPECT_EQ(usage_of(*db, aid, clock.now_ms()).counter, 2);
+  // Moved to another number: it leaves this number's count.
+  int64_t other = db->write([&](store::Conn& c) {
+    return c.run("account-insert", {pid, std::string("+919800000002"), std::string("two"), std::string("sim"),
+                                     std::string("production"), int64_t(10), clock.now_ms()})[0].i64("id");
+  });
+  db->write([&](store::Conn& c) {
+    c.run("outbox-move", {held, other, clock.now_ms(), std::string("[]"), std::string("moved"), clock.now_ms()});
+  });
+  u = usage_of(*db, aid, clock.now_ms());
+  EXPECT_EQ(u.counter, 1);
+  EXPECT_EQ(u.counted, 1);
+  EXPECT_EQ(usage_of(*db, other, clock.now_ms()).counted, 0);
+}
+
+TEST_P(DispatcherTest, ANewTimeZoneIsReadAtTheNextDecisionAndItsDayIsCountedFromTheOutbox) {
+  Dispatcher d(*db, sender, clock, consent());
+  queue("919800000011@c.us", 1, std::nullopt, "reply");
+  ASSERT_EQ(d.step(aid), StepResult::claimed);
+  // 05:30 UTC: 11:00 in Kolkata, and 05:30 in UTC, a day that began 5.5 h later than Kolkata's. The
+  // claim above (at 05:30 UTC) is in both days; the decision must count it under the new zone too.
+  db->write([&](store::Conn& c) {
+    c.exec_script("UPDATE projects SET time_zone = 'UTC' WHERE id = " + std::to_string(pid));
+  });
+  // A daily limit of 1 on this account: the claim already made today leaves no room.
+  db->write([&](store::Conn& c) { c.exec_script("UPDATE accounts SET daily_limit = 1 WHERE id = " + std::to_string(aid)); });
+  int64_t next = queue("919800000012@c.us", 1, std::nullopt, "reply");
+  clock.advance(std::chrono::minutes(1));
+  EXPECT_EQ(d.step(aid), StepResult::waiting);
+  EXPECT_EQ(row(next)["reason"], "The number reached today's message limit.");
+  EXPECT_EQ(sender.keys.size(), 1u);
+  int64_t utc_midnight = safety::local_time("UTC", clock.now_ms()).midnight_utc_ms;
+  auto r = db->read([&](store::Conn& c) { return c.run("outbox-usage-day", {aid, utc_midnight}); });
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].i64("usage_messages"), 1);
 }

@@ -85,17 +85,22 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
   std::optional<Claimed> claimed;
   StepResult result = db_.write([&](store::Conn& c) -> StepResult {
     int64_t now = clock_.now_ms();
-    auto arow = c.run("outbox-lock-account", {account_id});  // the account's row, locked for this claim
-    if (arow.empty()) return StepResult::busy;
+    // The account (locked) and its project's calendar; on SQLite in the same statement its latest day
+    // usage row and whether a send is in flight (docs/performance.md, "Dispatcher decision with a
+    // usage counter"). PostgreSQL reads those after the lock, in a statement of its own
+    // (store/postgres/queries.sql, dispatch-lock-account, says why).
+    auto arow = c.run("dispatch-lock-account", {account_id, now});
+    if (arow.empty()) return StepResult::busy;  // no such account, or its project is gone
     Account a = account_from_row(arow[0]);
+    store::Result urow;
+    bool separate_usage = std::find(arow.columns.begin(), arow.columns.end(), "in_flight") == arow.columns.end();
+    if (separate_usage) urow = c.run("dispatch-usage", {account_id, now});
+    store::Row latest = separate_usage ? urow[0] : arow[0];
     auto next = c.run("outbox-next-due", {account_id, now});
     if (next.empty()) return StepResult::idle;
     store::Row row = next[0];
     int64_t id = row.i64("id");
     std::string target = row.str("target"), kind = row.str("kind");
-    auto prow = c.run("project-by-id", {a.project_id});
-    if (prow.empty()) return StepResult::busy;
-    Project p = project_from_row(prow[0]);
 
     // Consent first, at send time: a one-to-one row to a contact who opted out, never engaged, or is
     // suppressed is skipped for good (the one exception: confirming an opt-out, by its kind).
@@ -104,8 +109,7 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
       ConsentVerdict v = consent_ ? consent_(c, a.project_id, *contact) : ConsentVerdict{false, "no consent gate"};
       bool reply = priority_of(row.i64("priority")) == safety::Priority::reply;
       if (!v.allowed && !(reply && v.reason == "no_consent")) {
-        c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms});
-        c.run("outbox-finish", {id, opts_.node_id, std::string("skipped"), nullptr, "consent: " + v.reason, nullptr, now});
+        c.run("outbox-claim-skip", {id, opts_.node_id, now, now + opts_.claim_ttl_ms, "consent: " + v.reason});
         return StepResult::skipped;
       }
     }
@@ -116,32 +120,48 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     if (action_of(target) == safety::Action::group_post) {
       auto ph = c.run("outbox-group-phase", {a.project_id, target, account_id});
       if (auto why = ph.empty() ? std::nullopt : phase_refusal(ph[0].str("phase"), kind)) {
-        c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms});
-        c.run("outbox-finish", {id, opts_.node_id, std::string("skipped"), nullptr, *why, nullptr, now});
+        c.run("outbox-claim-skip", {id, opts_.node_id, now, now + opts_.claim_ttl_ms, *why});
         return StepResult::skipped;
       }
     }
 
-    safety::LocalTime local = safety::local_time(p.time_zone, now);
-    auto usage = c.run("outbox-usage-today", {account_id, local.midnight_utc_ms, now});
+    std::string time_zone;
+    safety::Calendar cal = calendar_of(c, arow[0], a.project_id, time_zone);
+    safety::LocalTime local = safety::local_time(time_zone, now);
+    // The day's usage: the counter row the claims keep (migration 0021). The statement above brought
+    // the account's latest one; when that is not today's (a new local day, a time zone changed, the
+    // day of the upgrade), today's is read by its key, or seeded once from a count of the outbox.
+    store::Result usage_rows;
+    std::optional<store::Row> usage;
+    if (latest.opt_i64("usage_day") == local.midnight_utc_ms) {
+      usage = latest;
+    } else {
+      usage_rows = c.run("outbox-usage-day", {account_id, local.midnight_utc_ms});
+      if (usage_rows.empty()) {
+        auto count = c.run("outbox-usage-today", {account_id, local.midnight_utc_ms});
+        store::Row n = count[0];
+        c.run("outbox-usage-init", {account_id, local.midnight_utc_ms, n.i64("messages"), n.i64("group_posts"),
+                                    n.i64("new_chats"), n.at("last_claimed_at")});
+        usage_rows = c.run("outbox-usage-day", {account_id, local.midnight_utc_ms});
+      }
+      if (!usage_rows.empty()) usage = usage_rows[0];
+    }
     safety::AccountView view;
     view.id = a.id;
     view.role = a.role;
     view.status = a.status;
     view.health = a.health;
     view.warmup_started_ms = a.warmup_started_at;
-    if (!usage.empty()) {
-      auto u = usage[0];
-      view.today.messages = static_cast<int>(u.i64("messages"));
-      view.today.group_posts = static_cast<int>(u.i64("group_posts"));
-      view.today.new_chats = static_cast<int>(u.i64("new_chats"));
-      view.last_send_ms = u.opt_i64("last_claimed_at");
-      view.send_in_flight = u.i64("in_flight") > 0;
+    if (usage) {
+      view.today.messages = static_cast<int>(usage->i64("usage_messages"));
+      view.today.group_posts = static_cast<int>(usage->i64("usage_group_posts"));
+      view.today.new_chats = static_cast<int>(usage->i64("usage_new_chats"));
+      view.last_send_ms = usage->opt_i64("usage_last_claimed_at");
       view.sends_total = view.today.messages;
     }
+    view.send_in_flight = latest.i64("in_flight") > 0;
     safety::Limits limits = opts_.limits;
     limits.messages = static_cast<int>(a.daily_limit);
-    safety::Calendar cal{p.working_hours, p.weekend_factor};
     if (opts_.relaxed_for_sim && a.engine == "sim") {
       // Test only (see DispatchOptions): no limits, no pacing, every hour a working hour.
       limits = safety::Limits{1'000'000, 1'000'000, 1'000'000, 1'000'000, 1'000'000};
@@ -159,7 +179,7 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     }
     if (d.verdict == safety::Verdict::refuse) return StepResult::busy;  // the account cannot send: failover moves its rows
 
-    auto claim = c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms});
+    auto claim = c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms, local.midnight_utc_ms});
     if (claim.affected != 1) return StepResult::busy;
     SendRequest req;
     req.account_id = account_id;
@@ -215,6 +235,28 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     });
   });
   return StepResult::claimed;
+}
+
+safety::Calendar Dispatcher::calendar_of(store::Conn& c, const store::Row& arow, int64_t project_id, std::string& time_zone) {
+  std::string tz = arow.str("project_time_zone"), hours = arow.str("project_working_hours");
+  double weekend = arow.f64("project_weekend_factor");
+  {
+    std::lock_guard g(calendars_mu_);
+    auto it = calendars_.find(project_id);
+    if (it != calendars_.end() && it->second.time_zone == tz && it->second.working_hours == hours &&
+        it->second.weekend_factor == weekend) {
+      time_zone = tz;
+      return it->second.calendar;
+    }
+  }
+  // Changed or not seen yet: parsed the way the project service reads it (project_from_row).
+  auto prow = c.run("project-by-id", {project_id});
+  Project p = prow.empty() ? Project{} : project_from_row(prow[0]);
+  ProjectCalendar pc{tz, hours, weekend, safety::Calendar{p.working_hours, weekend}};
+  time_zone = tz;
+  std::lock_guard g(calendars_mu_);
+  calendars_[project_id] = pc;
+  return pc.calendar;
 }
 
 void Dispatcher::settle(int64_t id, int64_t account_id, const SendOutcome& o, int attempts) {

@@ -9,6 +9,8 @@
 #include "util/clock.hpp"
 
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -70,12 +72,23 @@ class Dispatcher {
 
  private:
   void settle(int64_t id, int64_t account_id, const SendOutcome& o, int attempts);
+  // The project's calendar, parsed once and kept while the row's time zone, working hours and weekend
+  // factor (read with the account's lock, every decision) stay the same: a change shows at the next
+  // decision, in this process and in any other, without a notification.
+  struct ProjectCalendar {
+    std::string time_zone, working_hours;
+    double weekend_factor = 0;
+    safety::Calendar calendar;
+  };
+  safety::Calendar calendar_of(store::Conn& c, const store::Row& account_row, int64_t project_id, std::string& time_zone);
 
   store::Database& db_;
   Sender& sender_;
   const Clock& clock_;
   ConsentCheck consent_;
   DispatchOptions opts_;
+  std::mutex calendars_mu_;
+  std::map<int64_t, ProjectCalendar> calendars_;
 };
 
 }  // namespace sangam::campaigns

@@ -60,15 +60,37 @@ COPY memberships (group_id, contact_id, project_id, account_id, is_admin, first_
 
 -- name: contact-tag-copy
 COPY contact_tags (contact_id, project_id, tag) FROM STDIN;
--- name: outbox-lock-account
--- Serialises the claims of one account across processes: the day's count and the claim are read and
+-- name: dispatch-lock-account
+-- Serialises the claims of one account across processes: the day's usage and the claim are read and
 -- written under this lock, so a daily limit holds however many dispatchers run (READ COMMITTED would
--- let two see the same count). The account's columns (as account-columns) come with the lock: one
--- statement fewer per dispatcher decision.
-SELECT id, project_id, phone, label, engine, role, status, status_reason, health, health_connection,
-       health_delivery, health_behaviour, daily_limit, usage_today, linked_at, last_activity_at, phone_seen_at,
-       warmup_started_at, reconnect_attempts, next_retry_at, last_rtt_ms, connector_id, lease_node, lease_until, created_at, updated_at
-FROM accounts WHERE id = $1 FOR UPDATE;
+-- let two see the same count). With the account's columns (as account-columns), its project's
+-- calendar (time zone, working hours, weekend factor: the dispatcher caches them parsed while they
+-- stay the same). The usage row and the in-flight check are NOT read here but in the next statement
+-- (dispatch-usage): a SELECT … FOR UPDATE that waited for the lock re-reads only the locked row, and
+-- the joined and sub-queried rows would come from the snapshot taken before the wait — the other
+-- dispatcher's claim, committed meanwhile, unseen (two claims in one pacing gap, measured here).
+SELECT a.id, a.project_id, a.phone, a.label, a.engine, a.role, a.status, a.status_reason, a.health,
+       a.health_connection, a.health_delivery, a.health_behaviour, a.daily_limit, a.usage_today, a.linked_at,
+       a.last_activity_at, a.phone_seen_at, a.warmup_started_at, a.reconnect_attempts, a.next_retry_at,
+       a.last_rtt_ms, a.connector_id, a.lease_node, a.lease_until, a.created_at, a.updated_at,
+       p.time_zone AS project_time_zone, p.working_hours AS project_working_hours,
+       p.weekend_factor AS project_weekend_factor,
+       CAST($2 AS BIGINT) AS decided_at  -- the decision's clock, as SQLite's version takes it
+FROM accounts a JOIN projects p ON p.id = a.project_id
+WHERE a.id = $1 FOR UPDATE OF a;
+
+-- name: dispatch-usage
+-- After dispatch-lock-account, in a statement of its own (a fresh snapshot under READ COMMITTED, taken
+-- once the lock is held): the account's latest day usage row (migration 0021; the dispatcher checks
+-- it is today's) and whether a send of it is in flight (a claim not yet expired: a seek in
+-- outbox_in_flight, migration 0021).
+SELECT u.day_start AS usage_day, u.messages AS usage_messages, u.group_posts AS usage_group_posts,
+       u.new_chats AS usage_new_chats, u.last_claimed_at AS usage_last_claimed_at,
+       CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.account_id = $1 AND o.status = 'claimed' AND o.claimed_until > $2)
+            THEN 1 ELSE 0 END AS in_flight
+FROM (SELECT 1) one
+LEFT JOIN account_day_usage u ON u.account_id = $1
+  AND u.day_start = (SELECT MAX(d.day_start) FROM account_day_usage d WHERE d.account_id = $1 AND d.day_start <= $2);
 
 -- name: contacts-by-phones
 -- A CSV chunk's known contacts in one look-up ($2: JSON array of E.164 phones).

@@ -13,17 +13,41 @@ FROM outbox WHERE account_id = $1 AND status = 'queued' AND planned_at <= $2
 ORDER BY priority, planned_at, id LIMIT 1;
 
 -- name: outbox-usage-today
--- What the account has claimed since the local day began (claimed, sent, or maybe sent).
+-- What the account has claimed since the local day began (claimed, sent, or maybe sent), counted.
+-- Since migration 0021 the decision reads this from the day's counter row (account_day_usage); the
+-- count runs once, when that row does not exist yet (the first decision of a local day, the day of
+-- the upgrade, a project whose time zone changed), and seeds it (outbox-usage-init).
 SELECT COUNT(*) AS messages,
        COALESCE(SUM(CASE WHEN target LIKE '%@g.us' THEN 1 ELSE 0 END), 0) AS group_posts,
        COALESCE(SUM(CASE WHEN target LIKE '%@c.us' AND kind <> 'reply' AND kind <> 'opt_out_confirmation' THEN 1 ELSE 0 END), 0) AS new_chats,
-       MAX(claimed_at) AS last_claimed_at,
-       COALESCE(SUM(CASE WHEN status = 'claimed' AND claimed_until > $3 THEN 1 ELSE 0 END), 0) AS in_flight
+       MAX(claimed_at) AS last_claimed_at
 FROM outbox WHERE account_id = $1 AND claimed_at >= $2 AND status IN ('claimed', 'sent', 'unknown');
 
+-- name: outbox-usage-day
+SELECT day_start AS usage_day, messages AS usage_messages, group_posts AS usage_group_posts,
+       new_chats AS usage_new_chats, last_claimed_at AS usage_last_claimed_at
+FROM account_day_usage WHERE account_id = $1 AND day_start = $2;
+
+-- name: outbox-usage-init
+-- Seeds the day's counter with the count (outbox-usage-today), under the account's lock; from here
+-- the outbox's triggers keep it (migration 0021). A row already there (another process seeded it
+-- first) stays as it is.
+INSERT INTO account_day_usage (account_id, day_start, messages, group_posts, new_chats, last_claimed_at)
+VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, day_start) DO NOTHING;
+
 -- name: outbox-claim
+-- $5: the local day the claim counts in (the project's midnight, UTC ms): the trigger
+-- outbox_usage_enter adds it to that day's counter row in this same statement (migration 0021).
 UPDATE outbox SET status = 'claimed', claimed_by = $2, claimed_at = $3, claimed_until = $4,
-       attempts = attempts + 1, updated_at = $3
+       attempts = attempts + 1, updated_at = $3, usage_day = $5
+WHERE id = $1 AND status = 'queued';
+
+-- name: outbox-claim-skip
+-- Refused at send time for good (consent, the group's phase): the row as a claim settled `skipped`
+-- would leave it (claimed_by, claimed_at, an attempt, the reason), in one statement instead of a claim
+-- and a finish; never counted as usage (it never was sent).
+UPDATE outbox SET status = 'skipped', claimed_by = $2, claimed_at = $3, claimed_until = $4,
+       attempts = attempts + 1, reason = $5, wa_message_id = NULL, sent_at = NULL, updated_at = $3
 WHERE id = $1 AND status = 'queued';
 
 -- name: outbox-defer

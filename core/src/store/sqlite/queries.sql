@@ -51,13 +51,27 @@ UPDATE account_sessions SET archive = $2 WHERE id = $1;
 -- Joins of one account are counted and written one at a time; on SQLite BEGIN IMMEDIATE already does it.
 SELECT id FROM accounts WHERE id = $1;
 
--- name: outbox-lock-account
--- BEGIN IMMEDIATE already holds the database's write lock: claims are serialised. The account's
--- columns (as account-columns) come with it: one statement fewer per dispatcher decision.
-SELECT id, project_id, phone, label, engine, role, status, status_reason, health, health_connection,
-       health_delivery, health_behaviour, daily_limit, usage_today, linked_at, last_activity_at, phone_seen_at,
-       warmup_started_at, reconnect_attempts, next_retry_at, last_rtt_ms, connector_id, lease_node, lease_until, created_at, updated_at
-FROM accounts WHERE id = $1;
+-- name: dispatch-lock-account
+-- One statement per decision for everything it reads but the due row (docs/performance.md, "Dispatcher
+-- decision with a usage counter"). BEGIN IMMEDIATE already holds the database's write lock: claims are
+-- serialised. With the account's columns (as account-columns): its project's calendar (the time zone,
+-- working hours and weekend factor the dispatcher caches parsed while they stay the same), its latest
+-- day usage row (migration 0021; the dispatcher checks it is today's) and whether a send of it is in
+-- flight (a claim not yet expired: a seek in outbox_in_flight, migration 0021).
+SELECT a.id, a.project_id, a.phone, a.label, a.engine, a.role, a.status, a.status_reason, a.health,
+       a.health_connection, a.health_delivery, a.health_behaviour, a.daily_limit, a.usage_today, a.linked_at,
+       a.last_activity_at, a.phone_seen_at, a.warmup_started_at, a.reconnect_attempts, a.next_retry_at,
+       a.last_rtt_ms, a.connector_id, a.lease_node, a.lease_until, a.created_at, a.updated_at,
+       p.time_zone AS project_time_zone, p.working_hours AS project_working_hours,
+       p.weekend_factor AS project_weekend_factor,
+       u.day_start AS usage_day, u.messages AS usage_messages, u.group_posts AS usage_group_posts,
+       u.new_chats AS usage_new_chats, u.last_claimed_at AS usage_last_claimed_at,
+       CASE WHEN EXISTS (SELECT 1 FROM outbox o INDEXED BY outbox_in_flight WHERE o.account_id = a.id AND o.status = 'claimed' AND o.claimed_until > $2)
+            THEN 1 ELSE 0 END AS in_flight
+FROM accounts a JOIN projects p ON p.id = a.project_id
+LEFT JOIN account_day_usage u ON u.account_id = a.id
+  AND u.day_start = (SELECT MAX(d.day_start) FROM account_day_usage d WHERE d.account_id = a.id AND d.day_start <= $2)
+WHERE a.id = $1;
 
 -- name: contacts-by-phones
 -- A CSV chunk's known contacts in one look-up ($2: JSON array of E.164 phones).
