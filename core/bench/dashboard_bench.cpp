@@ -20,8 +20,10 @@
 // floor in this run, whatever the machine's load).
 // Run: scripts/with-postgres.sh build/core/bench/sangam_dashboard_bench [--events N] [--contacts N]
 //      [--stages 1000000,3000000,10000000] [--calls 200] [--sqlite-only] [--postgres-only]
+//      --counter-cost alone: what migration 0023's contacts counter costs the contact writers.
 #include "analytics/dashboard.hpp"
 #include "analytics/event_log.hpp"
+#include "contacts/contact_base.hpp"
 #include "safety/local_time.hpp"
 
 #include <fmt/format.h>
@@ -480,6 +482,40 @@ void bench_backend(store::Backend b, const std::string& dir, int64_t contacts, c
   drop(b, where);
 }
 
+// What the contacts counter (migration 0023: an index and the triggers) costs the writers: 100,000
+// contacts by the bulk path and 100,000 group members through ContactBase::import_members, into a
+// schema migrated up to 0022 (without it) and into the full schema, in the same run.
+void bench_counter_cost(store::Backend b, const std::string& dir) {
+  SystemClock clock;
+  NullEventBus bus;
+  const char* name = store::backend_name(b);
+  const int n = 100'000;
+  for (int up_to : {22, 1 << 30}) {
+    std::string where;
+    auto db = fresh(b, dir, up_to == 22 ? "before" : "after", where);
+    store::migrate(*db, clock, up_to);
+    int64_t pid = project(*db);
+    std::vector<store::Params> rows;
+    for (int i = 0; i < n; ++i)
+      rows.push_back({pid, fmt::format("+9197{:08}", i), nullptr, fmt::format("Farmer {}", i), std::string(), nullptr, nullptr,
+                      int64_t(0), 0.0, std::string("unknown"), std::string("csv"), nullptr, kNow, kNow});
+    auto t = Clk::now();
+    db->write([&](store::Conn& c) { c.bulk("contact-copy", rows); });
+    double copy_ms = ms_since(t);
+    std::vector<GroupMember> members;
+    for (int i = 0; i < n; ++i) members.push_back({fmt::format("9196{:08}", i), std::nullopt, fmt::format("Member {}", i), false});
+    ContactBase base(*db, clock, bus);
+    t = Clk::now();
+    base.import_members(pid, 1, 1, members, kNow);
+    double import_ms = ms_since(t);
+    fmt::print("{:<10} {:<32} contact-copy of {} rows {:>7.0f} ms   import_members of {} members {:>7.0f} ms   (load average {:.1f})\n",
+               name, up_to == 22 ? "without the counter (up to 0022)" : "with the counter (0023)", n, copy_ms, n, import_ms,
+               load_average());
+    db.reset();
+    drop(b, where);
+  }
+}
+
 std::vector<int64_t> parse_stages(const std::string& s, int64_t events) {
   std::vector<int64_t> out;
   std::stringstream in(s);
@@ -499,7 +535,7 @@ int main(int argc, char** argv) {
   int64_t events = 10'000'000, contacts = 1'000'000;
   int calls = 200;
   std::string stages = "1000000,3000000";
-  bool sqlite = true, postgres = std::getenv("SANGAM_TEST_DATABASE_URL") != nullptr;
+  bool counter_cost = false, sqlite = true, postgres = std::getenv("SANGAM_TEST_DATABASE_URL") != nullptr;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -509,11 +545,18 @@ int main(int argc, char** argv) {
     else if (a == "--calls") calls = std::stoi(value());
     else if (a == "--sqlite-only") postgres = false;
     else if (a == "--postgres-only") sqlite = false;
+    else if (a == "--counter-cost") counter_cost = true;
   }
   auto dir = std::filesystem::temp_directory_path() / ("sangam-dashboard-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   fmt::print("dashboard bench: {} contacts, stages {} events, {} calls per query; load average {:.1f}\n", contacts, stages, calls, load_average());
   auto st = parse_stages(stages, events);
+  if (counter_cost) {
+    if (sqlite) bench_counter_cost(store::Backend::sqlite, dir.string());
+    if (postgres) bench_counter_cost(store::Backend::postgres, dir.string());
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
   if (sqlite) bench_backend(store::Backend::sqlite, dir.string(), contacts, st, calls);
   if (postgres) bench_backend(store::Backend::postgres, dir.string(), contacts, st, calls);
   std::filesystem::remove_all(dir);
