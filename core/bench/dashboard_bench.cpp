@@ -21,6 +21,7 @@
 // Run: scripts/with-postgres.sh build/core/bench/sangam_dashboard_bench [--events N] [--contacts N]
 //      [--stages 1000000,3000000,10000000] [--calls 200] [--sqlite-only] [--postgres-only]
 //      --counter-cost alone: what migration 0023's contacts counter costs the contact writers.
+//      --kpi-parts: each query of the KPI cards timed alone as well.
 #include "analytics/dashboard.hpp"
 #include "analytics/event_log.hpp"
 #include "contacts/contact_base.hpp"
@@ -401,7 +402,8 @@ struct Timing {
   double p50, p95, cpu_per_call;
 };
 
-void bench_backend(store::Backend b, const std::string& dir, int64_t contacts, const std::vector<int64_t>& stages, int calls) {
+void bench_backend(store::Backend b, const std::string& dir, int64_t contacts, const std::vector<int64_t>& stages, int calls,
+                   bool kpi_parts) {
   SystemClock clock;
   const char* name = store::backend_name(b);
   verify_recomputation(b, dir, clock);
@@ -473,6 +475,26 @@ void bench_backend(store::Backend b, const std::string& dir, int64_t contacts, c
     time("group intelligence", [&](store::Conn& c) { return group_table(c, w.pid, range, from_ms, to_ms).size(); });
     time("series per day + hours", [&](store::Conn& c) { return series(c, w.pid, range).size() + hours(c, w.pid, range).size(); });
     time("account health table", [&](store::Conn& c) { return account_table(c, w.pid, range, kNow - 30 * kDay).size(); });
+    if (kpi_parts) {  // where the KPI cards' time goes: each of their queries alone
+      int64_t today = range.to, this_start = today - 29, last_start = today - 59;
+      int64_t start_ms = safety::local_midnight(kZone, this_start), bucket = start_ms / 900'000;
+      std::vector<std::pair<const char*, store::Params>> parts = {
+          {"dash-totals", {w.pid, this_start, today}},
+          {"dash-totals", {w.pid, last_start, this_start - 1}},
+          {"dash-distinct-dims", {w.pid, std::string("group"), this_start, today}},
+          {"dash-distinct-dims", {w.pid, std::string("campaign"), this_start, today}},
+          {"dash-contacts-now", {w.pid, kNow + 1}},
+          {"dash-contacts-before", {w.pid, start_ms, bucket, bucket * 900'000}},
+          {"dash-leads-between", {w.pid, start_ms, kNow + 1}},
+          {"dash-health-now", {w.pid}},
+          {"dash-health-at", {w.pid, start_ms}}};
+      for (auto& [q, params] : parts)
+        time(fmt::format("  {}", q).c_str(), [&, q = q, params = params](store::Conn& c) { return c.run(q, params).size(); });
+      if (b == store::Backend::postgres)
+        fmt::print("{:<10} autovacuum workers running now: {}\n", name, db->read([](store::Conn& c) {
+          return c.run_text("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'", {})[0].i64("n");
+        }));
+    }
     time("contact journey", [&](store::Conn& c) {
       return contact_journey(c, w.pid, w.first_contact + static_cast<int64_t>(rng() % static_cast<uint64_t>(w.contacts)))["events"].size();
     });
@@ -535,7 +557,7 @@ int main(int argc, char** argv) {
   int64_t events = 10'000'000, contacts = 1'000'000;
   int calls = 200;
   std::string stages = "1000000,3000000";
-  bool counter_cost = false, sqlite = true, postgres = std::getenv("SANGAM_TEST_DATABASE_URL") != nullptr;
+  bool counter_cost = false, kpi_parts = false, sqlite = true, postgres = std::getenv("SANGAM_TEST_DATABASE_URL") != nullptr;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -546,6 +568,7 @@ int main(int argc, char** argv) {
     else if (a == "--sqlite-only") postgres = false;
     else if (a == "--postgres-only") sqlite = false;
     else if (a == "--counter-cost") counter_cost = true;
+    else if (a == "--kpi-parts") kpi_parts = true;
   }
   auto dir = std::filesystem::temp_directory_path() / ("sangam-dashboard-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -557,7 +580,7 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     return 0;
   }
-  if (sqlite) bench_backend(store::Backend::sqlite, dir.string(), contacts, st, calls);
-  if (postgres) bench_backend(store::Backend::postgres, dir.string(), contacts, st, calls);
+  if (sqlite) bench_backend(store::Backend::sqlite, dir.string(), contacts, st, calls, kpi_parts);
+  if (postgres) bench_backend(store::Backend::postgres, dir.string(), contacts, st, calls, kpi_parts);
   std::filesystem::remove_all(dir);
 }
