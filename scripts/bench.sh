@@ -239,5 +239,9 @@ echo
 # PostgreSQL when SANGAM_TEST_DATABASE_URL is set (run make bench under scripts/with-postgres.sh)
 timeout 1800 build/core/bench/sangam_analytics_bench --events "${BENCH_ANALYTICS_EVENTS:-1000000}"
 echo
+# the dashboard's queries at the issue's scale (issue 9): 1M contacts, 1M/3M/10M events, p50/p95 per view
+ninja -C build sangam_dashboard_bench >/dev/null
+timeout 3600 build/core/bench/sangam_dashboard_bench --events "${BENCH_DASHBOARD_EVENTS:-10000000}"
+echo
 # the team inbox (issue 10): 10,000 conversations, a 1,000-message thread, incoming → WebSocket (SQLite)
 (cd tests/api && { [ -d node_modules ] || npm ci --silent; }) && SANGAM_BIN=$(realpath "$SANGAM_BIN") timeout 900 node tests/api/bench-inbox.mjs

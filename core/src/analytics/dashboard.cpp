@@ -14,6 +14,10 @@ namespace sangam::analytics {
 
 namespace {
 
+// The width of a contact_counts bucket (migration 0023): a quarter hour, so that every local midnight
+// is a boundary (all zone offsets in use are whole quarter hours).
+constexpr int64_t kContactBucketMs = 900'000;
+
 double pct(double part, double whole) { return whole > 0 ? std::round(part * 1000.0 / whole) / 10.0 : 0.0; }
 json change(double now, double before) {
   if (before <= 0) return nullptr;  // no base to compare with
@@ -74,9 +78,12 @@ json kpis(store::Conn& c, int64_t pid, const std::string& zone, int64_t now_ms) 
   auto distinct = [&](const char* dim, int64_t from, int64_t to) {
     return c.run("dash-distinct-dims", {pid, std::string(dim), from, to})[0].i64("n");
   };
-  int64_t contacts_now = c.run("dash-contacts-before", {pid, now_ms + 1})[0].i64("n");
+  // Counted from the quarter-hour counters of migration 0023: COUNT(*) over 1M contacts took ~180 ms
+  // per count on SQLite (docs/performance.md, dashboard at scale).
+  int64_t contacts_now = c.run("dash-contacts-now", {pid, now_ms + 1})[0].i64("n");
   // Contacts that existed when the period began (the card compares the base then and now).
-  int64_t contacts_prev = c.run("dash-contacts-before", {pid, this_start_ms})[0].i64("n");
+  int64_t bucket = this_start_ms / kContactBucketMs;
+  int64_t contacts_prev = c.run("dash-contacts-before", {pid, this_start_ms, bucket, bucket * kContactBucketMs})[0].i64("n");
   int64_t leads_now = c.run("dash-leads-between", {pid, this_start_ms, now_ms + 1})[0].i64("n");
   int64_t leads_prev = c.run("dash-leads-between", {pid, last_start_ms, this_start_ms})[0].i64("n");
   double conv_now = pct(static_cast<double>(leads_now), static_cast<double>(now_t.i64("delivered")));
@@ -169,8 +176,14 @@ json account_table(store::Conn& c, int64_t pid, DayRange r, int64_t history_from
   for (size_t i = 0; i < traffic.size(); ++i) by_id[traffic[i].i64("dim_id")] = counters(traffic[i]);
   std::map<int64_t, json> history;
   auto h = c.run("dash-account-health-history", {pid, history_from_ms});
-  for (size_t i = 0; i < h.size(); ++i)
-    history[h[i].i64("account_id")].push_back({{"at", format_iso8601(h[i].i64("at"))}, {"score", h[i].i64("score")}});
+  for (size_t i = 0; i < h.size(); ++i) {
+    // Built member by member: an initializer list makes and copies a temporary per value, which was
+    // most of this table's time at 20 accounts x 720 hourly points (docs/performance.md).
+    json point = json::object();
+    point["at"] = format_iso8601(h[i].i64("at"));
+    point["score"] = h[i].i64("score");
+    history[h[i].i64("account_id")].push_back(std::move(point));
+  }
   auto rows = c.run("dash-accounts", {pid});
   json out = json::array();
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -178,7 +191,9 @@ json account_table(store::Conn& c, int64_t pid, DayRange r, int64_t history_from
     int64_t id = x.i64("id");
     json t = by_id.count(id) ? by_id[id] : json::object();
     int64_t sent = t.value("sent", int64_t{0}), delivered = t.value("delivered", int64_t{0});
-    json hist = history.count(id) ? history[id] : json::array();
+    // Moved, not copied: 30 days of hourly scores are ~720 points per account (docs/performance.md).
+    json hist = json::array();
+    if (auto it = history.find(id); it != history.end()) hist = std::move(it->second);
     // Falling: the score now is at least 10 points below the first of the window's history.
     bool falling = !hist.empty() && hist[0]["score"].get<int64_t>() - x.i64("health") >= 10;
     out.push_back({{"account_id", id},

@@ -163,16 +163,31 @@ SELECT COUNT(DISTINCT dim_id) AS n FROM analytics_rollups
 WHERE project_id = $1 AND dim = $2 AND day >= $3 AND day <= $4 AND (sent > 0 OR incoming > 0 OR replied > 0);
 
 -- name: dash-contacts-before
-SELECT COUNT(*) AS n FROM contacts WHERE project_id = $1 AND created_at < $2;
+-- Contacts created before $2 (ms): the quarter-hour counters before its bucket $3 (= $2 / 900000,
+-- migration 0023) and, by index, the contacts of that bucket before $2 ($4 = $3 * 900000; none when
+-- $2 is a local midnight). Equal to COUNT(*) ... created_at < $2, without reading 1M rows.
+SELECT CAST((SELECT COALESCE(SUM(n), 0) FROM contact_counts WHERE project_id = $1 AND bucket < $3)
+          + (SELECT COUNT(*) FROM contacts WHERE project_id = $1 AND created_at >= $4 AND created_at < $2) AS BIGINT) AS n;
+
+-- name: dash-contacts-now
+-- Contacts created before $2 when $2 is now: all of the project's, less any stamped later (a clock
+-- set back), by index.
+SELECT CAST((SELECT COALESCE(SUM(n), 0) FROM contact_counts WHERE project_id = $1)
+          - (SELECT COUNT(*) FROM contacts WHERE project_id = $1 AND created_at >= $2) AS BIGINT) AS n;
 
 -- name: dash-health-now
 SELECT AVG(health) AS health, COUNT(*) AS n FROM accounts WHERE project_id = $1 AND status NOT IN ('retired');
 
 -- name: dash-health-at
--- Each account's last recorded score before $2, averaged.
-SELECT AVG(h.score) AS health FROM account_health h
-JOIN accounts a ON a.id = h.account_id
-WHERE a.project_id = $1 AND h.id = (SELECT MAX(h2.id) FROM account_health h2 WHERE h2.account_id = h.account_id AND h2.at < $2);
+-- Each account's last recorded score before $2, averaged. One lookup per account, walking its
+-- history backwards by id from the newest row (index account_health_account) to the first before $2:
+-- the health recorder writes a row an hour per account and keeps 90 days, so correlating on every
+-- history row (the first form of this query) made ~2,000 x 2,000 steps per account, 7.5 s with 20
+-- accounts (docs/performance.md, dashboard at scale). The same rows are averaged: the newest id before $2.
+SELECT AVG(h.score) AS health FROM accounts a
+JOIN account_health h ON h.id = (SELECT h2.id FROM account_health h2 WHERE h2.account_id = a.id AND h2.at < $2
+                                 ORDER BY h2.id DESC LIMIT 1)
+WHERE a.project_id = $1;
 
 -- name: dash-series
 SELECT day, sent, delivered, read, replied, clicks, leads, incoming FROM analytics_rollups
