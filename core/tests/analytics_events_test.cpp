@@ -280,3 +280,33 @@ TEST_P(AnalyticsEventsTest, TheWriterThreadWritesWithoutBeingAskedAndTellsTheDas
   auto names = bus.names();
   EXPECT_NE(std::find(names.begin(), names.end(), "analytics.updated"), names.end());
 }
+
+TEST_P(AnalyticsEventsTest, AChangedProjectTimeZoneCutsTheNextBatchesDaysAtTheNewMidnight) {
+  // 2026-03-10 02:00 UTC: already 07:30 on the 10th in Kolkata, still 19:00 on the 9th in Los Angeles.
+  const int64_t at = 1773108000000;
+  EventLog log(*db, clock, bus, manual());
+  auto click = [&](const char* id) {
+    analytics::StoredEvent e;
+    e.project_id = pid;
+    e.kind = "click";
+    e.at_ms = at;
+    e.data = {{"id", id}};
+    log.record(std::move(e));
+    log.flush();
+  };
+  click("before");
+  int64_t kolkata = safety::local_time("Asia/Kolkata", at).day;
+  int64_t los_angeles = safety::local_time("America/Los_Angeles", at).day;
+  ASSERT_EQ(los_angeles, kolkata - 1);
+  EXPECT_EQ((rollups()[{"project", 0, kolkata}][analytics::c_clicks]), 1);
+  // The team moves the project to Los Angeles (the dashboard's settings page): the same writer, still
+  // running, must cut the next click's day at Los Angeles' midnight.
+  db->write([&](store::Conn& c) {
+    c.run_text("UPDATE projects SET time_zone = 'America/Los_Angeles' WHERE id = $1", {pid});
+  });
+  click("after");
+  auto t = rollups();
+  EXPECT_EQ((t[{"project", 0, kolkata}][analytics::c_clicks]), 1);
+  EXPECT_EQ((t[{"project", 0, los_angeles}][analytics::c_clicks]), 1) << show(t);
+  EXPECT_EQ((t[{"hour", 19, los_angeles}][analytics::c_clicks]), 1) << show(t);
+}

@@ -172,6 +172,7 @@ size_t EventLog::flush() {
       urgent_ = false;
     }
     if (raw.empty() && batch.empty()) break;
+    forget_zones();
     if (!raw.empty()) {
       db_.read([&](store::Conn& c) {
         for (auto& r : raw) {
@@ -190,8 +191,14 @@ size_t EventLog::flush() {
   return total;
 }
 
+void EventLog::forget_zones() {
+  std::lock_guard g(cache_mu_);
+  zones_.clear();
+}
+
 size_t EventLog::write_batch(std::vector<StoredEvent>& events) {
   if (events.empty()) return 0;
+  forget_zones();
   // Clicks, leads and other recorded events count on their own local day and hour.
   if (std::any_of(events.begin(), events.end(), [](const StoredEvent& e) { return !e.data.contains("day"); }))
     db_.read([&](store::Conn& c) {

@@ -96,7 +96,7 @@ class EventLog {
   // for an incoming message that replies to a campaign message (the message and the reply).
   std::vector<StoredEvent> enrich(store::Conn& c, int64_t account_id, const std::string& event, const json& data, int64_t at_ms);
 
-  // Local day and hour of `ms` in the project's zone (cached per project).
+  // Local day and hour of `ms` in the project's zone (cached per project for one batch).
   std::pair<int64_t, int> local_day_hour(store::Conn& c, int64_t project_id, int64_t ms);
 
   uint64_t written() const { return written_.load(); }
@@ -133,6 +133,10 @@ class EventLog {
   bool urgent_ = false, stopping_ = false;
   std::mutex write_mu_;  // one batch at a time from this process (flush() and the thread)
 
+  // A project's zone is read once per batch (one query per project per 5,000 events), never kept
+  // longer: the team may change it at any time, on any node, and a zone kept from before would cut
+  // the following days at the old midnight.
+  void forget_zones();
   std::mutex cache_mu_;
   std::map<int64_t, std::string> zones_;
   std::map<int64_t, int64_t> account_project_;
