@@ -6,8 +6,9 @@
 // account/day, group/day, project/day and posting hour are updated in the same transaction.
 //
 // Counting once: every increment is tied to a *mark* ("d:<outbox>" = outbox row delivered). A batch
-// stages its marks and inserts them with ON CONFLICT DO NOTHING … RETURNING; only marks inserted now
-// are counted. An ack implies the weaker ones (read ⇒ delivered ⇒ sent), so a read that arrives before
+// inserts its marks (each once: deduplicated in memory first) in one statement with ON CONFLICT DO
+// NOTHING … RETURNING; only marks inserted now are counted (events made once by construction, the
+// clicks of /r/, skip the marks: StoredEvent::once). An ack implies the weaker ones (read ⇒ delivered ⇒ sent), so a read that arrives before
 // its delivery counts both, and the late delivery adds nothing. Message facts are counted on the day
 // the message was sent (its claim), which is fixed, so the rollups do not depend on arrival order and
 // equal a recomputation from the raw log (core/tests/analytics_events_test.cpp).
@@ -44,6 +45,10 @@ struct StoredEvent {
   std::optional<int64_t> account_id, contact_id, group_id, campaign_id, outbox_id;
   std::optional<std::string> link_code;
   json data = json::object();
+  // Made once by its producer, so its facts need no mark: a click from LinkService::follow, whose id is
+  // 12 random characters and which is recorded exactly once (a failed batch is dropped, never
+  // retried). Saves a mark row and its index entry per click, the /r/ redirect's biggest storage cost.
+  bool once = false;
 };
 
 // A counted fact: `counter` +1 on every dimension of the event (campaign, account, group, project,

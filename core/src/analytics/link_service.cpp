@@ -121,6 +121,7 @@ std::optional<ClickOutcome> LinkService::follow(const std::string& code, const s
     if (msg_id) e.account_id = msg_account, e.outbox_id = msg_id;
   }
   e.link_code = code;
+  e.once = true;  // a fresh random id, recorded once: its click needs no mark (StoredEvent::once)
   e.data = {{"id", crypto::random_token(12)}, {"user_agent", user_agent.substr(0, 300)}};
   // Day and hour are computed by the writer (it knows the project's zone); see EventLog::record.
   log_.record(std::move(e));
