@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -256,6 +257,25 @@ size_t EventLog::write_batch(std::vector<StoredEvent>& events) {
   };
   const bool pg = db_.backend() == store::Backend::postgres;
   db_.write([&](store::Conn& c) {
+    // SQLite: a batch touches pages all over the contact index, the marks and the rollups (up to ~5
+    // pages an event), and the default 2 MiB page cache spilled dirty pages in the middle of the
+    // transaction and re-read them (20 % of the writer's time, docs/performance.md). 8 KiB an event,
+    // at most 64 MiB, for this transaction only; the pages are given back when the size is restored.
+    std::optional<int64_t> cache_before;
+    if (!pg) {
+      auto r = c.run_text("PRAGMA cache_size");
+      cache_before = r.empty() ? int64_t(-2000) : r[0].i64("cache_size");
+      int64_t kib = std::min<int64_t>(static_cast<int64_t>(events.size()) * 8, 64 * 1024);
+      if (-kib < *cache_before) c.exec_script(fmt::format("PRAGMA cache_size = -{}", kib));
+      else cache_before.reset();
+    }
+    struct RestoreCache {
+      store::Conn& c;
+      std::optional<int64_t>& before;
+      ~RestoreCache() {
+        if (before) try { c.exec_script(fmt::format("PRAGMA cache_size = {}", *before)); } catch (...) {}
+      }
+    } restore{c, cache_before};
     deltas.clear();
     counted = 0;
     projects.clear();
