@@ -1,7 +1,7 @@
 // Analytics benchmarks of issue 9 on SQLite and PostgreSQL (PostgreSQL when SANGAM_TEST_DATABASE_URL
 // names a server, as scripts/with-postgres.sh sets it):
-//  1. ingest: events/s through EventLog::write_batch (the log rows by the bulk path, marks staged and
-//     inserted, rollups updated) against the raw bulk path alone (the same rows into analytics_events
+//  1. ingest: events/s through EventLog::write_batch (the log rows by the bulk path, marks inserted in one
+//     statement, rollup deltas upserted) against the raw bulk path alone (the same rows into analytics_events
 //     by COPY / one prepared INSERT in one transaction), and through the whole pipeline from engine
 //     events (enrichment looks each ack's outbox row up);
 //  2. dashboard queries (KPIs, campaign table, group intelligence) p50/p95 over a log of --events
