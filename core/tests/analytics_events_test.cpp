@@ -280,3 +280,63 @@ TEST_P(AnalyticsEventsTest, TheWriterThreadWritesWithoutBeingAskedAndTellsTheDas
   auto names = bus.names();
   EXPECT_NE(std::find(names.begin(), names.end(), "analytics.updated"), names.end());
 }
+
+TEST_P(AnalyticsEventsTest, AChangedProjectTimeZoneCutsTheNextBatchesDaysAtTheNewMidnight) {
+  // 2026-03-10 02:00 UTC: already 07:30 on the 10th in Kolkata, still 19:00 on the 9th in Los Angeles.
+  const int64_t at = 1773108000000;
+  EventLog log(*db, clock, bus, manual());
+  auto click = [&](const char* id) {
+    analytics::StoredEvent e;
+    e.project_id = pid;
+    e.kind = "click";
+    e.at_ms = at;
+    e.data = {{"id", id}};
+    log.record(std::move(e));
+    log.flush();
+  };
+  click("before");
+  int64_t kolkata = safety::local_time("Asia/Kolkata", at).day;
+  int64_t los_angeles = safety::local_time("America/Los_Angeles", at).day;
+  ASSERT_EQ(los_angeles, kolkata - 1);
+  EXPECT_EQ((rollups()[{"project", 0, kolkata}][analytics::c_clicks]), 1);
+  // The team moves the project to Los Angeles (the dashboard's settings page): the same writer, still
+  // running, must cut the next click's day at Los Angeles' midnight.
+  db->write([&](store::Conn& c) {
+    c.run_text("UPDATE projects SET time_zone = 'America/Los_Angeles' WHERE id = $1", {pid});
+  });
+  click("after");
+  auto t = rollups();
+  EXPECT_EQ((t[{"project", 0, kolkata}][analytics::c_clicks]), 1);
+  EXPECT_EQ((t[{"project", 0, los_angeles}][analytics::c_clicks]), 1) << show(t);
+  EXPECT_EQ((t[{"hour", 19, los_angeles}][analytics::c_clicks]), 1) << show(t);
+}
+
+// SQLite: the writer's transaction runs with a page cache sized to its batch (40 MiB for 5,000 events,
+// docs/performance.md) and gives it back after: a connection that kept it would hold that memory for
+// the life of the process, four connections each. One connection, so the writer's is the one checked.
+TEST(AnalyticsWriterSqlite, TheBatchPageCacheIsGivenBackAndTheBatchIsCounted) {
+  auto db = test::make_database(store::Backend::sqlite, 1);
+  ManualClock clock{test::at("2026-11-24T05:30:00Z")};
+  store::migrate(*db, clock);
+  auto cache = [&] { return db->read([](store::Conn& c) { return c.run_text("PRAGMA cache_size")[0].i64("cache_size"); }); };
+  int64_t before = cache();
+  test::RecordingBus bus;
+  analytics::EventLogOptions o;
+  o.start_thread = false;
+  analytics::EventLog log(*db, clock, bus, o);
+  std::vector<analytics::StoredEvent> batch;
+  for (int64_t m = 1; m <= 2000; ++m) {
+    analytics::StoredEvent e;
+    e.project_id = 1;
+    e.kind = "sent";
+    e.at_ms = clock.now_ms();
+    e.outbox_id = m;
+    e.data = {{"ack", "server"}, {"level", 1}, {"day", 20416}, {"hour", 11}};
+    batch.push_back(e);
+  }
+  EXPECT_EQ(log.write_batch(batch), 2000u);
+  EXPECT_EQ(cache(), before);
+  auto r = db->read([](store::Conn& c) { return c.run_text("SELECT sent FROM analytics_rollups WHERE dim = 'project'"); });
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].i64("sent"), 2000);
+}

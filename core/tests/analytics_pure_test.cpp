@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <regex>
 #include <set>
 
 using namespace sangam::analytics;
@@ -86,6 +88,29 @@ TEST(ShortLinks, CodesAreUnguessableAndUtmIsMerged) {
             "https://poultrycare.in/demo?ref=qr&utm_source=whatsapp&utm_campaign=winter%20feed#form");
   EXPECT_FALSE(with_utm("javascript:alert(1)", utm));
   EXPECT_FALSE(with_utm("/relative", utm));
+}
+
+TEST(ShortLinks, PreviewFetcherMatchingAnswersAsTheRegexItReplaced) {
+  // The regex is_preview_fetcher used before it became a substring search (docs/performance.md).
+  static const std::regex bots(
+      "whatsapp|facebookexternalhit|facebot|meta-externalagent|twitterbot|slackbot|telegrambot|discordbot|"
+      "linkedinbot|skypeuripreview|googlebot|bingbot|applebot|pinterest|embedly|iframely|vkshare|redditbot|"
+      "google-pagerenderer|curl/|wget/|python-requests|go-http-client|headlesschrome|bot\\b|crawler|spider|preview",
+      std::regex::icase);
+  std::vector<std::string> agents = {
+      "WhatsApp/2.23.20.0 A", "Mozilla/5.0 (compatible; Googlebot/2.1)", "Robot", "robots", "botany", "abbot_x", "x-bot",
+      "BOT", "ends with bot", "Mozilla/5.0 (Linux; Android 14; SM-A145F) AppleWebKit/537.36 Chrome/124.0 Mobile Safari/537.36",
+      "curl/8.1", "CURL", "HeadlessChrome/120", "Slackbot-LinkExpanding 1.0", "LinkPreview", "bot\xc3\xa9", "\xc3\xa9" "bot9",
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Version/17.1 Mobile/15E148 Safari/604.1", "SPIDER-man",
+      "Go-http-client/1.1", "python-requests/2.31", "Wget/1.21", "meta-externalagent/1.1", "bo", "bott", "b0t"};
+  std::mt19937 rng(7);
+  const std::string pieces[] = {"bot", "Bot", " ", "/", "_", "a", "9", "whats", "app", "spi", "der", "\xc3"};
+  for (int i = 0; i < 2000; ++i) {
+    std::string ua;
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 6); k < n; ++k) ua += pieces[rng() % std::size(pieces)];
+    agents.push_back(ua);
+  }
+  for (const auto& ua : agents) EXPECT_EQ(is_preview_fetcher(ua), std::regex_search(ua, bots)) << ua;
 }
 
 TEST(ShortLinks, PreviewFetchersAreNotClicks) {

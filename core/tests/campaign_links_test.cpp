@@ -260,3 +260,16 @@ TEST_P(CampaignLinksTest, ALaunchOfManyChunksGivesEveryContactItsOwnRowAndLink) 
 }
 
 }  // namespace
+
+TEST_P(CampaignLinksTest, ALinkWhoseRowIsGoneStopsRedirectingWithinAMinute) {
+  // follow() keeps a code's row for a minute (codes never change); a project's deletion removes its
+  // links, and its short links must then stop working, at the latest a minute later.
+  std::string url = links->shorten({pid, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "", "https://poultrycare.example/x", {}});
+  std::string code = url.substr(url.rfind('/') + 1);
+  ASSERT_TRUE(links->follow(code, kChrome, "GET"));
+  db->write([&](store::Conn& c) { c.run_text("DELETE FROM links WHERE code = $1", {code}); });
+  clock.advance(std::chrono::seconds(61));
+  EXPECT_FALSE(links->follow(code, kChrome, "GET"));
+  log->flush();
+  EXPECT_EQ(clicks().size(), 1u);
+}

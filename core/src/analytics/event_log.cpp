@@ -4,11 +4,13 @@
 #include "safety/local_time.hpp"
 #include "util/log_text.hpp"
 
-#include <sodium.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -172,6 +174,7 @@ size_t EventLog::flush() {
       urgent_ = false;
     }
     if (raw.empty() && batch.empty()) break;
+    forget_zones();
     if (!raw.empty()) {
       db_.read([&](store::Conn& c) {
         for (auto& r : raw) {
@@ -190,8 +193,14 @@ size_t EventLog::flush() {
   return total;
 }
 
+void EventLog::forget_zones() {
+  std::lock_guard g(cache_mu_);
+  zones_.clear();
+}
+
 size_t EventLog::write_batch(std::vector<StoredEvent>& events) {
   if (events.empty()) return 0;
+  forget_zones();
   // Clicks, leads and other recorded events count on their own local day and hour.
   if (std::any_of(events.begin(), events.end(), [](const StoredEvent& e) { return !e.data.contains("day"); }))
     db_.read([&](store::Conn& c) {
@@ -202,61 +211,116 @@ size_t EventLog::write_batch(std::vector<StoredEvent>& events) {
           e.data["hour"] = hour;
         }
     });
-  int64_t batch_id = static_cast<int64_t>(randombytes_random()) << 20 | (randombytes_random() & 0xFFFFF);
-  std::vector<store::Params> rows, marks;
+  std::vector<store::Params> rows;
   rows.reserve(events.size());
-  // Which events stand behind each staged mark, to add the new ones' counters to the right dimensions.
+  // Which event stands behind each mark, to add the new ones' counters to the right dimensions. A map:
+  // each mark once per batch (an ack replayed within the batch is one mark), and sorted, so concurrent
+  // batches on PostgreSQL lock the marks they share in the same order.
   std::map<std::pair<int64_t, std::string>, std::pair<const StoredEvent*, Fact>> by_mark;
+  std::vector<std::pair<const StoredEvent*, Fact>> unmarked;  // StoredEvent::once: counted as they are
   for (const auto& e : events) {
     rows.push_back({e.project_id, e.kind, int64_t{e.priority}, e.at_ms, opt(e.account_id), opt(e.contact_id),
                     opt(e.group_id), opt(e.campaign_id), opt(e.outbox_id),
                     e.link_code ? store::Value(*e.link_code) : store::Value(nullptr), e.data.dump()});
     for (auto& f : facts_of(e)) {
+      if (e.once) {
+        unmarked.emplace_back(&e, std::move(f));
+        continue;
+      }
       auto key = std::make_pair(e.project_id, f.mark);
-      if (by_mark.count(key)) continue;
-      marks.push_back({batch_id, e.project_id, f.mark});
-      by_mark.emplace(key, std::make_pair(&e, std::move(f)));
+      by_mark.try_emplace(std::move(key), &e, std::move(f));
     }
   }
   struct Key {
     int64_t project;
-    std::string dim;
+    const char* dim;
     int64_t dim_id, day;
     bool operator<(const Key& o) const {
-      return std::tie(project, dim, dim_id, day) < std::tie(o.project, o.dim, o.dim_id, o.day);
+      if (project != o.project) return project < o.project;
+      if (int d = std::strcmp(dim, o.dim)) return d < 0;
+      return std::tie(dim_id, day) < std::tie(o.dim_id, o.day);
     }
   };
+  // The deltas per (project, dimension, id, day), summed in memory: one rollup row each per batch.
+  std::map<Key, std::array<int64_t, c_count>> deltas;
   size_t counted = 0;
   std::set<int64_t> projects;
+  auto count = [&](const StoredEvent& e, const Fact& f) {
+    auto bump = [&](const char* dim, int64_t id) { deltas[{e.project_id, dim, id, f.day}][f.counter] += 1; };
+    bump("project", 0);
+    if (e.campaign_id) bump("campaign", *e.campaign_id);
+    if (e.account_id) bump("account", *e.account_id);
+    if (e.group_id) bump("group", *e.group_id);
+    if (f.hour >= 0) bump("hour", f.hour);
+    ++counted;
+    projects.insert(e.project_id);
+  };
+  const bool pg = db_.backend() == store::Backend::postgres;
   db_.write([&](store::Conn& c) {
+    // SQLite: a batch touches pages all over the contact index, the marks and the rollups (up to ~5
+    // pages an event), and the default 2 MiB page cache spilled dirty pages in the middle of the
+    // transaction and re-read them (20 % of the writer's time, docs/performance.md). 8 KiB an event,
+    // at most 64 MiB, for this transaction only; the pages are given back when the size is restored.
+    std::optional<int64_t> cache_before;
+    if (!pg) {
+      auto r = c.run_text("PRAGMA cache_size");
+      cache_before = r.empty() ? int64_t(-2000) : r[0].i64("cache_size");
+      int64_t kib = std::min<int64_t>(static_cast<int64_t>(events.size()) * 8, 64 * 1024);
+      if (-kib < *cache_before) c.exec_script(fmt::format("PRAGMA cache_size = -{}", kib));
+      else cache_before.reset();
+    }
+    struct RestoreCache {
+      store::Conn& c;
+      std::optional<int64_t>& before;
+      ~RestoreCache() {
+        if (before) try { c.exec_script(fmt::format("PRAGMA cache_size = {}", *before)); } catch (...) {}
+      }
+    } restore{c, cache_before};
+    deltas.clear();
+    counted = 0;
+    projects.clear();
     c.bulk("analytics-event-copy", rows);
-    std::map<Key, std::array<int64_t, c_count>> deltas;
-    if (!marks.empty()) {
-      c.bulk("analytics-mark-stage-copy", marks);
-      store::Result fresh = c.run("analytics-mark-insert-staged", {batch_id});
-      c.run("analytics-mark-stage-clear", {batch_id});
+    for (auto& [e, f] : unmarked) count(*e, f);
+    // One statement per project in the batch (almost always one).
+    for (auto it = by_mark.begin(); it != by_mark.end();) {
+      int64_t project = it->first.first;
+      json marks = json::array();
+      for (; it != by_mark.end() && it->first.first == project; ++it) marks.push_back(it->first.second);
+      store::Result fresh = c.run("analytics-mark-insert-many", {project, marks.dump()});
       for (size_t i = 0; i < fresh.size(); ++i) {
-        auto it = by_mark.find({fresh[i].i64("project_id"), fresh[i].str("mark")});
-        if (it == by_mark.end()) continue;
-        const StoredEvent& e = *it->second.first;
-        const Fact& f = it->second.second;
-        auto bump = [&](const char* dim, int64_t id, int64_t day) {
-          auto& d = deltas[{e.project_id, dim, id, day}];
-          d[f.counter] += 1;
-        };
-        bump("project", 0, f.day);
-        if (e.campaign_id) bump("campaign", *e.campaign_id, f.day);
-        if (e.account_id) bump("account", *e.account_id, f.day);
-        if (e.group_id) bump("group", *e.group_id, f.day);
-        if (f.hour >= 0) bump("hour", f.hour, f.day);
-        ++counted;
-        projects.insert(e.project_id);
+        auto m = by_mark.find({project, fresh[i].str("mark")});
+        if (m != by_mark.end()) count(*m->second.first, m->second.second);
       }
     }
-    for (auto& [k, d] : deltas) {
-      static_assert(c_count == 11, "analytics-rollup-add takes the counters in enum order");
-      c.run("analytics-rollup-add", {k.project, k.dim, k.dim_id, k.day, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7],
-                                     d[8], d[9], d[10]});
+    if (deltas.empty()) return;
+    static_assert(c_count == 11, "analytics-rollup-add takes the counters in enum order");
+    if (pg) {
+      // One array per column (PostgreSQL's text form: {1,2,3}); dims are fixed words, never quoted.
+      std::array<std::string, 4 + c_count> cols;
+      for (auto& col : cols) col = "{";
+      for (auto& [k, d] : deltas) {
+        bool more = cols[0].size() > 1;
+        auto put = [&](size_t i, const auto& v) {
+          if (more) cols[i] += ',';
+          cols[i] += fmt::to_string(v);
+        };
+        put(0, k.project);
+        put(1, k.dim);
+        put(2, k.dim_id);
+        put(3, k.day);
+        for (int n = 0; n < c_count; ++n) put(4 + static_cast<size_t>(n), d[static_cast<size_t>(n)]);
+      }
+      store::Params p;
+      for (auto& col : cols) p.emplace_back(col + "}");
+      c.run("analytics-rollup-add-many", p);
+    } else {
+      // SQLite's bulk path: one prepared statement, bound and stepped per row, in this transaction.
+      std::vector<store::Params> upserts;
+      upserts.reserve(deltas.size());
+      for (auto& [k, d] : deltas)
+        upserts.push_back({k.project, std::string(k.dim), k.dim_id, k.day, d[0], d[1], d[2], d[3], d[4], d[5], d[6],
+                           d[7], d[8], d[9], d[10]});
+      c.bulk("analytics-rollup-add", upserts);
     }
   });
   written_ += events.size();

@@ -6,8 +6,9 @@
 // account/day, group/day, project/day and posting hour are updated in the same transaction.
 //
 // Counting once: every increment is tied to a *mark* ("d:<outbox>" = outbox row delivered). A batch
-// stages its marks and inserts them with ON CONFLICT DO NOTHING … RETURNING; only marks inserted now
-// are counted. An ack implies the weaker ones (read ⇒ delivered ⇒ sent), so a read that arrives before
+// inserts its marks (each once: deduplicated in memory first) in one statement with ON CONFLICT DO
+// NOTHING … RETURNING; only marks inserted now are counted (events made once by construction, the
+// clicks of /r/, skip the marks: StoredEvent::once). An ack implies the weaker ones (read ⇒ delivered ⇒ sent), so a read that arrives before
 // its delivery counts both, and the late delivery adds nothing. Message facts are counted on the day
 // the message was sent (its claim), which is fixed, so the rollups do not depend on arrival order and
 // equal a recomputation from the raw log (core/tests/analytics_events_test.cpp).
@@ -44,6 +45,10 @@ struct StoredEvent {
   std::optional<int64_t> account_id, contact_id, group_id, campaign_id, outbox_id;
   std::optional<std::string> link_code;
   json data = json::object();
+  // Made once by its producer, so its facts need no mark: a click from LinkService::follow, whose id is
+  // 12 random characters and which is recorded exactly once (a failed batch is dropped, never
+  // retried). Saves a mark row and its index entry per click, the /r/ redirect's biggest storage cost.
+  bool once = false;
 };
 
 // A counted fact: `counter` +1 on every dimension of the event (campaign, account, group, project,
@@ -96,7 +101,7 @@ class EventLog {
   // for an incoming message that replies to a campaign message (the message and the reply).
   std::vector<StoredEvent> enrich(store::Conn& c, int64_t account_id, const std::string& event, const json& data, int64_t at_ms);
 
-  // Local day and hour of `ms` in the project's zone (cached per project).
+  // Local day and hour of `ms` in the project's zone (cached per project for one batch).
   std::pair<int64_t, int> local_day_hour(store::Conn& c, int64_t project_id, int64_t ms);
 
   uint64_t written() const { return written_.load(); }
@@ -133,6 +138,10 @@ class EventLog {
   bool urgent_ = false, stopping_ = false;
   std::mutex write_mu_;  // one batch at a time from this process (flush() and the thread)
 
+  // A project's zone is read once per batch (one query per project per 5,000 events), never kept
+  // longer: the team may change it at any time, on any node, and a zone kept from before would cut
+  // the following days at the old midnight.
+  void forget_zones();
   std::mutex cache_mu_;
   std::map<int64_t, std::string> zones_;
   std::map<int64_t, int64_t> account_project_;

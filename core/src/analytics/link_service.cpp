@@ -133,39 +133,65 @@ void LinkService::LaunchLinks::save(store::Conn& c) {
   new_rows_.clear();
 }
 
+std::optional<LinkService::LinkRow> LinkService::link_row(const std::string& code, int64_t now) {
+  {
+    std::lock_guard g(cache_mu_);
+    auto it = links_.find(code);
+    if (it != links_.end() && it->second.until_ms > now) return it->second;
+  }
+  auto r = db_.read([&](store::Conn& c) { return c.run("link-get", {code}); });
+  if (r.empty()) return std::nullopt;
+  LinkRow row{r[0].i64("project_id"), r[0].str("url"), r[0].opt_i64("campaign_id"), r[0].opt_i64("contact_id"),
+              r[0].opt_i64("group_id"), r[0].opt_i64("account_id"), now + kCacheMs};
+  std::lock_guard g(cache_mu_);
+  if (links_.size() >= kCacheEntries) links_.clear();
+  links_[code] = row;
+  return row;
+}
+
+std::optional<LinkService::MessageRow> LinkService::message_row(const std::string& outbox_key, int64_t now) {
+  {
+    std::lock_guard g(cache_mu_);
+    auto it = messages_.find(outbox_key);
+    if (it != messages_.end() && it->second.until_ms > now) return it->second;
+  }
+  auto m = db_.read([&](store::Conn& c) { return c.run("analytics-outbox-by-key", {outbox_key}); });
+  if (m.empty()) return std::nullopt;  // not planned (yet): asked again on the next click
+  MessageRow row{m[0].i64("id"), m[0].opt_i64("account_id"), now + kCacheMs};
+  std::lock_guard g(cache_mu_);
+  if (messages_.size() >= kCacheEntries) messages_.clear();
+  messages_[outbox_key] = row;
+  return row;
+}
+
 std::optional<ClickOutcome> LinkService::follow(const std::string& code, const std::string& user_agent,
                                                 const std::string& method) {
   std::optional<RecipientCode> who;
   if (!looks_like_link_code(code) && !(who = codes_.parse(code))) return std::nullopt;
+  int64_t now = clock_.now_ms();
+  auto row = link_row(who ? who->link : code, now);
+  if (!row) return std::nullopt;
   // A recipient's code: its campaign's row, and the message it came in (the account that sent it),
   // found by the outbox's unique idempotency key.
-  std::optional<int64_t> msg_id, msg_account;
-  auto r = db_.read([&](store::Conn& c) {
-    auto link = c.run("link-get", {who ? who->link : code});
-    if (who && !link.empty() && !link[0].is_null("campaign_id")) {
-      auto m = c.run("analytics-outbox-by-key", {"campaign:" + std::to_string(link[0].i64("campaign_id")) + ":" + who->kind +
-                                                 std::to_string(who->id)});
-      if (!m.empty()) msg_id = m[0].i64("id"), msg_account = m[0].opt_i64("account_id");
-    }
-    return link;
-  });
-  if (r.empty()) return std::nullopt;
-  auto row = r[0];
-  ClickOutcome out{row.str("url"), is_preview_fetcher(user_agent, method)};
+  std::optional<MessageRow> msg;
+  if (who && row->campaign_id)
+    msg = message_row("campaign:" + std::to_string(*row->campaign_id) + ":" + who->kind + std::to_string(who->id), now);
+  ClickOutcome out{row->url, is_preview_fetcher(user_agent, method)};
   StoredEvent e;
-  e.project_id = row.i64("project_id");
+  e.project_id = row->project_id;
   e.kind = out.preview ? "preview" : "click";
   e.priority = 2;
-  e.at_ms = clock_.now_ms();
-  e.campaign_id = row.opt_i64("campaign_id");
-  e.contact_id = row.opt_i64("contact_id");
-  e.group_id = row.opt_i64("group_id");
-  e.account_id = row.opt_i64("account_id");
+  e.at_ms = now;
+  e.campaign_id = row->campaign_id;
+  e.contact_id = row->contact_id;
+  e.group_id = row->group_id;
+  e.account_id = row->account_id;
   if (who) {
     (who->kind == 'c' ? e.contact_id : e.group_id) = who->id;
-    if (msg_id) e.account_id = msg_account, e.outbox_id = msg_id;
+    if (msg) e.account_id = msg->account_id, e.outbox_id = msg->id;
   }
   e.link_code = code;
+  e.once = true;  // a fresh random id, recorded once: its click needs no mark (StoredEvent::once)
   e.data = {{"id", crypto::random_token(12)}, {"user_agent", user_agent.substr(0, 300)}};
   // Day and hour are computed by the writer (it knows the project's zone); see EventLog::record.
   log_.record(std::move(e));

@@ -93,12 +93,37 @@ class LinkService {
   void set_public_base(std::string base);  // before the server takes requests (the port is known then)
 
  private:
+  // What follow() needs of a links row, and of the message a recipient's code came in.
+  struct LinkRow {
+    int64_t project_id = 0;
+    std::string url;
+    std::optional<int64_t> campaign_id, contact_id, group_id, account_id;
+    int64_t until_ms = 0;
+  };
+  struct MessageRow {
+    int64_t id = 0;
+    std::optional<int64_t> account_id;
+    int64_t until_ms = 0;
+  };
+  // A code's row never changes (no API edits or deletes a link; a project's deletion removes its
+  // links): /r/ looks it up once a minute per code instead of on every click, which was two SQLite
+  // statements per redirect (docs/performance.md). So a deleted project's links may redirect, and
+  // their clicks be logged, for up to kCacheMs on a node that had them cached. Unknown codes are not
+  // cached (a scan would only fill the cache). At most kCacheEntries of each; a full cache is emptied.
+  static constexpr int64_t kCacheMs = 60'000;
+  static constexpr size_t kCacheEntries = 100'000;
+  std::optional<LinkRow> link_row(const std::string& code, int64_t now);
+  std::optional<MessageRow> message_row(const std::string& outbox_key, int64_t now);
+
   store::Database& db_;
   const Clock& clock_;
   EventLog& log_;
   RecipientCodes codes_;
   mutable std::mutex mu_;
   std::string base_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, LinkRow> links_;
+  std::unordered_map<std::string, MessageRow> messages_;
 };
 
 }  // namespace sangam::analytics

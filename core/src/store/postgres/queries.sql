@@ -109,5 +109,35 @@ COPY outbox (project_id, account_id, target, contact_id, group_id, kind, content
 COPY analytics_events (project_id, kind, priority, at, account_id, contact_id, group_id, campaign_id, outbox_id,
                        link_code, data) FROM STDIN;
 
--- name: analytics-mark-stage-copy
-COPY analytics_mark_stage (batch, project_id, mark) FROM STDIN;
+-- name: analytics-mark-insert-many
+-- A mark another node inserts at the same moment makes this INSERT wait for that transaction and then
+-- skip the mark, so it is counted by one of the two only. Marks come sorted (by the writer's map), so
+-- two batches lock their common marks in the same order and cannot deadlock.
+INSERT INTO analytics_marks (project_id, mark)
+SELECT CAST($1 AS bigint), jsonb_array_elements_text(CAST($2 AS jsonb))
+ON CONFLICT DO NOTHING
+RETURNING mark;
+
+-- name: analytics-rollup-add-many
+-- A batch's rollup deltas in one statement ($1..$15: one array per column, the same length, every
+-- (project, dim, dim_id, day) once): one round trip instead of one per row, ~10,000 of them for a
+-- batch of 5,000 acks spread over 120 days (docs/performance.md). SQLite runs analytics-rollup-add
+-- as its bulk path (one prepared statement) instead.
+INSERT INTO analytics_rollups (project_id, dim, dim_id, day, sent, delivered, read, replied, failed, clicks,
+                               previews, incoming, joins, leaves, leads)
+SELECT * FROM unnest(CAST($1 AS bigint[]), CAST($2 AS text[]), CAST($3 AS bigint[]), CAST($4 AS bigint[]),
+                     CAST($5 AS bigint[]), CAST($6 AS bigint[]), CAST($7 AS bigint[]), CAST($8 AS bigint[]),
+                     CAST($9 AS bigint[]), CAST($10 AS bigint[]), CAST($11 AS bigint[]), CAST($12 AS bigint[]),
+                     CAST($13 AS bigint[]), CAST($14 AS bigint[]), CAST($15 AS bigint[]))
+ON CONFLICT (project_id, dim, dim_id, day) DO UPDATE SET
+  sent = analytics_rollups.sent + excluded.sent,
+  delivered = analytics_rollups.delivered + excluded.delivered,
+  read = analytics_rollups.read + excluded.read,
+  replied = analytics_rollups.replied + excluded.replied,
+  failed = analytics_rollups.failed + excluded.failed,
+  clicks = analytics_rollups.clicks + excluded.clicks,
+  previews = analytics_rollups.previews + excluded.previews,
+  incoming = analytics_rollups.incoming + excluded.incoming,
+  joins = analytics_rollups.joins + excluded.joins,
+  leaves = analytics_rollups.leaves + excluded.leaves,
+  leads = analytics_rollups.leads + excluded.leads;
