@@ -12,6 +12,7 @@
 //     turning a message's link into the recipient's code.
 // listmonk's anchor: aggregate pages over millions of rows take "tens of seconds" without its cache.
 // Run: scripts/with-postgres.sh build/core/bench/sangam_analytics_bench [--events N]
+#include "store/database_url.hpp"
 #include "analytics/dashboard.hpp"
 #include "analytics/event_log.hpp"
 #include "analytics/link_service.hpp"
@@ -47,20 +48,12 @@ double pct(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
 }
-std::string with_database(const std::string& url, const std::string& db) {
-  auto authority = url.find("://") + 3;
-  auto q = url.find('?', authority);
-  auto slash = url.find('/', authority);
-  std::string params = q == std::string::npos ? "" : url.substr(q);
-  size_t end = (slash != std::string::npos && (q == std::string::npos || slash < q)) ? slash : (q == std::string::npos ? url.size() : q);
-  return url.substr(0, end) + "/" + db + params;
-}
 std::unique_ptr<store::Database> fresh(store::Backend b, const std::string& dir, const std::string& tag) {
   if (b == store::Backend::sqlite) return store::open_sqlite(dir + "/" + tag + ".db", 4);
   const char* admin = std::getenv("SANGAM_TEST_DATABASE_URL");
   std::string name = "bench_" + tag + "_" + std::to_string(randombytes_random() % 1000000);
   store::open_postgres(admin, 1)->acquire()->exec_script("CREATE DATABASE " + name);
-  return store::open_postgres(with_database(admin, name), 4);
+  return store::open_postgres(store::with_database(admin, name), 4);
 }
 int64_t project(store::Database& db) {
   return db.write([](store::Conn& c) {

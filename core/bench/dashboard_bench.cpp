@@ -22,6 +22,7 @@
 //      [--stages 1000000,3000000,10000000] [--calls 200] [--sqlite-only] [--postgres-only]
 //      --counter-cost alone: what migration 0023's contacts counter costs the contact writers.
 //      --kpi-parts: each query of the KPI cards timed alone as well.
+#include "store/database_url.hpp"
 #include "analytics/dashboard.hpp"
 #include "analytics/event_log.hpp"
 #include "contacts/contact_base.hpp"
@@ -73,14 +74,6 @@ double load_average() {
   }
   return l;
 }
-std::string with_database(const std::string& url, const std::string& db) {
-  auto authority = url.find("://") + 3;
-  auto q = url.find('?', authority);
-  auto slash = url.find('/', authority);
-  std::string params = q == std::string::npos ? "" : url.substr(q);
-  size_t end = (slash != std::string::npos && (q == std::string::npos || slash < q)) ? slash : (q == std::string::npos ? url.size() : q);
-  return url.substr(0, end) + "/" + db + params;
-}
 std::unique_ptr<store::Database> fresh(store::Backend b, const std::string& dir, const std::string& tag, std::string& where) {
   if (b == store::Backend::sqlite) {
     where = dir + "/" + tag + ".db";
@@ -89,7 +82,7 @@ std::unique_ptr<store::Database> fresh(store::Backend b, const std::string& dir,
   const char* admin = std::getenv("SANGAM_TEST_DATABASE_URL");
   where = "dash_" + tag + "_" + std::to_string(randombytes_random() % 1000000);
   store::open_postgres(admin, 1)->acquire()->exec_script("CREATE DATABASE " + where);
-  return store::open_postgres(with_database(admin, where), 4);
+  return store::open_postgres(store::with_database(admin, where), 4);
 }
 void drop(store::Backend b, const std::string& where) {
   if (b == store::Backend::sqlite) {

@@ -8,6 +8,7 @@
 // processes' CPU (the cluster's, read from /proc: the server runs on this machine in the bench) is
 // shown beside the core's, so a change that moves work into the server (a trigger) is not hidden.
 // Run: scripts/with-postgres.sh build/core/bench/sangam_dispatch_bench [--rows N]
+#include "store/database_url.hpp"
 #include "campaigns/dispatcher.hpp"
 #include "projects/project.hpp"
 #include "util/clock.hpp"
@@ -76,22 +77,13 @@ double cluster_cpu_us(int postmaster) {
   return sum;
 }
 
-std::string with_database(const std::string& url, const std::string& db) {
-  auto authority = url.find("://") + 3;
-  auto q = url.find('?', authority);
-  auto slash = url.find('/', authority);
-  std::string params = q == std::string::npos ? "" : url.substr(q);
-  size_t end = (slash != std::string::npos && (q == std::string::npos || slash < q)) ? slash : (q == std::string::npos ? url.size() : q);
-  return url.substr(0, end) + "/" + db + params;
-}
-
 std::unique_ptr<store::Database> fresh(store::Backend b, const std::string& dir) {
   static int n = 0;
   if (b == store::Backend::sqlite) return store::open_sqlite(dir + "/dispatch-" + std::to_string(++n) + ".db", 4);
   const char* admin = std::getenv("SANGAM_TEST_DATABASE_URL");
   std::string name = "bench_dispatch_" + std::to_string(randombytes_random() % 1000000);
   store::open_postgres(admin, 1)->acquire()->exec_script("CREATE DATABASE " + name);
-  return store::open_postgres(with_database(admin, name), 4);
+  return store::open_postgres(store::with_database(admin, name), 4);
 }
 
 class InstantSender final : public Sender {

@@ -7,6 +7,7 @@
 // the same run (the store's cost), and the render alone.
 // Mautic anchors printed beside: a 1M-contact campaign update ~2.5 days, a 102K-member trigger 40 min.
 // Run: scripts/with-postgres.sh build/core/bench/sangam_planner_bench [--recipients N]
+#include "store/database_url.hpp"
 #include "analytics/event_log.hpp"
 #include "analytics/link_service.hpp"
 #include "campaigns/campaign_plan.hpp"
@@ -41,21 +42,12 @@ double cpu_s() {
   return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-std::string with_database(const std::string& url, const std::string& db) {
-  auto authority = url.find("://") + 3;
-  auto q = url.find('?', authority);
-  auto slash = url.find('/', authority);
-  std::string params = q == std::string::npos ? "" : url.substr(q);
-  size_t end = (slash != std::string::npos && (q == std::string::npos || slash < q)) ? slash : (q == std::string::npos ? url.size() : q);
-  return url.substr(0, end) + "/" + db + params;
-}
-
 std::unique_ptr<store::Database> fresh(store::Backend b, const std::string& dir, const std::string& tag) {
   if (b == store::Backend::sqlite) return store::open_sqlite(dir + "/" + tag + ".db", 4);
   const char* admin = std::getenv("SANGAM_TEST_DATABASE_URL");
   std::string name = "bench_" + tag + "_" + std::to_string(randombytes_random() % 1000000);
   store::open_postgres(admin, 1)->acquire()->exec_script("CREATE DATABASE " + name);
-  return store::open_postgres(with_database(admin, name), 4);
+  return store::open_postgres(store::with_database(admin, name), 4);
 }
 
 struct Fixture {

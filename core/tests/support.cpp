@@ -1,3 +1,4 @@
+#include "store/database_url.hpp"
 #include "support.hpp"
 
 #include "util/crypto.hpp"
@@ -21,15 +22,6 @@ std::vector<std::string>& temp_dirs() {
   return t.dirs;
 }
 
-std::string with_database(const std::string& url, const std::string& db) {
-  // postgresql://user@host/dbname?params → postgresql://user@host/<db>?params
-  auto authority = url.find("://") + 3;
-  auto q = url.find('?', authority);
-  auto slash = url.find('/', authority);
-  std::string params = q == std::string::npos ? "" : url.substr(q);
-  size_t end = (slash != std::string::npos && (q == std::string::npos || slash < q)) ? slash : (q == std::string::npos ? url.size() : q);
-  return url.substr(0, end) + "/" + db + params;
-}
 }  // namespace
 
 std::string temp_dir() {
@@ -50,7 +42,7 @@ std::string fresh_postgres_database() {
   std::transform(name.begin(), name.end(), name.begin(), ::tolower);
   auto admin = store::open_postgres(postgres_admin_url(), 1);
   admin->acquire()->exec_script("CREATE DATABASE " + name);
-  return with_database(postgres_admin_url(), name);
+  return store::with_database(postgres_admin_url(), name);
 }
 
 std::unique_ptr<store::Database> make_database(store::Backend b, size_t conns) {
