@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
 import { assertError, newProject } from './lib/client.mjs';
 import { connectWs } from './lib/ws.mjs';
-import { ACCOUNT_ENV, createAccount, linkSim, poll, waitConnector } from './lib/accounts.mjs';
+import { ACCOUNT_ENV, createAccount, linkSim, poll, waitConnector, waitGroups } from './lib/accounts.mjs';
 
 const ENV = { ...ACCOUNT_ENV, SANGAM_CLOCK_SPEED: '60', SANGAM_SIM_SPEED: '0.5', SANGAM_KEEPALIVE_MS: '600000' };
 
@@ -27,8 +27,7 @@ describeBackends('calendar', (ctx) => {
     ({ account } = await linkSim(ctx.admin, ws, pid, await createAccount(ctx.admin, pid, { engine: 'sim' })));
     // Until both kinds are stored: a sync under load may have stored two admin groups and not yet the third.
     const both = (l) => l.items?.some((g) => g.accounts.some((a) => a.is_admin)) && l.items?.some((g) => g.accounts.every((a) => !a.is_admin));
-    const groups = await poll(() => ctx.admin.ok('GET', `/projects/${pid}/groups?kind=group`), both,
-      { timeout: 75_000, what: 'a group where we are admin and one where we are not, synced' });
+    const groups = await waitGroups(ctx.admin, pid, '?kind=group', both, { what: 'a group where we are admin and one where we are not, synced' });
     ours = groups.items.find((g) => g.accounts.some((a) => a.is_admin));
     theirs = groups.items.find((g) => g.accounts.every((a) => !a.is_admin));
     assert.ok(ours && theirs, JSON.stringify(groups.items.map((g) => g.accounts)));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describeBackends } from './lib/harness.mjs';
 import { newProject } from './lib/client.mjs';
 import { connectWs } from './lib/ws.mjs';
-import { ACCOUNT_ENV, newPhone, createAccount, waitConnector, poll, accountPath, linkSim, sleep } from './lib/accounts.mjs';
+import { ACCOUNT_ENV, newPhone, createAccount, waitConnector, poll, accountPath, linkSim, sleep, waitGroups } from './lib/accounts.mjs';
 
 describeBackends('welcome: one message for the members who joined within the window', (ctx) => {
   test('joins within the window get one welcome mentioning them; bad templates change nothing', { timeout: 90_000 }, async () => {
@@ -19,10 +19,7 @@ describeBackends('welcome: one message for the members who joined within the win
     const ws = await connectWs(ctx.server, { cookie: owner.cookie });
     await ws.subscribe(project.id);
     const { account } = await linkSim(owner, ws, project.id, await createAccount(owner, project.id, { phone: newPhone(), engine: 'sim' }));
-    const groups = await poll(() => owner.ok('GET', `/projects/${project.id}/groups?kind=group`), (l) => l.items?.length >= 2,
-      // 45 s: on the 2-core CI machine, with both backends' suites running at once, one sync once had
-      // stored a single group after 20 s.
-      { timeout: 45_000, what: 'the groups synced' });
+    const groups = await waitGroups(owner, project.id, '?kind=group', (l) => l.items?.length >= 2, { timeout: 60_000 });
     const ours = groups.items.find((g) => g.accounts.some((a) => a.is_admin));
     const theirs = groups.items.find((g) => g.accounts.every((a) => !a.is_admin));
     assert.ok(ours, 'a group where our number is admin');
@@ -69,10 +66,7 @@ describeBackends('welcome: one message for the members who joined within the win
     const ws = await connectWs(ctx.server, { cookie: owner.cookie });
     await ws.subscribe(project.id);
     const { account } = await linkSim(owner, ws, project.id, await createAccount(owner, project.id, { phone: newPhone(), engine: 'sim' }));
-    const groups = await poll(() => owner.ok('GET', `/projects/${project.id}/groups?kind=group`), (l) => l.items?.length >= 2,
-      // 45 s: on the 2-core CI machine, with both backends' suites running at once, one sync once had
-      // stored a single group after 20 s.
-      { timeout: 45_000, what: 'the groups synced' });
+    const groups = await waitGroups(owner, project.id, '?kind=group', (l) => l.items?.length >= 2, { timeout: 60_000 });
     const ours = groups.items.find((g) => g.accounts.some((a) => a.is_admin));
     const path = `/projects/${project.id}/groups/${ours.id}/moderation`;
     const bad = await owner.put(path, { rules: { banned_words: ['ok', '!!!'] } });

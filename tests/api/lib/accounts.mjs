@@ -157,3 +157,29 @@ export async function waitLive(client, pid, aid, { timeout = 15_000, what = `acc
     return getAccount(client, pid, aid);
   }, (a) => (a.last_activity_at ?? '') > before, { timeout, interval: 350, what: `${what} (last_activity_at after ${before || 'null'})` });
 }
+
+/**
+ * Polls a project's groups (GET …/groups<query>) until pred(list) holds. Under load a group sync has
+ * been seen to store one group and go no further (tests/api/README.md): a run that ended `failed` is
+ * written to the test's output with its error and started again, as a person would press "Sync now";
+ * a timeout names the sync runs as they stand, so the next failure says where the sync stopped.
+ */
+export async function waitGroups(client, pid, query, pred, { timeout = 75_000, what = 'the groups synced' } = {}) {
+  const deadline = Date.now() + timeout;
+  const restarted = new Set();
+  for (;;) {
+    const list = await client.ok('GET', `/projects/${pid}/groups${query}`);
+    if (pred(list)) return list;
+    const runs = (await client.ok('GET', `/projects/${pid}/groups/sync`)).items ?? [];
+    for (const r of runs) {
+      if (r.status !== 'failed' || restarted.has(r.id)) continue;
+      restarted.add(r.id);
+      console.log(`# group sync run ${r.id} of account ${r.account_id} failed (${r.error}); syncing again`);
+      await client.request('POST', `/projects/${pid}/groups/sync`, { account_id: r.account_id });
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; groups: ${JSON.stringify(list.items?.map((g) => [g.name, g.accounts.map((a) => a.is_admin)]))}; sync runs: ${JSON.stringify(runs)}`);
+    }
+    await sleep(300);
+  }
+}
