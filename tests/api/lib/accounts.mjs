@@ -172,9 +172,12 @@ export async function waitGroups(client, pid, query, pred, { timeout = 75_000, w
     if (pred(list)) return list;
     const runs = (await client.ok('GET', `/projects/${pid}/groups/sync`)).items ?? [];
     for (const r of runs) {
-      if (r.status !== 'failed' || restarted.has(r.id)) continue;
+      // A failed run at once; a finished one that did not bring what we wait for, 15 s after it ended.
+      const ended = r.finished_at ? Date.parse(r.finished_at) : NaN;
+      const stale = r.status === 'done' && Date.now() - ended > 15_000;
+      if ((r.status !== 'failed' && !stale) || restarted.has(r.id)) continue;
       restarted.add(r.id);
-      console.log(`# group sync run ${r.id} of account ${r.account_id} failed (${r.error}); syncing again`);
+      console.log(`# group sync run ${r.id} of account ${r.account_id} ${r.status} (${r.error ?? `${r.groups_done} groups`}); syncing again`);
       await client.request('POST', `/projects/${pid}/groups/sync`, { account_id: r.account_id });
     }
     if (Date.now() > deadline) {
