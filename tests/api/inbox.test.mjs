@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describeBackends } from './lib/harness.mjs';
 import { newProject } from './lib/client.mjs';
 import { connectWs } from './lib/ws.mjs';
-import { ACCOUNT_ENV, newPhone, createAccount, waitConnector, poll, accountPath, linkSim } from './lib/accounts.mjs';
+import { ACCOUNT_ENV, newPhone, createAccount, waitConnector, poll, accountPath, linkSim, waitGroups } from './lib/accounts.mjs';
 
 const run = promisify(execFile);
 
@@ -191,7 +191,7 @@ describeBackends('inbox: conversations, answers through the outbox as P1', (ctx)
   test('group talk stays out; a group message that mentions our number comes in, and the observation phase holds the answer', { timeout: 90_000 }, async () => {
     // Until the observed group is stored: a sync under load may not have reached it yet.
     const observing = (g) => g.accounts.some((a) => a.account_id === account.id && a.phase === 'observation');
-    const groups = await poll(() => ctx.admin.ok('GET', `/projects/${project.id}/groups?kind=group`), (l) => l.items?.some(observing),
+    const groups = await waitGroups(ctx.admin, project.id, '?kind=group', (l) => l.items?.some(observing),
       { timeout: 60_000, what: 'a group where our number observes, synced' });
     const watching = groups.items.find((g) => g.accounts.some((a) => a.account_id === account.id && a.phase === 'observation'));
     assert.ok(watching, 'a group where our number only observes');

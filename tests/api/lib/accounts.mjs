@@ -167,14 +167,16 @@ export async function waitLive(client, pid, aid, { timeout = 15_000, what = `acc
 export async function waitGroups(client, pid, query, pred, { timeout = 75_000, what = 'the groups synced' } = {}) {
   const deadline = Date.now() + timeout;
   const restarted = new Set();
+  const seenDone = new Map();
   for (;;) {
     const list = await client.ok('GET', `/projects/${pid}/groups${query}`);
     if (pred(list)) return list;
     const runs = (await client.ok('GET', `/projects/${pid}/groups/sync`)).items ?? [];
     for (const r of runs) {
-      // A failed run at once; a finished one that did not bring what we wait for, 15 s after it ended.
-      const ended = r.finished_at ? Date.parse(r.finished_at) : NaN;
-      const stale = r.status === 'done' && Date.now() - ended > 15_000;
+      // A failed run at once; a finished one that did not bring what we wait for, 15 s after we saw it
+      // done (our own clock: the core's may run faster, SANGAM_CLOCK_SPEED).
+      if (r.status === 'done' && !seenDone.has(r.id)) seenDone.set(r.id, Date.now());
+      const stale = r.status === 'done' && Date.now() - seenDone.get(r.id) > 15_000;
       if ((r.status !== 'failed' && !stale) || restarted.has(r.id)) continue;
       restarted.add(r.id);
       console.log(`# group sync run ${r.id} of account ${r.account_id} ${r.status} (${r.error ?? `${r.groups_done} groups`}); syncing again`);
