@@ -136,7 +136,7 @@ Figures run(store::Backend b, const std::string& dir, int rows, bool record) {
   InstantSender instant;
   HoldSender hold;
   Sender& sender = record ? static_cast<Sender&>(instant) : hold;
-  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, int64_t) { return campaigns::ConsentVerdict{true, ""}; });
+  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, std::optional<int64_t>, const std::string&) { return campaigns::ConsentVerdict{true, ""}; });
   Figures f;
   int postmaster = 0;
   if (b == store::Backend::postgres)

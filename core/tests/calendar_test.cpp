@@ -197,7 +197,7 @@ TEST_P(CalendarTest, OccurrencesGoThroughTheDispatcherUnderTheWorkingHoursAndThe
   // 22:30 is outside the project's working hours (09-12, 14-21): the dispatcher moves it to 09:00.
   svc->entry_create(user, pid, tip({{"recurrence", {{"weekdays", {3}}, {"time", "22:30"}}}}));
   OkSender sender;
-  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, int64_t) { return campaigns::ConsentVerdict{true, ""}; });
+  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, std::optional<int64_t>, const std::string&) { return campaigns::ConsentVerdict{true, ""}; });
   clock.set(test::at("2026-11-25T17:00:00Z"));  // Wednesday 22:30 local
   EXPECT_EQ(d.step(aid), campaigns::StepResult::waiting);
   EXPECT_TRUE(sender.texts.empty());
@@ -229,7 +229,7 @@ TEST_P(CalendarTest, AnUploadedImageIsSentWithThePostAsItsCaption) {
   });
   svc->entry_create(user, pid, tip({{"media", {{"kind", "image"}, {"media_id", media_id}}}, {"recurrence", {{"weekdays", {2}}, {"time", "11:30"}}}}));
   OkSender sender;
-  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, int64_t) { return campaigns::ConsentVerdict{true, ""}; });
+  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, std::optional<int64_t>, const std::string&) { return campaigns::ConsentVerdict{true, ""}; });
   clock.set(test::at("2026-11-24T06:01:00Z"));  // Tuesday 11:31
   EXPECT_EQ(d.step(aid), campaigns::StepResult::claimed);
   ASSERT_EQ(sender.media.size(), 1u);

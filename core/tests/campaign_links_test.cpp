@@ -78,7 +78,7 @@ class CampaignLinksTest : public test::BothBackends {
     size_t queued = static_cast<size_t>(db->read([&](store::Conn& c) {
       return c.run_text("SELECT COUNT(*) AS n FROM outbox WHERE status = 'queued' AND campaign_id = $1", {cid})[0].i64("n");
     }));
-    Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, int64_t) { return ConsentVerdict{true, ""}; });
+    Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, std::optional<int64_t>, const std::string&) { return ConsentVerdict{true, ""}; });
     // The policy paces one number's messages minutes apart: step on, two minutes at a time.
     size_t before = sender.texts.size();
     for (int i = 0; i < 200 && sender.texts.size() - before < queued; ++i) {

@@ -119,7 +119,7 @@ class CampaignsTest : public test::BothBackends {
     });
   }
   Dispatcher dispatcher(AnswerSender& s) {
-    return Dispatcher(*db, s, clock, [](store::Conn&, int64_t, int64_t) { return ConsentVerdict{true, ""}; });
+    return Dispatcher(*db, s, clock, [](store::Conn&, int64_t, std::optional<int64_t>, const std::string&) { return ConsentVerdict{true, ""}; });
   }
 
   test::RecordingBus bus;

@@ -270,6 +270,24 @@ TEST_P(ContactsTest, ErasureCancelsWhatWaitsForThemAndKeepsNoTextWrittenForThem)
   }
 }
 
+// A row that names no contact is still checked at send time: by its chat, against the suppression list.
+TEST_P(ContactsTest, AtSendTimeARowWithoutAContactIsRefusedWhenItsNumberIsSuppressed) {
+  base->suppress("+91 98000 00073", "IN", "manual", "user:1");
+  db->read([&](store::Conn& c) {
+    Gate refused = base->messageable_at_send(c, pid, std::nullopt, "919800000073@c.us");
+    EXPECT_FALSE(refused.allowed);
+    EXPECT_EQ(refused.reason, "suppressed");
+    EXPECT_TRUE(base->messageable_at_send(c, pid, std::nullopt, "919800000074@c.us").allowed);
+  });
+  base->import_members(pid, 100, 1, {by_phone("919800000075", "Ravi")}, clock.now_ms());
+  json known = contact_by_phone("+919800000075");
+  db->read([&](store::Conn& c) {
+    Gate g = base->messageable_at_send(c, pid, known["id"].get<int64_t>(), "919800000075@c.us");
+    EXPECT_FALSE(g.allowed) << "a contact of unknown consent, asked by the contact";
+    EXPECT_EQ(g.reason, base->messageable_one_to_one(c, pid, known["id"].get<int64_t>()).reason);
+  });
+}
+
 TEST_P(ContactsTest, OptOutWordsAreConfigurablePerProject) {
   EXPECT_EQ(test::code_of([&] { base->set_opt_out_settings(pid, {{"keywords", {"basta", "!!!"}}}); }), ErrorCode::validation_failed);
   base->set_opt_out_settings(pid, {{"keywords", {"basta"}}, {"confirmation", "Ciao"}});

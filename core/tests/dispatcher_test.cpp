@@ -79,7 +79,7 @@ class DispatcherTest : public test::BothBackends {
             {"wa", x.opt_str("wa_message_id").value_or("")}, {"planned_at", x.i64("planned_at")}};
   }
   ConsentCheck consent(std::string reason_or_ok = "") {
-    return [reason_or_ok](store::Conn&, int64_t, int64_t) {
+    return [reason_or_ok](store::Conn&, int64_t, std::optional<int64_t>, const std::string&) {
       return ConsentVerdict{reason_or_ok.empty(), reason_or_ok};
     };
   }

@@ -173,7 +173,7 @@ TEST_P(InboxTest, TheAnswerIsAP1RowSentBeforeCampaignRowsWithSeenAndTypingFirst)
   EXPECT_EQ(test::failure_of([&] { inbox.reply(user, pid, cid, {{"text", " \n "}}); }).field, "text");
 
   OrderSender sender;
-  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, int64_t) { return campaigns::ConsentVerdict{true, ""}; });
+  campaigns::Dispatcher d(*db, sender, clock, [](store::Conn&, int64_t, std::optional<int64_t>, const std::string&) { return campaigns::ConsentVerdict{true, ""}; });
   EXPECT_EQ(d.step(aid), campaigns::StepResult::claimed);
   EXPECT_EQ(sender.calls, (std::vector<std::string>{"seen 919811100003@c.us", "typing 919811100003@c.us", "send 919811100003@c.us"}));
   EXPECT_EQ(outbox_col(oid, "status"), "sent");

@@ -103,7 +103,7 @@ class RecoveryTest : public test::BothBackends {
     return db->read([&](store::Conn& c) { return c.run("account-columns", {aid})[0].str("status"); });
   }
   ConsentCheck yes() {
-    return [](store::Conn&, int64_t, int64_t) { return ConsentVerdict{true, ""}; };
+    return [](store::Conn&, int64_t, std::optional<int64_t>, const std::string&) { return ConsentVerdict{true, ""}; };
   }
   DispatchOptions opts(const std::string& node = "node-a") {
     DispatchOptions o;

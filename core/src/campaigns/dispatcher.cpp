@@ -104,9 +104,8 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
 
     // Consent first, at send time: a one-to-one row to a contact who opted out, never engaged, or is
     // suppressed is skipped for good (the one exception: confirming an opt-out, by its kind).
-    if (auto contact = row.opt_i64("contact_id"); contact && action_of(target) == safety::Action::direct_message &&
-                                                  kind != "opt_out_confirmation") {
-      ConsentVerdict v = consent_ ? consent_(c, a.project_id, *contact) : ConsentVerdict{false, "no consent gate"};
+    if (action_of(target) == safety::Action::direct_message && kind != "opt_out_confirmation") {
+      ConsentVerdict v = consent_ ? consent_(c, a.project_id, row.opt_i64("contact_id"), target) : ConsentVerdict{false, "no consent gate"};
       bool reply = priority_of(row.i64("priority")) == safety::Priority::reply;
       if (!v.allowed && !(reply && v.reason == "no_consent")) {
         c.run("outbox-claim-skip", {id, opts_.node_id, now, now + opts_.claim_ttl_ms, "consent: " + v.reason});

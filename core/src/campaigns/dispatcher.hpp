@@ -16,13 +16,15 @@
 
 namespace sangam::campaigns {
 
-// The consent gate for a one-to-one row (contacts/contact_base.hpp: messageable_one_to_one), asked
-// inside the claim's transaction.
+// The consent gate for a one-to-one row (contacts/contact_base.hpp: messageable_at_send), asked
+// inside the claim's transaction: by the row's contact, or by its chat when it has none (a contact
+// erased or never known: the suppression list still holds).
 struct ConsentVerdict {
   bool allowed = false;
   std::string reason;
 };
-using ConsentCheck = std::function<ConsentVerdict(store::Conn&, int64_t project_id, int64_t contact_id)>;
+using ConsentCheck = std::function<ConsentVerdict(store::Conn&, int64_t project_id, std::optional<int64_t> contact_id,
+                                                  const std::string& chat)>;
 
 struct DispatchOptions {
   std::string node_id = "local";

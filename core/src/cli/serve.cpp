@@ -184,8 +184,8 @@ int run_serve(Config cfg, const ServeOptions& opts) {
     spdlog::warn("event=dispatch.policy_relaxed_for_sim hint=\"SANGAM_TEST_RELAXED_POLICY=1: simulated numbers send without limits or pacing; real numbers keep the policy\"");
   }
   campaigns::Dispatcher dispatcher(*db, sender, clock,
-                                   [&contacts](store::Conn& c, int64_t project, int64_t contact) {
-                                     Gate g = contacts.messageable_one_to_one(c, project, contact);
+                                   [&contacts](store::Conn& c, int64_t project, std::optional<int64_t> contact, const std::string& chat) {
+                                     Gate g = contacts.messageable_at_send(c, project, contact, chat);
                                      return campaigns::ConsentVerdict{g.allowed, g.reason};
                                    },
                                    dispatch_opts);

@@ -267,6 +267,15 @@ Gate ContactBase::messageable_one_to_one(store::Conn& c, int64_t pid, int64_t ci
   return consent_gate(parse_consent(r[0].str("consent")).value_or(Consent::unknown), phone.has_value(), supp);
 }
 
+Gate ContactBase::messageable_at_send(store::Conn& c, int64_t pid, std::optional<int64_t> cid, const std::string& chat) {
+  if (cid) return messageable_one_to_one(c, pid, *cid);
+  auto at = chat.find('@');
+  std::string digits = chat.substr(0, at);
+  if (at == std::string::npos || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return {true, ""};
+  if (suppressed(c, "+" + digits)) return {false, "suppressed"};
+  return {true, ""};
+}
+
 Gate ContactBase::messageable_one_to_one(int64_t pid, int64_t cid) {
   salt();
   return db_.read([&](store::Conn& c) { return messageable_one_to_one(c, pid, cid); });

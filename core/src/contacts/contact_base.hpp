@@ -12,6 +12,7 @@
 #include "util/events.hpp"
 
 #include <functional>
+#include <optional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,6 +60,9 @@ class ContactBase final : public MemberSink, public IncomingListener {
   // read in the dispatcher's own transaction so the answer holds for the send it is about to make.
   Gate messageable_one_to_one(store::Conn& c, int64_t project_id, int64_t contact_id);
   Gate messageable_one_to_one(int64_t project_id, int64_t contact_id);
+  // At send time: by the contact, or, for a row without one, by its chat ("<digits>@c.us"): a number
+  // on the suppression list is refused whoever queued the row.
+  Gate messageable_at_send(store::Conn& c, int64_t project_id, std::optional<int64_t> contact_id, const std::string& chat);
 
   // A consent change through the API (source "api"): validation_failed for an unknown state or a
   // missing evidence, conflict when the change is not allowed. Returns the contact.
