@@ -129,13 +129,8 @@ class PgConn final : public Conn, public BulkStreaming {
   // discards every row of it) before it propagates; the caller's transaction then rolls back.
   int64_t bulk_stream(std::string_view name, size_t width, const ChunkSource& next, size_t) override {
     start_copy(name);
-    std::string buf;
-    buf.reserve(1 << 18);
-    bool failed = false;
-    auto flush = [&] {
-      if (!failed && !buf.empty() && PQputCopyData(pg_, buf.data(), static_cast<int>(buf.size())) != 1) failed = true;
-      buf.clear();
-    };
+    CopyOut out{pg_};
+    std::string& buf = out.buf;
     BulkChunk chunk(width);
     try {
       for (;;) {
@@ -156,48 +151,56 @@ class PgConn final : public Conn, public BulkStreaming {
               buf += "\\N";
             }
           }
-          buf.push_back('\n');
-          if (buf.size() >= (1 << 18) - 4096) flush();
+          out.end_row();
         }
-        if (failed) break;
+        if (out.failed) break;
       }
     } catch (...) {
       PQputCopyEnd(pg_, "the rows' producer failed");
       while (PGresult* r = PQgetResult(pg_)) PQclear(r);
       throw;
     }
-    flush();
-    if (failed || PQputCopyEnd(pg_, nullptr) != 1)
-      throw DbError(DbError::Kind::other, fmt::format("bulk {}: {}", name, PQerrorMessage(pg_)));
+    out.end(name);
     return finish_copy(name);
   }
 
   int64_t bulk(std::string_view name, const std::vector<Params>& rows) override {
     start_copy(name);
-    // COPY text format: tab-separated, \N for NULL, backslash escapes. Sent in ~256 KiB chunks: one
-    // PQputCopyData per row costs a function call and a buffer check each, per chunk it is a write.
-    std::string buf;
-    buf.reserve(1 << 18);
-    bool failed = false;
-    auto flush = [&] {
-      if (!failed && !buf.empty() && PQputCopyData(pg_, buf.data(), static_cast<int>(buf.size())) != 1) failed = true;
-      buf.clear();
-    };
+    CopyOut out{pg_};
     for (const auto& row : rows) {
       for (size_t i = 0; i < row.size(); ++i) {
-        if (i) buf.push_back('\t');
-        append_copy_value(buf, row[i]);
+        if (i) out.buf.push_back('\t');
+        append_copy_value(out.buf, row[i]);
       }
-      buf.push_back('\n');
-      if (buf.size() >= (1 << 18) - 4096) flush();
+      out.end_row();
     }
-    flush();
-    if (failed || PQputCopyEnd(pg_, nullptr) != 1)
-      throw DbError(DbError::Kind::other, fmt::format("bulk {}: {}", name, PQerrorMessage(pg_)));
+    out.end(name);
     return finish_copy(name);
   }
 
  private:
+  // COPY text format: tab-separated, \N for NULL, backslash escapes. Sent in ~256 KiB chunks: one
+  // PQputCopyData per row costs a function call and a buffer check each, per chunk it is a write.
+  struct CopyOut {
+    PGconn* pg;
+    std::string buf;
+    bool failed = false;
+    explicit CopyOut(PGconn* c) : pg(c) { buf.reserve(1 << 18); }
+    void flush() {
+      if (!failed && !buf.empty() && PQputCopyData(pg, buf.data(), static_cast<int>(buf.size())) != 1) failed = true;
+      buf.clear();
+    }
+    void end_row() {
+      buf.push_back('\n');
+      if (buf.size() >= (1 << 18) - 4096) flush();
+    }
+    void end(std::string_view name) {
+      flush();
+      if (failed || PQputCopyEnd(pg, nullptr) != 1)
+        throw DbError(DbError::Kind::other, fmt::format("bulk {}: {}", name, PQerrorMessage(pg)));
+    }
+  };
+
   static void append_copy_value(std::string& buf, const Value& v) {
     if (std::holds_alternative<std::nullptr_t>(v)) { buf += "\\N"; return; }
     if (auto p = std::get_if<int64_t>(&v)) { buf += std::to_string(*p); return; }
