@@ -45,6 +45,71 @@ TEST_P(StoreTest, AFailedTransactionChangesNothing) {
   EXPECT_EQ(n, 0);
 }
 
+store::Params user(const std::string& email) {
+  return {email, std::string("U"), std::string("h"), int64_t(0), int64_t(0), int64_t(1)};
+}
+int64_t users(store::Database& db) {
+  return db.read([](store::Conn& c) { return c.run("user-count")[0].i64("n"); });
+}
+
+// Conn::run_many: the results in order (PostgreSQL: one round trip, with the transaction's BEGIN).
+TEST_P(StoreTest, SeveralQueriesRunInOrderAndTheirResultsComeBackInOrder) {
+  auto got = db->write([&](store::Conn& c) {
+    return c.run_many({{"user-insert", user("a@x.io")}, {"user-count", {}}, {"user-insert", user("b@x.io")}, {"user-count", {}}});
+  });
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(got[0][0].i64("id"), 1);
+  EXPECT_EQ(got[1][0].i64("n"), 1);
+  EXPECT_EQ(got[2][0].i64("id"), 2);
+  EXPECT_EQ(got[3][0].i64("n"), 2);
+  EXPECT_EQ(users(*db), 2);
+}
+
+// A failing query among several: the error is the database's own (classified), the queries after it
+// do not run, and the transaction changes nothing; the connection is fine for the next one.
+TEST_P(StoreTest, AFailingQueryAmongSeveralRollsTheTransactionBack) {
+  db->write([&](store::Conn& c) { c.run("user-insert", user("a@x.io")); });
+  try {
+    db->write([&](store::Conn& c) {
+      c.run_many({{"user-insert", user("b@x.io")}, {"user-insert", user("a@x.io")}, {"user-insert", user("c@x.io")}});
+    });
+    FAIL() << "expected a unique violation";
+  } catch (const DbError& e) {
+    EXPECT_EQ(e.kind(), DbError::Kind::unique_violation);
+  }
+  EXPECT_EQ(users(*db), 1);
+  for (int i = 0; i < 5; ++i) db->write([&](store::Conn& c) { c.run_many({{"user-count", {}}, {"user-count", {}}}); });
+  EXPECT_EQ(users(*db), 1);
+}
+
+// Conn::run_final: the statement and its commit (one round trip on PostgreSQL). Its effect is
+// committed, a failing final statement changes nothing, and nothing may run after it.
+TEST_P(StoreTest, TheFinalStatementCommitsWithTheTransaction) {
+  auto r = db->write([&](store::Conn& c) {
+    c.run("user-insert", user("a@x.io"));
+    return c.run_final("user-insert", user("b@x.io"));
+  });
+  EXPECT_EQ(r[0].i64("id"), 2);
+  EXPECT_EQ(users(*db), 2);
+  EXPECT_THROW(db->write([&](store::Conn& c) {
+    c.run("user-insert", user("c@x.io"));
+    c.run_final("user-insert", user("a@x.io"));
+  }), DbError);
+  EXPECT_EQ(users(*db), 2);
+  if (GetParam() == Backend::postgres) {
+    EXPECT_THROW(db->write([&](store::Conn& c) {
+      c.run_final("user-insert", user("d@x.io"));
+      c.run("user-insert", user("e@x.io"));
+    }), std::logic_error);
+    EXPECT_EQ(users(*db), 3);  // d@ committed with the final statement, e@ never ran
+  }
+  // A transaction that runs nothing, and one that only reads: both fine, the pool reuses the connection.
+  for (int i = 0; i < 5; ++i) {
+    db->write([](store::Conn&) {});
+    db->write([](store::Conn& c) { c.run("user-count"); });
+  }
+}
+
 TEST_P(StoreTest, TypesRoundTrip) {
   db->write([&](store::Conn& c) {
     c.run("project-insert", {std::string("Pöultry ✓"), std::string("p"), std::string("Asia/Kolkata"), std::string("IN"),

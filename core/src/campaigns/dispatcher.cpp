@@ -89,14 +89,18 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     // usage row and whether a send is in flight (docs/performance.md, "Dispatcher decision with a
     // usage counter"). PostgreSQL reads those after the lock, in a statement of its own
     // (store/postgres/queries.sql, dispatch-lock-account, says why).
-    auto arow = c.run("dispatch-lock-account", {account_id, now});
+    // The three reads go in one round trip on PostgreSQL (Conn::run_many), in this order: the usage
+    // and the due row are read once the lock is held.
+    const bool separate_usage = db_.backend() == store::Backend::postgres;
+    std::vector<store::Conn::Step> reads{{"dispatch-lock-account", {account_id, now}}};
+    if (separate_usage) reads.push_back({"dispatch-usage", {account_id, now}});
+    reads.push_back({"outbox-next-due", {account_id, now}});
+    std::vector<store::Result> got = c.run_many(reads);
+    const store::Result& arow = got[0];
     if (arow.empty()) return StepResult::busy;  // no such account, or its project is gone
     Account a = account_from_row(arow[0]);
-    store::Result urow;
-    bool separate_usage = std::find(arow.columns.begin(), arow.columns.end(), "in_flight") == arow.columns.end();
-    if (separate_usage) urow = c.run("dispatch-usage", {account_id, now});
-    store::Row latest = separate_usage ? urow[0] : arow[0];
-    auto next = c.run("outbox-next-due", {account_id, now});
+    store::Row latest = separate_usage ? got[1][0] : arow[0];
+    const store::Result& next = got.back();
     if (next.empty()) return StepResult::idle;
     store::Row row = next[0];
     int64_t id = row.i64("id");
@@ -178,8 +182,6 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     }
     if (d.verdict == safety::Verdict::refuse) return StepResult::busy;  // the account cannot send: failover moves its rows
 
-    auto claim = c.run("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms, local.midnight_utc_ms});
-    if (claim.affected != 1) return StepResult::busy;
     SendRequest req;
     req.account_id = account_id;
     req.to = target;
@@ -189,13 +191,16 @@ StepResult Dispatcher::step(int64_t account_id, std::function<void(SendStatus)> 
     if (auto mid = media_id_of(row.str("content"))) {
       auto m = c.run("media-for-send", {a.project_id, *mid});
       if (m.empty()) {
-        c.run("outbox-finish", {id, opts_.node_id, std::string("skipped"), nullptr, std::string("the post's media file is no longer stored"), nullptr, now});
+        c.run("outbox-claim-skip", {id, opts_.node_id, now, now + opts_.claim_ttl_ms, std::string("the post's media file is no longer stored")});
         return StepResult::skipped;
       }
       std::string kind = json::parse(row.str("content")).value("kind", "image");
       req.content.kind = kind == "video" ? ContentKind::video : kind == "document" ? ContentKind::document : ContentKind::image;
       req.content.media = Media{m[0].str("mimetype"), m[0].str("filename"), crypto::base64_encode(m[0].str("data"))};
     }
+    // The claim is the transaction's last statement: PostgreSQL commits with it, in one round trip.
+    auto claim = c.run_final("outbox-claim", {id, opts_.node_id, now, now + opts_.claim_ttl_ms, local.midnight_utc_ms});
+    if (claim.affected != 1) return StepResult::busy;
     req.idempotency_key = row.str("idempotency_key");
     claimed = Claimed{id, row.i64("attempts") + 1, std::move(req), d.mark_seen};
     return StepResult::claimed;
