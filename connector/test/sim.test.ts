@@ -156,3 +156,17 @@ test('SANGAM_SIM_SHARED_GROUPS: every test-world number is in the same N groups,
     assert.equal(loadConfig({ SANGAM_SIM_SHARED_GROUPS: '30' }).simSharedGroups, 30);
     assert.equal(loadConfig({}).simSharedGroups, 0);
 });
+
+// Tests link random numbers and wait for `?kind=group` groups: two where we are admin and one where we
+// only observe and members talk. Before the small world's groups were made open to all, about one
+// number in three had one of them admin-only ('announcement'), and those tests waited in vain.
+test('every test number sees three open groups: two it runs, one it only observes', () => {
+    for (let i = 0; i < 300; i++) {
+        const phone = `+9198${String(10_000_000 + i * 7919).padStart(8, '0')}`;
+        const w = buildWorld('test', 1, phone);
+        const plain = w.groups.filter((g) => !g.isCommunity);
+        assert.equal(plain.length, 3, phone);
+        assert.deepEqual(plain.map((g) => g.announce), [false, false, false], `${phone}: no admin-only group`);
+        assert.deepEqual(plain.map((g) => g.weAdmin), [true, true, false], phone);
+    }
+});

@@ -151,6 +151,11 @@ function smallWorld(seed: number, phone: string): World {
     const groups = names.map((n, i) => {
         const g = makeGroup(seed, n, members, 8, 20, project, i < 2 ? community.id : null);
         g.weAdmin = i !== 2;
+        // Open to all, never admin-only: tests wait for two groups where we are admin and one where we
+        // only observe and members talk. makeGroup's one-in-seven 'announcement' (its seed is the name,
+        // which ends in the phone's last four digits) failed about one test run in seven, waiting for
+        // a group that had been stored as an announcement group (calendar, welcome, inbox tests).
+        g.announce = false;
         return g;
     });
     return indexWorld({

@@ -159,10 +159,9 @@ export async function waitLive(client, pid, aid, { timeout = 15_000, what = `acc
 }
 
 /**
- * Polls a project's groups (GET …/groups<query>) until pred(list) holds. Under load a group sync has
- * been seen to store one group and go no further (tests/api/README.md): a run that ended `failed` is
- * written to the test's output with its error and started again, as a person would press "Sync now";
- * a timeout names the sync runs as they stand, so the next failure says where the sync stopped.
+ * Polls a project's groups (GET …/groups<query>) until pred(list) holds. A run that ended `failed`
+ * (or `done` without what we wait for) is written to the test's output and started again, as a person
+ * would press "Sync now"; a timeout names the sync runs as they stand (tests/api/README.md).
  */
 export async function waitGroups(client, pid, query, pred, { timeout = 75_000, what = 'the groups synced' } = {}) {
   const deadline = Date.now() + timeout;
