@@ -177,6 +177,16 @@ size_t EventLog::flush() {
     forget_zones();
     if (!raw.empty()) {
       db_.read([&](store::Conn& c) {
+        struct Clear {
+          EventLog& log;
+          ~Clear() {
+            log.in_batch_ = false;
+            log.batch_outbox_.clear();
+            log.batch_groups_.clear();
+          }
+        } clear{*this};
+        in_batch_ = true;
+        prefetch_acks(c, raw);
         for (auto& r : raw) {
           try {
             for (auto& e : enrich(c, r.account_id, r.event, r.data, r.at_ms)) batch.push_back(std::move(e));
@@ -367,26 +377,49 @@ std::optional<int64_t> EventLog::project_of_account(store::Conn& c, int64_t acco
   return p;
 }
 
-std::optional<EventLog::OutboxInfo> EventLog::outbox_by(store::Conn& c, const std::string& query, const store::Value& value) {
-  if (auto* s = std::get_if<std::string>(&value); s && s->empty()) return std::nullopt;
-  auto r = c.run(query, {value});
-  if (r.empty()) return std::nullopt;
+EventLog::OutboxInfo EventLog::outbox_of(store::Conn& c, const store::Row& r) {
   OutboxInfo o;
-  o.id = r[0].i64("id");
-  o.project_id = r[0].i64("project_id");
-  o.account_id = opt_of(r[0], "account_id");
-  o.contact_id = opt_of(r[0], "contact_id");
-  o.campaign_id = opt_of(r[0], "campaign_id");
-  o.sent_ms = r[0].i64("sent_ms");
-  std::string target = r[0].str("target");
+  o.id = r.i64("id");
+  o.project_id = r.i64("project_id");
+  o.account_id = opt_of(r, "account_id");
+  o.contact_id = opt_of(r, "contact_id");
+  o.campaign_id = opt_of(r, "campaign_id");
+  o.sent_ms = r.i64("sent_ms");
+  std::string target = r.str("target");
   if (target.size() > 5 && target.compare(target.size() - 5, 5, "@g.us") == 0) o.group_id = group_of(c, o.project_id, target);
   return o;
 }
 
+void EventLog::prefetch_acks(store::Conn& c, const std::vector<Raw>& raw) {
+  json keys = json::array();
+  std::set<std::string> seen;
+  for (const auto& r : raw)
+    if (r.event == "message.ack")
+      if (std::string k = str_of(r.data, "key"); !k.empty() && seen.insert(k).second) keys.push_back(std::move(k));
+  if (keys.empty()) return;
+  auto rows = c.run("analytics-outbox-by-keys", {keys.dump()});
+  for (size_t i = 0; i < rows.size(); ++i) batch_outbox_.emplace(rows[i].str("idempotency_key"), outbox_of(c, rows[i]));
+}
+
+std::optional<EventLog::OutboxInfo> EventLog::outbox_by(store::Conn& c, const std::string& query, const store::Value& value) {
+  if (auto* s = std::get_if<std::string>(&value); s && s->empty()) return std::nullopt;
+  if (in_batch_ && query == "analytics-outbox-by-key")
+    if (auto it = batch_outbox_.find(std::get<std::string>(value)); it != batch_outbox_.end()) return it->second;
+  auto r = c.run(query, {value});
+  if (r.empty()) return std::nullopt;
+  return outbox_of(c, r[0]);
+}
+
 std::optional<int64_t> EventLog::group_of(store::Conn& c, int64_t project_id, const std::string& wa_id) {
   if (wa_id.empty()) return std::nullopt;
+  // Once per group and batch: a campaign's acks come from a few groups, each ack would ask again.
+  auto key = std::make_pair(project_id, wa_id);
+  if (in_batch_)
+    if (auto it = batch_groups_.find(key); it != batch_groups_.end()) return it->second;
   auto r = c.run("analytics-group-by-wa-id", {project_id, wa_id});
-  return r.empty() ? std::nullopt : std::optional<int64_t>(r[0].i64("id"));
+  std::optional<int64_t> id = r.empty() ? std::nullopt : std::optional<int64_t>(r[0].i64("id"));
+  if (in_batch_) batch_groups_.emplace(std::move(key), id);
+  return id;
 }
 
 std::optional<int64_t> EventLog::contact_of(store::Conn& c, int64_t project_id, const std::string& wa_user) {

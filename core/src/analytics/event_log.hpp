@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace sangam::analytics {
@@ -104,6 +105,10 @@ class EventLog {
   // Local day and hour of `ms` in the project's zone (cached per project for one batch).
   std::pair<int64_t, int> local_day_hour(store::Conn& c, int64_t project_id, int64_t ms);
 
+  size_t queued() {
+    std::lock_guard g(mu_);
+    return raw_.size() + ready_.size();
+  }
   uint64_t written() const { return written_.load(); }
   uint64_t dropped() const { return dropped_.load(); }
 
@@ -120,6 +125,13 @@ class EventLog {
     int64_t sent_ms = 0;
   };
   std::optional<OutboxInfo> outbox_by(store::Conn& c, const std::string& query, const store::Value& value);
+  OutboxInfo outbox_of(store::Conn& c, const store::Row& r);
+  // A batch's acks' outbox rows, read in one statement before the batch is enriched (by idempotency
+  // key); cleared after it. A key not found here is looked up as before, by the message's id.
+  void prefetch_acks(store::Conn& c, const std::vector<Raw>& raw);
+  std::unordered_map<std::string, OutboxInfo> batch_outbox_;
+  std::map<std::pair<int64_t, std::string>, std::optional<int64_t>> batch_groups_;  // (project, wa id) → group
+  bool in_batch_ = false;  // the two above are used only while flush() enriches a batch (under write_mu_)
   std::optional<int64_t> project_of_account(store::Conn& c, int64_t account_id);
   std::optional<int64_t> group_of(store::Conn& c, int64_t project_id, const std::string& wa_id);
   std::optional<int64_t> contact_of(store::Conn& c, int64_t project_id, const std::string& wa_user);

@@ -109,6 +109,11 @@ COPY outbox (project_id, account_id, target, contact_id, group_id, kind, content
 COPY analytics_events (project_id, kind, priority, at, account_id, contact_id, group_id, campaign_id, outbox_id,
                        link_code, data) FROM STDIN;
 
+-- name: analytics-outbox-by-keys
+SELECT id, project_id, account_id, contact_id, campaign_id, target, COALESCE(claimed_at, planned_at) AS sent_ms,
+       idempotency_key
+FROM outbox WHERE idempotency_key IN (SELECT jsonb_array_elements_text(CAST($1 AS jsonb)));
+
 -- name: analytics-mark-insert-many
 -- A mark another node inserts at the same moment makes this INSERT wait for that transaction and then
 -- skip the mark, so it is counted by one of the two only. Marks come sorted (by the writer's map), so

@@ -38,6 +38,13 @@ ON CONFLICT (project_id, dim, dim_id, day) DO UPDATE SET
 SELECT id, project_id, account_id, contact_id, campaign_id, target, COALESCE(claimed_at, planned_at) AS sent_ms
 FROM outbox WHERE idempotency_key = $1;
 
+-- name: analytics-outbox-by-keys
+-- A batch's acks' messages in one look-up ($1: JSON array of idempotency keys) instead of one round
+-- trip each: on PostgreSQL a round trip costs more than the look-up (docs/performance.md, analytics).
+SELECT id, project_id, account_id, contact_id, campaign_id, target, COALESCE(claimed_at, planned_at) AS sent_ms,
+       idempotency_key
+FROM outbox WHERE idempotency_key IN (SELECT value FROM json_each($1));
+
 -- name: analytics-outbox-by-wa-id
 SELECT id, project_id, account_id, contact_id, campaign_id, target, COALESCE(claimed_at, planned_at) AS sent_ms
 FROM outbox WHERE wa_message_id = $1;
