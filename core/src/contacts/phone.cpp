@@ -43,7 +43,20 @@ PhoneParse parse_phone(const std::string& input, const std::string& region) {
   if (!util->IsValidNumber(n)) return {std::nullopt, why_invalid(util, n)};
   std::string out;
   util->Format(n, PhoneNumberUtil::E164, &out);
-  return {out, {}};
+  // What comes out must parse again to itself, or a contact stored under it is not found under it.
+  // It does not always at once: "005211Z998000-00A11" typed in Turkey gave +5219980000011, whose
+  // Mexican mobile "1" libphonenumber drops when it parses that again (+529980000011; the phone
+  // fuzzer, 2026-12-02). So the E.164 is parsed again until it stays the same, twice at most.
+  for (int i = 0; i < 2; ++i) {
+    PhoneNumber again;
+    if (util->Parse(out, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR || !util->IsValidNumber(again))
+      return {std::nullopt, "not a phone number"};
+    std::string next;
+    util->Format(again, PhoneNumberUtil::E164, &next);
+    if (next == out) return {out, {}};
+    out = std::move(next);
+  }
+  return {std::nullopt, "not a phone number"};
 }
 
 std::optional<std::string> normalize_phone(const std::string& input, const std::string& region) {
