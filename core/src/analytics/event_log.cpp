@@ -403,11 +403,15 @@ void EventLog::prefetch_acks(store::Conn& c, const std::vector<Raw>& raw) {
 
 std::optional<EventLog::OutboxInfo> EventLog::outbox_by(store::Conn& c, const std::string& query, const store::Value& value) {
   if (auto* s = std::get_if<std::string>(&value); s && s->empty()) return std::nullopt;
-  if (in_batch_ && query == "analytics-outbox-by-key")
-    if (auto it = batch_outbox_.find(std::get<std::string>(value)); it != batch_outbox_.end()) return it->second;
   auto r = c.run(query, {value});
   if (r.empty()) return std::nullopt;
   return outbox_of(c, r[0]);
+}
+
+std::optional<EventLog::OutboxInfo> EventLog::outbox_by_key(store::Conn& c, const std::string& key) {
+  if (in_batch_)
+    if (auto it = batch_outbox_.find(key); it != batch_outbox_.end()) return it->second;
+  return outbox_by(c, "analytics-outbox-by-key", key);
 }
 
 std::optional<int64_t> EventLog::group_of(store::Conn& c, int64_t project_id, const std::string& wa_id) {
@@ -458,7 +462,7 @@ std::vector<StoredEvent> EventLog::enrich(store::Conn& c, int64_t aid, const std
     if (level == 0 && ack != "error") return out;  // pending: nothing happened yet
     e.kind = level ? level_kind(level) : "failed";
     e.data = {{"ack", ack}, {"level", level}, {"message_id", str_of(data, "message_id")}};
-    auto o = outbox_by(c, "analytics-outbox-by-key", str_of(data, "key"));
+    auto o = outbox_by_key(c, str_of(data, "key"));
     if (!o) o = outbox_by(c, "analytics-outbox-by-wa-id", str_of(data, "message_id"));
     if (o && o->project_id == *project) set_message(e, c, *o);
     out.push_back(std::move(e));

@@ -126,6 +126,8 @@ class EventLog {
   };
   std::optional<OutboxInfo> outbox_by(store::Conn& c, const std::string& query, const store::Value& value);
   OutboxInfo outbox_of(store::Conn& c, const store::Row& r);
+  // By the message's idempotency key: from the batch's prefetch when it is there, else one look-up.
+  std::optional<OutboxInfo> outbox_by_key(store::Conn& c, const std::string& key);
   // A batch's acks' outbox rows, read in one statement before the batch is enriched (by idempotency
   // key); cleared after it. A key not found here is looked up as before, by the message's id.
   void prefetch_acks(store::Conn& c, const std::vector<Raw>& raw);

@@ -257,7 +257,7 @@ class PgConn final : public Conn, public BulkStreaming {
   void exec_script(std::string_view sql) override {
     // A pending BEGIN goes in front, in the same simple query: a BEGIN inside a multi-statement
     // query string opens a transaction that outlasts the string.
-    if (committed_) throw std::logic_error("a statement after the transaction's final one (Conn::run_final)");
+    not_after_final();
     std::string s = begin_pending_ ? "BEGIN;\n" + std::string(sql) : std::string(sql);
     begin_pending_ = false;
     collect(PQexec(pg_, s.c_str()), "script");
@@ -288,8 +288,13 @@ class PgConn final : public Conn, public BulkStreaming {
  private:
   void check(PGresult* res, std::string_view what) { PQclear(collect_status(res, what)); }
 
-  void send_begin() {
+  // Conn::run_final committed the transaction: a statement now would run outside it, on its own.
+  void not_after_final() const {
     if (committed_) throw std::logic_error("a statement after the transaction's final one (Conn::run_final)");
+  }
+
+  void send_begin() {
+    not_after_final();
     if (!begin_pending_) return;
     begin_pending_ = false;
     collect(PQexec(pg_, "BEGIN"), "begin");
@@ -300,7 +305,7 @@ class PgConn final : public Conn, public BulkStreaming {
   // (PGRES_PIPELINE_ABORTED); the first error is thrown once every result has been read, so the
   // connection leaves pipeline mode in a known state.
   std::vector<Result> pipeline(const std::vector<Step>& steps, bool then_commit = false) {
-    if (committed_) throw std::logic_error("a statement after the transaction's final one (Conn::run_final)");
+    not_after_final();
     for (const auto& s : steps) prepare(s.name);
     auto lost = [&](const char* what) {
       std::string msg = PQerrorMessage(pg_);
