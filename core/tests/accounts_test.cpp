@@ -333,6 +333,25 @@ TEST_P(AccountsTest, APhoneOfflineTwelveDaysRaisesAnAlert) {
   EXPECT_EQ(account(aid)["status"], "active");
 }
 
+// Before the fix the dispatcher's per-day usage counters (one row per account and local day) were
+// never deleted; the hourly tick now keeps 35 days of them, as it keeps 30 days of account events.
+TEST_P(AccountsTest, TheHourlyTickForgetsUsageCountersOlderThan35Days) {
+  int64_t aid = add("+919800000035");
+  int64_t now = clock.now_ms(), day = 86'400'000;
+  db->write([&](store::Conn& c) {
+    for (int64_t d : {int64_t{40}, int64_t{36}, int64_t{34}, int64_t{0}})
+      c.run("outbox-usage-init", {aid, now - d * day, int64_t{5}, int64_t{1}, int64_t{2}, now - d * day});
+  });
+  accounts->tick();
+  auto days = db->read([&](store::Conn& c) {
+    std::vector<int64_t> out;
+    auto r = c.run_text("SELECT day_start FROM account_day_usage ORDER BY day_start");
+    for (size_t i = 0; i < r.size(); ++i) out.push_back((now - r[i].i64("day_start")) / day);
+    return out;
+  });
+  EXPECT_EQ(days, (std::vector<int64_t>{34, 0}));
+}
+
 TEST_P(AccountsTest, ViewersReadButDoNotAct) {
   auto v = json::parse(auth->create_user(owner, {{"email", "v@example.com"}, {"name", "V"}, {"password", "0123456789"}}).dump());
   projects->add_member(owner, pid, {{"email", "v@example.com"}, {"role", "viewer"}});

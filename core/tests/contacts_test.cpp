@@ -270,6 +270,57 @@ TEST_P(ContactsTest, ErasureCancelsWhatWaitsForThemAndKeepsNoTextWrittenForThem)
   }
 }
 
+// Before the fix a sent message kept the erased contact's chat id (their number) as its target, the
+// analytics log kept it in an incoming message's "chat", and a lead kept their phone.
+TEST_P(ContactsTest, ErasureLeavesTheirNumberInNoQueueRowEventOrLead) {
+  base->import_members(pid, 100, 1, {by_phone("919800000076", "Kavi")}, clock.now_ms());
+  int64_t cid = contact_by_phone("+919800000076")["id"].get<int64_t>();
+  int64_t now = clock.now_ms();
+  db->write([&](store::Conn& cn) {
+    for (std::string k : {"erase-q", "erase-s"})
+      cn.run("outbox-insert", {pid, nullptr, std::string("919800000076@c.us"), cid, std::string("campaign"),
+                               std::string("{}"), int64_t(2), now, k});
+    cn.exec_script("UPDATE outbox SET status = 'sent' WHERE idempotency_key = 'erase-s'");
+    std::vector<store::Params> events{{pid, std::string("incoming"), int64_t{1}, now, nullptr, cid, nullptr, nullptr, nullptr,
+                                       nullptr, json{{"chat", "919800000076@c.us"}, {"day", 1}, {"kind", "text"}}.dump()}};
+    cn.bulk("analytics-event-copy", events);
+    int64_t lead = cn.run("lead-insert", {pid, std::string("form-1"), std::string("form"), std::string("+919800000076"), cid,
+                                          std::string("demo"), std::string(""), std::string(""), std::string("{}"),
+                                          json{{"name", "Kavi"}}.dump(), std::string("hot"), now, nullptr, nullptr, nullptr,
+                                          int64_t{0}, nullptr, 0.0, std::string("{}"), now})[0]
+                       .i64("id");
+    cn.run("lead-set-response", {lead, json{{"id", lead}, {"phone", "+919800000076"}, {"contact_id", cid}, {"quality", "hot"}}.dump()});
+  });
+  base->erase(pid, cid, "user:1");
+  auto left = db->read([&](store::Conn& cn) {
+    std::vector<std::string> texts;
+    auto o = cn.run_text("SELECT target, status FROM outbox ORDER BY idempotency_key");
+    for (size_t i = 0; i < o.size(); ++i) texts.push_back(o[i].str("target"));
+    EXPECT_EQ(o.size(), 2u);
+    EXPECT_EQ(o[1].str("status"), "sent");
+    EXPECT_TRUE(o[1].str("target").ends_with("@c.us")) << o[1].str("target");  // still a one-to-one chat for the counters
+    auto e = cn.run_text("SELECT kind, data, contact_id FROM analytics_events");
+    EXPECT_EQ(e.size(), 1u);
+    for (size_t i = 0; i < e.size(); ++i) {
+      texts.push_back(e[i].str("data"));
+      EXPECT_TRUE(e[i].is_null("contact_id"));
+      EXPECT_EQ(json::parse(e[i].str("data")).value("kind", ""), "text");  // what happened stays
+    }
+    auto l = cn.run_text("SELECT phone, fields, response, contact_id FROM leads");
+    EXPECT_EQ(l.size(), 1u);  // the lead stays counted
+    for (size_t i = 0; i < l.size(); ++i) {
+      for (const char* col : {"phone", "fields", "response"}) texts.push_back(l[i].str(col));
+      EXPECT_TRUE(l[i].is_null("contact_id"));
+      EXPECT_EQ(json::parse(l[i].str("response")).value("quality", ""), "hot");
+    }
+    return texts;
+  });
+  for (const auto& t : left) {
+    EXPECT_EQ(t.find("9800000076"), std::string::npos) << t;
+    EXPECT_EQ(t.find("Kavi"), std::string::npos) << t;
+  }
+}
+
 // A row that names no contact is still checked at send time: by its chat, against the suppression list.
 TEST_P(ContactsTest, AtSendTimeARowWithoutAContactIsRefusedWhenItsNumberIsSuppressed) {
   base->suppress("+91 98000 00073", "IN", "manual", "user:1");

@@ -356,6 +356,7 @@ void AccountService::tick() {
     db_.write([&](store::Conn& c) {
       c.run("account-events-purge", {now - 30 * day});
       c.run("account-health-purge", {now - 90 * day});
+      c.run("account-day-usage-purge", {now - 35 * day});
     });
     last_inactive_check_ = now;
   }

@@ -497,6 +497,8 @@ void ContactBase::erase(int64_t pid, int64_t cid, const std::string& actor) {
     if (phone) c.run("suppression-insert", {phone_hash(*phone), std::string("erased"), pid, clock_.now_ms()});
     c.run("contact-erase-conversations", {pid, cid});
     c.run("contact-erase-outbox", {pid, cid, clock_.now_ms()});
+    c.run("contact-erase-events", {pid, cid});
+    c.run("contact-erase-leads", {pid, cid, phone ? store::Value(*phone) : store::Value(nullptr)});
     std::string jid = phone ? phone->substr(phone->starts_with('+') ? 1 : 0) + "@c.us" : std::string();
     std::string lid = r[0].opt_str("lid").value_or("");
     if (!jid.empty() || !lid.empty())

@@ -88,7 +88,8 @@ class ContactBase final : public MemberSink, public IncomingListener {
   // Everything stored about one contact (privacy export).
   json export_contact(int64_t project_id, int64_t contact_id);
   // Erasure: the contact, its memberships, tags and ledger go; the number stays only as a salted hash
-  // on the suppression list (reason erased); aggregates (group sizes, counts in rollups) stay.
+  // on the suppression list (reason erased); aggregates (group sizes, counts in rollups) stay. The
+  // queue, the analytics log and the leads keep what happened without the number or the contact.
   void erase(int64_t project_id, int64_t contact_id, const std::string& actor);
 
   // Per-project opt-out words (JSON setting; absent: defaults).

@@ -146,3 +146,13 @@ ON CONFLICT (project_id, dim, dim_id, day) DO UPDATE SET
   joins = analytics_rollups.joins + excluded.joins,
   leaves = analytics_rollups.leaves + excluded.leaves,
   leads = analytics_rollups.leads + excluded.leads;
+
+-- name: contact-erase-events
+UPDATE analytics_events SET contact_id = NULL,
+       data = CAST(CAST(data AS jsonb) - ARRAY['chat', 'from', 'author', 'voter'] AS text)
+WHERE project_id = $1 AND contact_id = $2;
+
+-- name: contact-erase-leads
+UPDATE leads SET phone = 'erased', contact_id = NULL, fields = '{}',
+       response = CAST(CAST(response AS jsonb) || jsonb_build_object('phone', 'erased', 'contact_id', NULL, 'fields', '{}'::jsonb) AS text)
+WHERE project_id = $1 AND (contact_id = $2 OR phone = $3);

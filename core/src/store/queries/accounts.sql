@@ -124,6 +124,12 @@ DELETE FROM account_events WHERE at < $1;
 -- Health history for charts: 90 days.
 DELETE FROM account_health WHERE at < $1;
 
+-- name: account-day-usage-purge
+-- The dispatcher reads only the current local day's counter row (migration 0021) and seeds a missing
+-- one by counting; a row per account and day would otherwise stay forever. 35 days leave a month of
+-- days to look at.
+DELETE FROM account_day_usage WHERE day_start < $1;
+
 -- name: account-lease-release
 UPDATE accounts SET lease_node = NULL, lease_until = NULL WHERE id = $1 AND lease_node = $2;
 

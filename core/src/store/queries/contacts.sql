@@ -140,10 +140,29 @@ WHERE project_id = $1 AND direction = 'in' AND (author = $2 OR author = $3);
 -- Erasure reaches the queue: what waits for them is cancelled (after the contact row goes, contact_id
 -- is NULL and the send-time consent gate, which asks about the contact, would have nothing to ask), and
 -- no row keeps the text written for them (their name). A row in flight (claimed) gets its outcome.
+-- Nor the chat id, which is their number: it becomes "erased-<row id>" with the same suffix, so the
+-- day's usage counter (migration 0021), which tells a new chat by "@c.us", still counts the row right
+-- if it is deleted later, and rows stay distinct.
 UPDATE outbox SET status = CASE WHEN status IN ('queued', 'unknown') THEN 'cancelled' ELSE status END,
        reason = CASE WHEN status IN ('queued', 'unknown') THEN 'the contact was erased' ELSE reason END,
-       content = '{}', updated_at = $3
+       content = '{}', updated_at = $3,
+       target = CASE WHEN target LIKE '%@c.us' THEN 'erased-' || id || '@c.us'
+                     WHEN target LIKE '%@lid' THEN 'erased-' || id || '@lid' ELSE 'erased-' || id END
 WHERE project_id = $1 AND contact_id = $2 AND status <> 'claimed';
+
+-- name: contact-erase-events
+-- The analytics log keeps what happened (the rollups count it) but not who: the contact's id goes
+-- (an id SQLite may give again to the next contact would inherit their journey) and so do the keys
+-- of an engine event that hold a chat id (incoming: chat; reactions: from; poll votes: voter).
+UPDATE analytics_events SET contact_id = NULL, data = json_remove(data, '$.chat', '$.from', '$.author', '$.voter')
+WHERE project_id = $1 AND contact_id = $2;
+
+-- name: contact-erase-leads
+-- Their form submissions stay counted (leads per campaign) without their number, fields or contact;
+-- the stored first answer, given again to a replayed submission id, loses the same keys.
+UPDATE leads SET phone = 'erased', contact_id = NULL, fields = '{}',
+       response = json_set(response, '$.phone', 'erased', '$.contact_id', NULL, '$.fields', json('{}'))
+WHERE project_id = $1 AND (contact_id = $2 OR phone = $3);
 
 -- name: contact-delete
 DELETE FROM contacts WHERE project_id = $1 AND id = $2;
