@@ -6,6 +6,7 @@
 #include "analytics/dashboard.hpp"
 #include "contacts/contact_base.hpp"
 #include "safety/local_time.hpp"
+#include "util/clock.hpp"
 
 #include "support.hpp"
 
@@ -135,4 +136,27 @@ TEST_P(AnalyticsDashboardTest, TheHealthCardComparesWithEachAccountsLastScoreBef
   health(b, period_start + kDay, 20);
   health(c, period_start + kDay, 80);  // c has none before: not in the average
   EXPECT_EQ(card("health")["previous"], 55.0);
+}
+
+
+// Before, the table carried every hourly score: 720 points per account over 30 days. Now a point per
+// 3 hours, the lowest of them, so a dip of one hour still shows.
+TEST_P(AnalyticsDashboardTest, TheAccountTableGivesTheLowestHealthOfEachThreeHours) {
+  int64_t a = account("+919800000004");
+  constexpr int64_t step = analytics::kHealthHistoryStepMs, hour = 3'600'000;
+  int64_t from = clock.now_ms() - 30 * kDay;
+  int64_t start = (from / step + 1) * step;  // a bucket's first hour
+  for (int64_t i = 0; i < 48; ++i) health(a, start + i * hour, i == 7 ? 40 : 90 - i % 3);
+  health(a, from - hour, 10);  // before the window: not in it
+  json table = db->read([&](store::Conn& c) {
+    return analytics::account_table(c, pid, analytics::day_range(kZone, clock.now_ms(), std::nullopt, std::nullopt), from);
+  });
+  json hist;
+  for (auto& row : table)
+    if (row["account_id"] == a) hist = row["history"];
+  ASSERT_EQ(hist.size(), 16u) << hist.dump();
+  for (size_t k = 0; k < hist.size(); ++k) {
+    EXPECT_EQ(hist[k]["at"], format_iso8601(start + static_cast<int64_t>(k) * step));
+    EXPECT_EQ(hist[k]["score"], k == 2 ? 40 : 88) << k;  // hours 6-8 hold the dip; else 90, 89, 88
+  }
 }

@@ -170,15 +170,15 @@ json campaign_table(store::Conn& c, int64_t pid, DayRange r, const NameOf& name)
   return out;
 }
 
-json account_table(store::Conn& c, int64_t pid, DayRange r, int64_t history_from_ms) {
+json account_table(store::Conn& c, int64_t pid, DayRange r, int64_t history_from_ms, int64_t history_step_ms) {
   auto traffic = c.run("dash-by-dim", {pid, std::string("account"), r.from, r.to});
   std::map<int64_t, json> by_id;
   for (size_t i = 0; i < traffic.size(); ++i) by_id[traffic[i].i64("dim_id")] = counters(traffic[i]);
   std::map<int64_t, json> history;
-  auto h = c.run("dash-account-health-history", {pid, history_from_ms});
+  auto h = c.run("dash-account-health-history", {pid, history_from_ms, history_step_ms});
   for (size_t i = 0; i < h.size(); ++i) {
     // Built member by member: an initializer list makes and copies a temporary per value, which was
-    // most of this table's time at 20 accounts x 720 hourly points (docs/performance.md).
+    // most of this table's time at 20 accounts x 720 hourly points (docs/performance.md; 240 now).
     json point = json::object();
     point["at"] = format_iso8601(h[i].i64("at"));
     point["score"] = h[i].i64("score");
@@ -191,7 +191,7 @@ json account_table(store::Conn& c, int64_t pid, DayRange r, int64_t history_from
     int64_t id = x.i64("id");
     json t = by_id.count(id) ? by_id[id] : json::object();
     int64_t sent = t.value("sent", int64_t{0}), delivered = t.value("delivered", int64_t{0});
-    // Moved, not copied: 30 days of hourly scores are ~720 points per account (docs/performance.md).
+    // Moved, not copied: 30 days are 240 points per account.
     json hist = json::array();
     if (auto it = history.find(id); it != history.end()) hist = std::move(it->second);
     // Falling: the score now is at least 10 points below the first of the window's history.

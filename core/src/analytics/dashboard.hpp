@@ -27,8 +27,11 @@ json series(store::Conn& c, int64_t project_id, DayRange r);
 json hours(store::Conn& c, int64_t project_id, DayRange r);
 // The campaign performance table, best conversion first.
 json campaign_table(store::Conn& c, int64_t project_id, DayRange r, const NameOf& name);
-// Accounts with their health now, their 30-day health history and their traffic in the range.
-json account_table(store::Conn& c, int64_t project_id, DayRange r, int64_t history_from_ms);
+// Accounts with their health now, their 30-day health history and their traffic in the range. The
+// history has a point per kHealthHistoryStepMs (the lowest score of those 3 hours, at their start).
+constexpr int64_t kHealthHistoryStepMs = 3 * 3'600'000;
+json account_table(store::Conn& c, int64_t project_id, DayRange r, int64_t history_from_ms,
+                   int64_t history_step_ms = kHealthHistoryStepMs);
 // Group intelligence: groups by leads, then conversion (leads per 100 members), with engagement.
 json group_table(store::Conn& c, int64_t project_id, DayRange r, int64_t from_ms, int64_t to_ms);
 // One contact's journey: groups, events newest first, leads.
