@@ -4,6 +4,10 @@
 
 #include "support.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 using namespace sangam;
 using store::Backend;
 
@@ -290,6 +294,26 @@ TEST_P(ContactsTest, ErasureLeavesTheirNumberInNoQueueRowEventOrLead) {
                                           int64_t{0}, nullptr, 0.0, std::string("{}"), now})[0]
                        .i64("id");
     cn.run("lead-set-response", {lead, json{{"id", lead}, {"phone", "+919800000076"}, {"contact_id", cid}, {"quality", "hot"}}.dump()});
+    // Where groups, the welcome, moderation, join requests and retries name them by chat id.
+    const std::string jid = "919800000076@c.us";
+    int64_t gid = cn.run_text("INSERT INTO groups (project_id, wa_id, kind, name, created_at) VALUES ($1, $2, 'group', 'Feed talk', $3) RETURNING id",
+                              {pid, std::string("120363000000000076@g.us"), now})[0]
+                      .i64("id");
+    int64_t aid = cn.run("account-insert", {pid, std::string("+919800000001"), std::string("one"), std::string("sim"),
+                                            std::string("production"), int64_t{200}, now})[0]
+                      .i64("id");
+    cn.run_text("INSERT INTO group_member_days (group_id, project_id, day, member, name, messages) VALUES ($1, $2, '2026-12-01', $3, 'Kavi', 3)",
+                {gid, pid, jid});
+    cn.run_text("INSERT INTO welcome_pending (group_id, project_id, account_id, participant, joined_at) VALUES ($1, $2, $3, $4, $5)",
+                {gid, pid, aid, jid, now});
+    cn.run_text("INSERT INTO moderation_log (project_id, group_id, account_id, author, message_id, body, rule, action, dry_run, at) "
+                "VALUES ($1, $2, $3, $4, 'm1', 'Kavi sells feed cheap', 'link', 'delete', 1, $5)",
+                {pid, gid, aid, jid, now});
+    cn.run_text("INSERT INTO moderation_strikes (group_id, author, strikes) VALUES ($1, $2, 2)", {gid, jid});
+    cn.run_text("INSERT INTO join_requests (project_id, group_id, requester, phone, requested_at, status) "
+                "VALUES ($1, $2, $3, '+919800000076', $4, 'approved')",
+                {pid, gid, jid, now});
+    cn.run_text("INSERT INTO unreachable_targets (project_id, target, reason, at) VALUES ($1, $2, 'no WhatsApp', $3)", {pid, jid, now});
   });
   base->erase(pid, cid, "user:1");
   auto left = db->read([&](store::Conn& cn) {
@@ -313,6 +337,18 @@ TEST_P(ContactsTest, ErasureLeavesTheirNumberInNoQueueRowEventOrLead) {
       EXPECT_TRUE(l[i].is_null("contact_id"));
       EXPECT_EQ(json::parse(l[i].str("response")).value("quality", ""), "hot");
     }
+    // Every row of these tables, as text: none may name them.
+    for (const char* table : {"group_member_days", "welcome_pending", "moderation_log", "moderation_strikes", "join_requests",
+                              "unreachable_targets"}) {
+      auto rows = cn.run_text(fmt::format("SELECT * FROM {}", table));
+      for (const char* col : {"member", "name", "participant", "author", "body", "requester", "phone", "target"}) {
+        if (std::find(rows.columns.begin(), rows.columns.end(), col) == rows.columns.end()) continue;
+        for (size_t i = 0; i < rows.size(); ++i)
+          if (!rows[i].is_null(col)) texts.push_back(fmt::format("{}.{}: {}", table, col, rows[i].str(col)));
+      }
+    }
+    EXPECT_EQ(cn.run_text("SELECT COUNT(*) AS n FROM moderation_log")[0].i64("n"), 1);  // what moderation did stays
+    EXPECT_EQ(cn.run_text("SELECT COUNT(*) AS n FROM join_requests WHERE status = 'approved'")[0].i64("n"), 1);
     return texts;
   });
   for (const auto& t : left) {

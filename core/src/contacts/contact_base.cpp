@@ -501,8 +501,14 @@ void ContactBase::erase(int64_t pid, int64_t cid, const std::string& actor) {
     c.run("contact-erase-leads", {pid, cid, phone ? store::Value(*phone) : store::Value(nullptr)});
     std::string jid = phone ? phone->substr(phone->starts_with('+') ? 1 : 0) + "@c.us" : std::string();
     std::string lid = r[0].opt_str("lid").value_or("");
-    if (!jid.empty() || !lid.empty())
-      c.run("contact-erase-group-words", {pid, jid.empty() ? lid : jid, lid.empty() ? jid : lid});
+    if (!jid.empty() || !lid.empty()) {
+      std::string a = jid.empty() ? lid : jid, b = lid.empty() ? jid : lid;
+      c.run("contact-erase-group-words", {pid, a, b});
+      for (const char* q : {"contact-erase-member-days", "contact-erase-welcome", "contact-erase-moderation-log", "contact-erase-strikes",
+                            "contact-erase-unreachable"})
+        c.run(q, {pid, a, b});
+      c.run("contact-erase-join-requests", {pid, a, b, phone ? store::Value(*phone) : store::Value(std::string())});
+    }
     c.run("contact-delete", {pid, cid});  // memberships, tags and ledger cascade; outbox rows keep no link
   });
   spdlog::info("event=contacts.erased project={} contact={} actor={}", pid, cid, log_value(actor));

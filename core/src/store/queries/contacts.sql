@@ -157,6 +157,30 @@ WHERE project_id = $1 AND contact_id = $2 AND status <> 'claimed';
 UPDATE analytics_events SET contact_id = NULL, data = json_remove(data, '$.chat', '$.from', '$.author', '$.voter')
 WHERE project_id = $1 AND contact_id = $2;
 
+-- name: contact-erase-member-days
+-- The places that name them by chat id ($2, $3: their "<digits>@c.us" and their lid, either twice when
+-- one is unknown). Their activity per group and day goes rather than being renamed: a member known by
+-- both ids has two rows a day, which one new name would make collide.
+DELETE FROM group_member_days WHERE project_id = $1 AND (member = $2 OR member = $3);
+
+-- name: contact-erase-welcome
+DELETE FROM welcome_pending WHERE project_id = $1 AND (participant = $2 OR participant = $3);
+
+-- name: contact-erase-moderation-log
+-- The team's record of what moderation did stays, without who or what they wrote.
+UPDATE moderation_log SET author = 'erased', body = '' WHERE project_id = $1 AND (author = $2 OR author = $3);
+
+-- name: contact-erase-strikes
+DELETE FROM moderation_strikes WHERE (author = $2 OR author = $3) AND group_id IN (SELECT id FROM groups WHERE project_id = $1);
+
+-- name: contact-erase-join-requests
+-- Decisions stay (and stay distinct: requester is part of a unique key), without the number.
+UPDATE join_requests SET requester = 'erased-' || id, phone = NULL
+WHERE project_id = $1 AND (requester = $2 OR requester = $3 OR phone = $4);
+
+-- name: contact-erase-unreachable
+DELETE FROM unreachable_targets WHERE project_id = $1 AND (target = $2 OR target = $3);
+
 -- name: contact-erase-leads
 -- Their form submissions stay counted (leads per campaign) without their number, fields or contact;
 -- the stored first answer, given again to a replayed submission id, loses the same keys.
