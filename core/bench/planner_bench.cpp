@@ -47,9 +47,8 @@ double cpu_s() {
 
 // Peak resident memory since the last reset_peak_rss(), in MB (VmHWM). getrusage's ru_maxrss is the
 // whole process's: the second backend's figure was the first backend's raw baseline (every rendered row
-// held at once, ~1.1 GB), not its own planner's.
-// The heap the first backend freed is given back first (malloc_trim), else glibc keeps it resident and
-// it counts as the second backend's.
+// held at once, ~1.1 GB), not its own planner's. The reset gives the heap the first backend freed back
+// first (malloc_trim): glibc would keep it resident and count it as the second backend's.
 void reset_peak_rss() {
   malloc_trim(0);
   std::ofstream("/proc/self/clear_refs") << "5";

@@ -507,7 +507,7 @@ void ContactBase::erase(int64_t pid, int64_t cid, const std::string& actor) {
       for (const char* q : {"contact-erase-member-days", "contact-erase-welcome", "contact-erase-moderation-log", "contact-erase-strikes",
                             "contact-erase-unreachable"})
         c.run(q, {pid, a, b});
-      c.run("contact-erase-join-requests", {pid, a, b, phone ? store::Value(*phone) : store::Value(std::string())});
+      c.run("contact-erase-join-requests", {pid, a, b, phone ? store::Value(*phone) : store::Value(nullptr)});
     }
     c.run("contact-delete", {pid, cid});  // memberships, tags and ledger cascade; outbox rows keep no link
   });

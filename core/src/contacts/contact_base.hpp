@@ -88,8 +88,9 @@ class ContactBase final : public MemberSink, public IncomingListener {
   // Everything stored about one contact (privacy export).
   json export_contact(int64_t project_id, int64_t contact_id);
   // Erasure: the contact, its memberships, tags and ledger go; the number stays only as a salted hash
-  // on the suppression list (reason erased); aggregates (group sizes, counts in rollups) stay. The
-  // queue, the analytics log and the leads keep what happened without the number or the contact.
+  // on the suppression list (reason erased); aggregates (group sizes, counts in rollups) stay. Every
+  // other table that names them by chat id or phone keeps what happened without them, or drops the row
+  // (contacts.sql, contact-erase-*; docs/contacts.md lists them).
   void erase(int64_t project_id, int64_t contact_id, const std::string& actor);
 
   // Per-project opt-out words (JSON setting; absent: defaults).
